@@ -1,0 +1,244 @@
+"""The public Python API: load the network once, then ask for routes and places."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from corridor.datapack import DataPack, load_pack, pack_hash
+from corridor.errors import DataError, OptionsError
+from corridor.network.build import build_graph
+from corridor.network.cache import cache_key, load_or_build
+from corridor.network.graph import Graph
+from corridor.network.places import PlaceIndex
+from corridor.results import Route
+from corridor.routing.landmarks import compute_landmarks
+from corridor.routing.route import ROUTABLE_MODES, Router, objective_coefficients
+
+__all__ = ["Network", "PlaceInfo", "list_places"]
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class PlaceInfo:
+    """A data-pack place as listed by ``Network.places``."""
+
+    id: str
+    name: str
+    country: str
+    kinds: tuple[str, ...]
+    lat: float
+    lon: float
+    handling_hours: float
+    handling_usd_per_teu: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "kinds": list(self.kinds)}
+
+
+def _rich_progress() -> tuple[Progress, Callable[[], None]]:
+    """A progress callback drawing a rich bar on stderr, and a function that closes it."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description:<34}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                   TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+    task = None
+
+    def update(step: str, fraction: float) -> None:
+        nonlocal task
+        if task is None:
+            bar.start()
+            task = bar.add_task("building network cache", total=1.0)
+        bar.update(task, completed=fraction, description=step)
+
+    return update, bar.stop
+
+
+def _normalise_codes(values: Iterable[str] | str | None, option: str) -> frozenset[str]:
+    if values is None:
+        return frozenset()
+    if isinstance(values, str):
+        values = values.split(",")
+    codes = frozenset(v.strip().upper() for v in values if v and v.strip())
+    bad = sorted(c for c in codes if len(c) != 2 or not c.isalpha())
+    if bad:
+        raise OptionsError(f"{option}: {', '.join(bad)} is not an ISO 3166-1 alpha-2 code (e.g. RU, BY)", option=option)
+    return codes
+
+
+class Network:
+    """The world rail, road and sea network joined with the corridor data pack.
+
+    Build it with ``Network.load()``: the first call converts the base layers into a cache
+    (about a minute, with a progress bar); later calls load that cache in about a second.
+    """
+
+    def __init__(self, graph: Graph, pack: DataPack, landmark_dist: np.ndarray | None) -> None:
+        self.graph = graph
+        self.pack = pack
+        self.place_index = PlaceIndex.from_places(pack.places)
+        self.router = Router(graph, self.place_index, tuple(p.name for p in pack.places), landmark_dist)
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        cache_dir: str | Path | None = None,
+        data_pack: str | Path | None = None,
+        progress: bool | Progress = True,
+        rebuild: bool = False,
+    ) -> Network:
+        """Load the network from the cache, building the cache first if it is missing or stale.
+
+        Parameters
+        ----------
+        cache_dir : where the cache lives (default: ``$CORRIDOR_CACHE_DIR`` or the user cache dir).
+        data_pack : a data-pack directory (default: the one shipped in the package).
+        progress : True for a progress bar on stderr while building, False for none, or a
+            callback ``progress(step, fraction)``.
+        rebuild : build the cache even if a valid one exists.
+        """
+        pack = load_pack(data_pack)
+        key = cache_key(pack_hash(data_pack))
+        close: Callable[[], None] = lambda: None  # noqa: E731
+        if progress is True:
+            say, close = _rich_progress() if sys.stderr is not None else (lambda s, f: None, close)
+        elif progress is False:
+            say = lambda _s, _f: None  # noqa: E731
+        else:
+            say = progress
+        directory = Path(cache_dir) if cache_dir is not None else None
+        try:
+            arrays, _ = load_or_build(
+                "network", key, lambda: _build_arrays(pack, say), cache_dir=directory,
+                validate=_valid_arrays, rebuild=rebuild,
+            )
+        finally:
+            close()
+        landmark_dist = arrays.pop("landmark_dist")
+        arrays.pop("landmarks")
+        try:
+            graph = Graph.from_arrays(arrays)
+        except (KeyError, ValueError) as exc:  # pragma: no cover - guarded by _valid_arrays
+            raise DataError(f"network cache is inconsistent ({exc}); run with rebuild=True") from exc
+        return cls(graph, pack, landmark_dist)
+
+    # --- queries ------------------------------------------------------------------
+    def route(
+        self,
+        origin: str,
+        destination: str,
+        *,
+        via: Iterable[str] | str | None = None,
+        avoid: Iterable[str] | str | None = None,
+        modes: Iterable[str] | str | None = None,
+        objective: str = "time",
+        value_of_time_usd_per_teu_hour: float | None = None,
+        carbon_price_usd_per_t_co2e: float | None = None,
+        max_snap_km: float = 50.0,
+    ) -> Route:
+        """Best door-to-door route between two places (data-pack names or ``"lat,lon"``).
+
+        Parameters
+        ----------
+        origin, destination : a place name (any case, diacritics optional) or ``"lat,lon"``.
+        via : places to pass through, in order.
+        avoid : ISO-A2 country codes; no node in them is ever used.
+        modes : allowed modes among rail, road, sea, ferry, service (default: all).
+        objective : ``time`` (hours), ``cost`` (USD per TEU), ``co2`` (kg CO2e per TEU),
+            ``generalized`` (hours × value of time + USD + t CO2e × carbon price) or ``distance`` (km).
+        value_of_time_usd_per_teu_hour, carbon_price_usd_per_t_co2e : for ``generalized``;
+            default to the data pack's values.
+        max_snap_km : how far a coordinate may lie from the network.
+
+        Raises
+        ------
+        UnknownPlaceError, CoordinateError, OptionsError : bad input.
+        NoRouteError : nothing connects the places under the constraints.
+        """
+        via_list = [via] if isinstance(via, str) else list(via or [])
+        avoid_set = _normalise_codes(avoid, "avoid")
+        if modes is None:
+            mode_set = frozenset(ROUTABLE_MODES)
+        else:
+            items = modes.split(",") if isinstance(modes, str) else list(modes)
+            mode_set = frozenset(m.strip().lower() for m in items if m.strip())
+            unknown = sorted(mode_set - set(ROUTABLE_MODES))
+            if unknown:
+                raise OptionsError(
+                    f"unknown mode {', '.join(unknown)}; expected some of {', '.join(ROUTABLE_MODES)}", option="modes"
+                )
+            if not mode_set:
+                raise OptionsError("modes is empty; allow at least one mode", option="modes")
+        if objective != "generalized" and (value_of_time_usd_per_teu_hour is not None or carbon_price_usd_per_t_co2e is not None):
+            raise OptionsError(
+                "value of time and carbon price apply only to objective 'generalized'", option="objective"
+            )
+        if max_snap_km <= 0:
+            raise OptionsError("max_snap_km must be > 0", option="max_snap_km")
+        vot = value_of_time_usd_per_teu_hour
+        price = carbon_price_usd_per_t_co2e
+        coef = objective_coefficients(
+            objective,
+            value_of_time_usd_per_teu_hour=self.pack.param("value_of_time_usd_per_teu_hour") if vot is None else vot,
+            carbon_price_usd_per_t_co2e=self.pack.param("carbon_price_usd_per_t_co2e") if price is None else price,
+        )
+        return self.router.route(origin, destination, via=tuple(via_list), avoid=avoid_set, modes=mode_set,
+                                 objective=objective, coef=coef, max_snap_km=max_snap_km)
+
+    def places(self, *, country: str | None = None, kind: str | None = None) -> list[PlaceInfo]:
+        """The data pack's places, optionally filtered by ISO-A2 country and kind."""
+        return list_places(self.pack, country=country, kind=kind)
+
+    def report(self) -> dict[str, Any]:
+        """The healing report: components before and after, links added, place snapping."""
+        return dict(self.graph.meta.get("report", {}))
+
+
+def list_places(pack: DataPack | None = None, *, country: str | None = None,
+                kind: str | None = None) -> list[PlaceInfo]:
+    """The data pack's places (no network needed), optionally filtered by country and kind."""
+    pack = pack if pack is not None else load_pack()
+    code = next(iter(_normalise_codes([country], "country")), None) if country else None
+    kinds = {k for p in pack.places for k in p.kinds}
+    if kind is not None and kind not in kinds:
+        raise OptionsError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(kinds))}", option="kind")
+    return [
+        PlaceInfo(p.id, p.name, p.country, tuple(p.kinds), p.lat, p.lon, p.handling_hours, p.handling_usd_per_teu)
+        for p in pack.places
+        if (code is None or p.country == code) and (kind is None or kind in p.kinds)
+    ]
+
+
+def _build_arrays(pack: DataPack, say: Progress) -> dict[str, np.ndarray]:
+    graph = build_graph(pack, progress=say)
+    tail = graph.edge_tail()
+    metrics = np.vstack([graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km])
+    landmarks, table = compute_landmarks(
+        graph.first_out, graph.head, tail, metrics, graph.node_usable,
+        progress=lambda f: say("computing landmark bounds", 0.80 + 0.2 * f),
+    )
+    say("done", 1.0)
+    return {**graph.to_arrays(), "landmarks": landmarks, "landmark_dist": table}
+
+
+def _valid_arrays(arrays: dict[str, np.ndarray]) -> bool:
+    try:
+        n = len(arrays["node_lat"])
+        m = len(arrays["head"])
+        return (
+            len(arrays["first_out"]) == n + 1
+            and int(arrays["first_out"][-1]) == m
+            and all(len(arrays[k]) == m for k in ("edge_km", "edge_hours", "edge_usd", "edge_co2", "edge_mode"))
+            and arrays["landmark_dist"].shape[2] == n
+            and (m == 0 or int(arrays["head"].max()) < n)
+        )
+    except (KeyError, IndexError, ValueError):
+        return False

@@ -1,0 +1,147 @@
+"""The ``corridor`` command line: a thin skin over the Python API.
+
+Errors from corridor become one line on stderr and exit status 1; usage errors keep
+Typer's status 2. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import corridor
+from corridor.errors import CorridorError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
+network_app = typer.Typer(no_args_is_help=True, help="Inspect the network cache.")
+app.add_typer(network_app, name="network")
+
+_out = Console(width=max(Console().width, 150))
+_err = Console(stderr=True)
+
+
+def _fail(exc: CorridorError) -> typer.Exit:
+    _err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    return typer.Exit(code=1)
+
+
+def _load(rebuild: bool = False) -> corridor.Network:
+    return corridor.Network.load(rebuild=rebuild)
+
+
+def _route_table(route: corridor.Route) -> Table:
+    table = Table(title=f"{route.origin} → {route.destination}", title_justify="left")
+    for col, justify in (("mode", "left"), ("from", "left"), ("to", "left"), ("km", "right"), ("hours", "right"),
+                         ("USD/TEU", "right"), ("kg CO2e/TEU", "right"), ("countries", "left"), ("note", "left")):
+        table.add_column(col, justify=justify, overflow="fold")
+    for leg in route.legs:
+        note = leg.service or ""
+        if leg.border is not None and leg.border.gauge_change:
+            note = f"gauge change: {leg.border.gauge_change.replace('_', ' ')}"
+        if leg.wait_hours:
+            note += f" (wait {leg.wait_hours:.1f} h)"
+        if leg.synthetic_km >= 0.05:
+            note += f" [{leg.synthetic_km:.1f} km healed]"
+        table.add_row(leg.mode, leg.from_, leg.to, f"{leg.km:,.0f}", f"{leg.hours:,.1f}", f"{leg.usd_per_teu:,.0f}",
+                      f"{leg.kg_co2e_per_teu:,.0f}", "–".join(leg.countries), note.strip())
+    table.add_section()
+    table.add_row("total", "", "", f"{route.km:,.0f}", f"{route.hours:,.1f}", f"{route.usd_per_teu:,.0f}",
+                  f"{route.kg_co2e_per_teu:,.0f}", "–".join(route.countries),
+                  f"{route.days:.1f} days, {len(route.border_crossings)} border crossings")
+    return table
+
+
+@app.command()
+def route(
+    origin: Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")],
+    destination: Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")],
+    via: Annotated[list[str] | None, typer.Option("--via", help="Pass through this place (repeat, in order).")] = None,
+    avoid: Annotated[str | None, typer.Option(help="Countries to avoid, ISO-2 comma list, e.g. RU,BY.")] = None,
+    modes: Annotated[str | None, typer.Option(help="Allowed modes, comma list of rail,road,sea,ferry,service.")] = None,
+    objective: Annotated[str, typer.Option(help="time | cost | co2 | generalized | distance.")] = "time",
+    value_of_time: Annotated[float | None, typer.Option(help="USD per TEU-hour (generalized only).")] = None,
+    carbon_price: Annotated[float | None, typer.Option(help="USD per t CO2e (generalized only).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
+) -> None:
+    """Best route between two places, with its legs, days, cost and CO2."""
+    try:
+        net = _load()
+        r = net.route(origin, destination, via=via, avoid=avoid, modes=modes, objective=objective,
+                      value_of_time_usd_per_teu_hour=value_of_time, carbon_price_usd_per_t_co2e=carbon_price)
+    except CorridorError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+    else:
+        _out.print(_route_table(r))
+
+
+@app.command()
+def places(
+    country: Annotated[str | None, typer.Option(help="Only places in this ISO-2 country.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only places of this kind (e.g. seaport).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the data pack's places."""
+    try:
+        found = corridor.list_places(country=country, kind=kind)
+    except CorridorError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps([p.to_dict() for p in found], ensure_ascii=False))
+        return
+    table = Table()
+    for col in ("id", "name", "country", "kinds", "lat", "lon", "handling h", "handling USD/TEU"):
+        table.add_column(col)
+    for p in found:
+        table.add_row(p.id, p.name, p.country, ", ".join(p.kinds), f"{p.lat:.3f}", f"{p.lon:.3f}",
+                      f"{p.handling_hours:g}", f"{p.handling_usd_per_teu:g}")
+    _out.print(table)
+
+
+@network_app.command("report")
+def network_report(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    rebuild: Annotated[bool, typer.Option(help="Rebuild the cache first.")] = False,
+) -> None:
+    """The healing report: gaps bridged, missing lines added, how places were joined."""
+    try:
+        report = _load(rebuild).report()
+    except CorridorError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+        return
+    layers = Table(title="Base layers and healing", title_justify="left")
+    for col in ("layer", "nodes", "edges", "components before", "giant before", "components after", "giant after",
+                "bridges", "dead-end links", "healed km", "max gap km", "missing lines"):
+        layers.add_column(col, justify="right")
+    for name, row in report.get("layers", {}).items():
+        layers.add_row(name, *(str(row.get(k, "")) for k in (
+            "nodes", "edges", "components_before", "giant_before", "components_after", "giant_after", "bridges",
+            "dead_end_links", "healed_km", "max_gap_km", "missing_lines")))
+    _out.print(layers)
+    lines = Table(title="Known missing lines added from the data pack", title_justify="left")
+    for col in ("id", "name", "mode", "km", "snap km (from, to)"):
+        lines.add_column(col)
+    for row in report.get("missing_lines", []):
+        lines.add_row(row["id"], row["name"], row["mode"], f"{row['km']:,.1f}", ", ".join(map(str, row["snap_km"])))
+    _out.print(lines)
+    joined = Table(title="Places joined to the layers (access km)", title_justify="left")
+    for col in ("place", "rail", "road", "sea"):
+        joined.add_column(col)
+    for row in report.get("places", []):
+        links = row["links"]
+        joined.add_row(row["name"], *(str(links.get(k, "–")) for k in ("rail", "road", "sea")))
+    _out.print(joined)
+    for warning in report.get("warnings", []):
+        _err.print(f"warning: {warning}", highlight=False)
+
+
+def main() -> None:
+    """Entry point of the ``corridor`` script."""
+    app()

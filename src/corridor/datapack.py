@@ -1,0 +1,380 @@
+"""The corridor data pack: typed loader for the CSV tables in ``corridor/data/pack``.
+
+The pack holds the facts the network model needs beyond the base layers: places
+(terminals, ports, border and gauge-change points), scheduled services (ferries, trains),
+scalar parameters, rail speeds per country, border rules, named crossings, track gauges
+and known missing links. Every row carries ``basis`` (sourced / derived / estimate),
+``source`` and ``as_of``; see ``data/pack/README.md`` for the columns and their units.
+
+    >>> pack = load_pack()
+    >>> pack.place("klaipeda").name, pack.param("road_speed_km_per_hour")
+    ('Klaipėda', 60.0)
+
+Any problem with the files raises :class:`corridor.errors.DataError` naming the file,
+the line and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Annotated, Any, Literal, NoReturn
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from corridor.errors import DataError, UnknownPlaceError
+
+__all__ = [
+    "KINDS",
+    "LAYERS",
+    "REQUIRED_PARAMETERS",
+    "BorderRule",
+    "Crossing",
+    "DataPack",
+    "Gauge",
+    "MissingLink",
+    "Parameter",
+    "Place",
+    "RailSpeed",
+    "Service",
+    "load_pack",
+    "pack_hash",
+]
+
+KINDS = frozenset({"rail_terminal", "seaport", "ferry_port", "border_crossing", "gauge_change"})
+LAYERS = frozenset({"rail", "road", "sea"})
+_REQUIRED = """
+road_speed_km_per_hour road_max_km_per_day sea_speed_km_per_hour ferry_speed_km_per_hour
+rail_usd_per_teu_km road_usd_per_teu_km sea_usd_per_teu_km ferry_usd_per_teu_km
+rail_kg_co2e_per_teu_km road_kg_co2e_per_teu_km sea_kg_co2e_per_teu_km ferry_kg_co2e_per_teu_km
+service_kg_co2e_per_teu_km border_dwell_hours_default border_fee_usd_per_teu_default
+schengen_border_dwell_hours gauge_change_hours_default gauge_change_usd_per_teu_default
+value_of_time_usd_per_teu_hour carbon_price_usd_per_t_co2e usd_per_feu_factor
+"""
+REQUIRED_PARAMETERS: tuple[str, ...] = tuple(_REQUIRED.split())
+
+
+def _split(value: Any) -> Any:
+    """Split a ``;``-separated cell into a tuple of stripped, non-empty parts."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    return value
+
+
+def _none_if_blank(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+ServiceId = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")]
+Text = Annotated[str, Field(min_length=1)]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+CountryOrDefault = Annotated[str, Field(pattern=r"^([A-Z]{2}|\*)$")]
+AsOf = Annotated[str, Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+NonNeg = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+OptNonNeg = Annotated[NonNeg | None, BeforeValidator(_none_if_blank)]
+OptPositive = Annotated[Positive | None, BeforeValidator(_none_if_blank)]
+Words = Annotated[tuple[str, ...], BeforeValidator(_split)]
+Countries = Annotated[tuple[Country, ...], BeforeValidator(_split)]
+
+
+class _Row(BaseModel):
+    """Columns shared by every table: where a figure comes from and how sure it is."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    basis: Literal["sourced", "derived", "estimate"]
+    source: Text  # URL, or a method statement naming the URLs used
+    as_of: AsOf  # YYYY, YYYY-MM or YYYY-MM-DD
+    note: str = ""
+
+
+class Place(_Row):
+    """A terminal, port or border point; handling is per container move (one lift)."""
+
+    id: Id
+    name: Text
+    aliases: Words = ()
+    country: Country
+    kinds: Words
+    lat: Lat
+    lon: Lon
+    layers: Words
+    handling_hours: OptNonNeg = None  # h per move
+    handling_usd_per_teu: OptNonNeg = None  # USD per TEU per move
+    capacity_teu_per_year: OptNonNeg = None
+
+    @field_validator("kinds", "layers")
+    @classmethod
+    def _known(cls, value: tuple[str, ...], info: Any) -> tuple[str, ...]:
+        allowed = KINDS if info.field_name == "kinds" else LAYERS
+        unknown = [v for v in value if v not in allowed]
+        if unknown or not value:
+            bad = f"unknown {unknown}" if unknown else "empty"
+            raise ValueError(f"{bad}; expected a ';'-separated subset of {sorted(allowed)}")
+        return value
+
+
+class Service(_Row):
+    """One directed segment of a scheduled ferry or train between two places."""
+
+    id: ServiceId
+    service: Text
+    mode: Literal["ferry", "service"]
+    from_place: Id
+    to_place: Id
+    km: Positive
+    hours: OptPositive = None  # running time, without the wait for a departure
+    departures_per_week: Positive
+    capacity_teu_per_departure: OptNonNeg = None
+    tariff_usd_per_teu: OptNonNeg = None
+    operator: str = ""
+    via_countries: Countries = ()
+
+    @model_validator(mode="after")
+    def _distinct_ends(self) -> Service:
+        if self.from_place == self.to_place:
+            raise ValueError("from_place and to_place must differ")
+        return self
+
+
+class Parameter(_Row):
+    """A scalar model parameter with its unit."""
+
+    name: Id
+    value: float
+    unit: Text
+
+
+class RailSpeed(_Row):
+    """Commercial speed of container block trains in a country (``*`` = default), km/day."""
+
+    country: CountryOrDefault
+    speed_km_per_day: Positive
+
+
+class BorderRule(_Row):
+    """Default dwell (h) and fee (USD/TEU) between two countries (stored A < B) by one mode."""
+
+    country_a: Country
+    country_b: Country
+    mode: Literal["rail", "road"]
+    dwell_hours: NonNeg
+    fee_usd_per_teu: OptNonNeg = None
+
+
+class Crossing(_Row):
+    """A named crossing point (countries stored A < B) overriding the pair default near it."""
+
+    id: Id
+    name: Text
+    country_a: Country
+    country_b: Country
+    mode: Literal["rail", "road"]
+    lat: Lat
+    lon: Lon
+    dwell_hours: NonNeg
+    fee_usd_per_teu: OptNonNeg = None
+    gauge_change: Literal["none", "bogie_exchange", "transshipment"]
+    gauge_change_hours: OptNonNeg = None
+    gauge_change_usd_per_teu: OptNonNeg = None
+    capacity_trains_per_day: OptNonNeg = None  # per direction
+    teu_per_train: OptNonNeg = None
+
+
+class Gauge(_Row):
+    """Track gauge of a country's main network (``*`` = default), mm."""
+
+    country: CountryOrDefault
+    gauge_mm: Annotated[int, Field(gt=0)]
+
+
+class MissingLink(_Row):
+    """A line known to exist that the OSM-derived base layer may lack."""
+
+    id: Id
+    name: Text
+    mode: Literal["rail", "road"]
+    from_lat: Lat
+    from_lon: Lon
+    to_lat: Lat
+    to_lon: Lon
+    km: OptPositive = None
+
+
+class DataPack(BaseModel):
+    """All tables of the data pack, validated, with lookup helpers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    places: tuple[Place, ...]
+    services: tuple[Service, ...]
+    parameters: dict[str, Parameter]
+    rail_speeds: tuple[RailSpeed, ...]
+    borders: tuple[BorderRule, ...]
+    crossings: tuple[Crossing, ...]
+    gauges: tuple[Gauge, ...]
+    links: tuple[MissingLink, ...]
+    _by_id: dict[str, Place] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._by_id = {p.id: p for p in self.places}
+
+    def place(self, place_id: str) -> Place:
+        """The place with this id; :class:`UnknownPlaceError` with suggestions if none."""
+        try:
+            return self._by_id[place_id]
+        except KeyError:
+            close = difflib.get_close_matches(place_id, list(self._by_id), n=3)
+            raise UnknownPlaceError(place_id, close) from None
+
+    def param(self, name: str) -> float:
+        """Value of a scalar parameter (unit in ``parameters[name].unit``)."""
+        if name not in self.parameters:
+            raise DataError(f"data pack has no parameter {name!r} (parameters.csv)")
+        return self.parameters[name].value
+
+    def rail_speed_km_per_day(self, country: str) -> float:
+        """Block-train speed in a country, km/day, falling back to the ``*`` row."""
+        return float(_by_country(self.rail_speeds, country, "speed_km_per_day", "rail_speeds.csv"))
+
+    def gauge_mm(self, country: str) -> int:
+        """Track gauge of a country in mm, falling back to the ``*`` row."""
+        return int(_by_country(self.gauges, country, "gauge_mm", "gauges.csv"))
+
+    def border_rule(self, a: str, b: str, mode: str) -> BorderRule | None:
+        """The rule for crossing between countries ``a`` and ``b`` (any order), or None."""
+        lo, hi = sorted((a, b))
+        for rule in self.borders:
+            if (rule.country_a, rule.country_b, rule.mode) == (lo, hi, mode):
+                return rule
+        return None
+
+
+def _by_country(rows: tuple[Any, ...], country: str, attr: str, filename: str) -> Any:
+    values = {row.country: getattr(row, attr) for row in rows}
+    if country in values or "*" in values:
+        return values.get(country, values.get("*"))
+    raise DataError(f"no {attr} for {country!r} and no '*' default ({filename})")
+
+
+# file name, row model, attribute used as the unique key
+_TABLES: dict[str, tuple[str, type[_Row], tuple[str, ...]]] = {
+    "places": ("places.csv", Place, ("id",)),
+    "services": ("services.csv", Service, ("id",)),
+    "parameters": ("parameters.csv", Parameter, ("name",)),
+    "rail_speeds": ("rail_speeds.csv", RailSpeed, ("country",)),
+    "borders": ("borders.csv", BorderRule, ("country_a", "country_b", "mode")),
+    "crossings": ("crossings.csv", Crossing, ("id",)),
+    "gauges": ("gauges.csv", Gauge, ("country",)),
+    "links": ("links.csv", MissingLink, ("id",)),
+}
+
+
+def _pack_dir(directory: str | Path | None) -> Traversable:
+    if directory is None:
+        return resources.files("corridor").joinpath("data", "pack")
+    return Path(directory)
+
+
+def _fail(root: Traversable, filename: str, message: str) -> NoReturn:
+    raise DataError(f"{filename}: {message}", path=str(root.joinpath(filename)))
+
+
+def _read_table(root: Traversable, filename: str, model: type[_Row]) -> list[tuple[int, Any]]:
+    """Parse one CSV into (line number, row) pairs; any problem becomes a DataError."""
+    path = root.joinpath(filename)
+    if not path.is_file():
+        _fail(root, filename, f"file missing from the data pack at {root}")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        _fail(root, filename, f"not valid UTF-8 ({exc.reason})")
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    header, expected = reader.fieldnames or [], list(model.model_fields)
+    missing = [c for c in expected if c not in header]
+    unknown = [c for c in header if c not in expected]
+    if missing or unknown:
+        _fail(root, filename, f"line 1: missing column(s) {missing}, unknown column(s) {unknown}")
+    rows: list[tuple[int, Any]] = []
+    try:
+        for raw in reader:
+            line = reader.line_num
+            if None in raw or any(v is None for v in raw.values()):
+                _fail(root, filename, f"line {line}: expected {len(header)} fields")
+            if raw.get("country_a", "").strip() > raw.get("country_b", "").strip():
+                raw["country_a"], raw["country_b"] = raw["country_b"], raw["country_a"]
+            try:
+                rows.append((line, model.model_validate(raw)))
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                field = ".".join(str(p) for p in err["loc"]) or "row"
+                got = raw.get(str(err["loc"][0])) if err["loc"] else None
+                detail = err["msg"].removeprefix("Value error, ")
+                detail += f" (got {got!r})" if got is not None else ""
+                _fail(root, filename, f"line {line}: field {field!r}: {detail}")
+    except csv.Error as exc:
+        _fail(root, filename, f"line {reader.line_num}: malformed CSV ({exc})")
+    return rows
+
+
+def load_pack(directory: str | Path | None = None) -> DataPack:
+    """Load and cross-check the data pack (default: the one shipped with corridor)."""
+    root = _pack_dir(directory)
+    tables: dict[str, list[tuple[int, Any]]] = {}
+    for attr, (filename, model, key) in _TABLES.items():
+        tables[attr] = _read_table(root, filename, model)
+        seen: dict[tuple[Any, ...], int] = {}
+        for line, row in tables[attr]:
+            k = tuple(getattr(row, f) for f in key)
+            if k in seen:
+                _fail(
+                    root,
+                    filename,
+                    f"line {line}: field {key[0]!r}: duplicate {k!r} (first on line {seen[k]})",
+                )
+            seen[k] = line
+    place_ids = {row.id for _, row in tables["places"]}
+    for line, svc in tables["services"]:
+        for field in ("from_place", "to_place"):
+            if (pid := getattr(svc, field)) not in place_ids:
+                _fail(root, "services.csv", f"line {line}: field {field!r}: unknown place {pid!r}")
+    names = {row.name for _, row in tables["parameters"]}
+    if absent := [n for n in REQUIRED_PARAMETERS if n not in names]:
+        _fail(root, "parameters.csv", f"missing required parameter(s) {absent}")
+    for attr in ("rail_speeds", "gauges"):
+        if all(row.country != "*" for _, row in tables[attr]):
+            _fail(root, _TABLES[attr][0], "missing the '*' default row")
+    rows_of: dict[str, Any] = {a: tuple(row for _, row in rows) for a, rows in tables.items()}
+    rows_of["parameters"] = {p.name: p for p in rows_of["parameters"]}
+    return DataPack(**rows_of)
+
+
+def pack_hash(directory: str | Path | None = None) -> str:
+    """SHA-256 hex digest over the sorted file names and bytes of the pack directory."""
+    root = _pack_dir(directory)
+    if not root.is_dir():
+        raise DataError(f"data pack directory not found: {root}", path=str(root))
+    digest = hashlib.sha256()
+    for entry in sorted((e for e in root.iterdir() if e.is_file()), key=lambda e: e.name):
+        data = entry.read_bytes()
+        digest.update(entry.name.encode("utf-8") + b"\0")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()

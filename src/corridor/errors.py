@@ -1,0 +1,82 @@
+"""The corridor exception tree.
+
+Every error names the input at fault and what was expected. Catch at any level::
+
+    CorridorError
+    ├── InputError(CorridorError, ValueError)   bad user input
+    │   ├── UnknownPlaceError      .query, .suggestions
+    │   ├── CoordinateError        .lat, .lon, .snap_distance_km
+    │   └── OptionsError           conflicting or invalid options (.option)
+    ├── DataError                  data pack, base layer or cache problem (.path)
+    └── NoRouteError               .origin, .destination, .constraints
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CoordinateError",
+    "CorridorError",
+    "DataError",
+    "InputError",
+    "NoRouteError",
+    "OptionsError",
+    "UnknownPlaceError",
+]
+
+
+class CorridorError(Exception):
+    """Base class of every error raised by corridor."""
+
+
+class InputError(CorridorError, ValueError):
+    """The caller passed something corridor cannot use."""
+
+
+class UnknownPlaceError(InputError):
+    """A place name matched nothing in the data pack."""
+
+    def __init__(self, query: str, suggestions: list[str]) -> None:
+        self.query = query
+        self.suggestions = list(suggestions)
+        hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown place {query!r}{hint}")
+
+
+class CoordinateError(InputError):
+    """Coordinates out of range, or too far from any usable network."""
+
+    def __init__(
+        self, message: str, *, lat: float, lon: float, snap_distance_km: float | None = None
+    ) -> None:
+        self.lat = lat
+        self.lon = lon
+        self.snap_distance_km = snap_distance_km
+        super().__init__(message)
+
+
+class OptionsError(InputError):
+    """Options that are invalid or contradict each other."""
+
+    def __init__(self, message: str, *, option: str) -> None:
+        self.option = option
+        super().__init__(message)
+
+
+class DataError(CorridorError):
+    """The data pack, a base layer or the cache is missing or malformed."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class NoRouteError(CorridorError):
+    """No route satisfies the request; never answered with a silent None."""
+
+    def __init__(
+        self, message: str, *, origin: str, destination: str, constraints: dict | None = None
+    ) -> None:
+        self.origin = origin
+        self.destination = destination
+        self.constraints = dict(constraints or {})
+        super().__init__(message)

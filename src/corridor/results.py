@@ -1,0 +1,105 @@
+"""Result records: a route and its legs, as frozen dataclasses with dict and GeoJSON views."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["BorderCrossing", "Leg", "Route"]
+
+
+@dataclass(frozen=True)
+class BorderCrossing:
+    """A border on the route: dwell, fee and the gauge change if any."""
+
+    name: str
+    from_country: str
+    to_country: str
+    mode: str
+    dwell_hours: float
+    fee_usd_per_teu: float
+    gauge_change: str | None  # "bogie_exchange" | "transshipment" | None
+    gauge_change_hours: float
+    gauge_change_usd_per_teu: float
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One stretch of a route in one mode (rail, road, sea, ferry, service, transfer, border)."""
+
+    mode: str
+    from_: str
+    to: str
+    km: float
+    hours: float
+    usd_per_teu: float
+    kg_co2e_per_teu: float
+    countries: tuple[str, ...]
+    service: str | None = None
+    wait_hours: float = 0.0
+    synthetic_km: float = 0.0  # km on healed gaps or added missing lines
+    border: BorderCrossing | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["from"] = out.pop("from_")
+        out["countries"] = list(self.countries)
+        out["country"] = self.countries[0] if len(self.countries) == 1 else None
+        out["gauge_change"] = self.border.gauge_change if self.border else None
+        for key in ("km", "hours", "usd_per_teu", "kg_co2e_per_teu", "wait_hours", "synthetic_km"):
+            out[key] = round(out[key], 3)
+        return out
+
+
+@dataclass(frozen=True)
+class Route:
+    """A door-to-door route: totals, countries in order, legs and the line it follows."""
+
+    origin: str
+    destination: str
+    objective: str
+    km: float
+    hours: float
+    usd_per_teu: float
+    kg_co2e_per_teu: float
+    countries: tuple[str, ...]
+    legs: tuple[Leg, ...]
+    coordinates: tuple[tuple[float, float], ...]  # (lat, lon) along the route
+    snap_km: tuple[float, float] = (0.0, 0.0)  # origin and destination distance to the network
+    via: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def days(self) -> float:
+        return self.hours / 24.0
+
+    @property
+    def border_crossings(self) -> tuple[BorderCrossing, ...]:
+        return tuple(leg.border for leg in self.legs if leg.border is not None)
+
+    def geometry(self) -> dict[str, Any]:
+        """GeoJSON LineString (lon, lat order, as GeoJSON requires)."""
+        return {"type": "LineString", "coordinates": [[round(lon, 5), round(lat, 5)] for lat, lon in self.coordinates]}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "via": list(self.via),
+            "objective": self.objective,
+            "km": round(self.km, 1),
+            "hours": round(self.hours, 2),
+            "days": round(self.days, 2),
+            "usd_per_teu": round(self.usd_per_teu, 2),
+            "kg_co2e_per_teu": round(self.kg_co2e_per_teu, 2),
+            "countries": list(self.countries),
+            "legs": [leg.to_dict() for leg in self.legs],
+            "border_crossings": [asdict(b) for b in self.border_crossings],
+            "snap_km": {"origin": round(self.snap_km[0], 3), "destination": round(self.snap_km[1], 3)},
+            "geometry": self.geometry(),
+        }
+
+    def to_geojson(self) -> dict[str, Any]:
+        """A GeoJSON Feature of the route line with the totals as properties."""
+        props = {k: v for k, v in self.to_dict().items() if k not in ("geometry", "legs")}
+        return {"type": "Feature", "geometry": self.geometry(), "properties": props}

@@ -1,0 +1,68 @@
+"""Landmark distances for A* lower bounds (ALT).
+
+Distances are taken on the graph with every edge made usable both ways at its own
+weight. That graph's distances never exceed the real ones, so for any landmark L,
+``|d(L, t) - d(L, v)|`` is a lower bound on the cost from v to t, consistent on every edge,
+for every metric and under every avoid or mode restriction. A non-negative combination
+of per-metric bounds bounds any generalised cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from corridor.routing.search import METRICS, dijkstra_all
+
+__all__ = ["compute_landmarks"]
+
+
+def _both_ways(first_out: np.ndarray, head: np.ndarray, tail: np.ndarray, weight: np.ndarray):
+    n = len(first_out) - 1
+    u = np.concatenate([tail, head]).astype(np.int64)
+    v = np.concatenate([head, tail]).astype(np.int64)
+    w = np.concatenate([weight, weight])
+    order = np.argsort(u, kind="stable")
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(u, minlength=n), out=offsets[1:])
+    return offsets, v[order], w[order]
+
+
+def compute_landmarks(
+    first_out: np.ndarray,
+    head: np.ndarray,
+    tail: np.ndarray,
+    metrics: np.ndarray,
+    usable: np.ndarray,
+    *,
+    count: int = 8,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pick ``count`` landmarks spread over the usable nodes; return (nodes, float32[4, L, n]).
+
+    Landmarks are chosen farthest-first by km, so they sit at the edges of the network,
+    where they bound long trips best.
+    """
+    say = progress or (lambda _f: None)
+    n = len(first_out) - 1
+    graphs = [_both_ways(first_out, head, tail, metrics[k]) for k in range(len(METRICS))]
+    km_index = METRICS.index("km")
+    candidates = np.flatnonzero(usable)
+    start = int(candidates[len(candidates) // 2])
+    from_start = dijkstra_all(*graphs[km_index], start)
+    landmarks: list[int] = []
+    nearest = np.where(usable, from_start, -np.inf)
+    table = np.empty((len(METRICS), count, n), np.float32)
+    steps = count * len(METRICS)
+    for i in range(count):
+        nearest_finite = np.where(np.isfinite(nearest), nearest, -np.inf)
+        landmark = int(np.argmax(nearest_finite))
+        landmarks.append(landmark)
+        for k in range(len(METRICS)):
+            dist = dijkstra_all(*graphs[k], landmark)
+            table[k, i] = dist
+            if k == km_index:
+                nearest = np.minimum(nearest, np.where(usable, dist, -np.inf))
+            say((i * len(METRICS) + k + 1) / steps)
+    return np.array(landmarks, np.int32), table

@@ -1,0 +1,296 @@
+"""Tests for the corridor data pack and its loader (corridor.datapack)."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from corridor.datapack import KINDS, LAYERS, REQUIRED_PARAMETERS, DataPack, load_pack, pack_hash
+from corridor.errors import DataError, UnknownPlaceError
+
+REQUIRED_PLACES = [
+    "xian",
+    "chongqing",
+    "lianyungang",
+    "urumqi",
+    "alashankou",
+    "dostyk",
+    "khorgos_altynkol",
+    "almaty",
+    "astana",
+    "shymkent",
+    "aktau",
+    "kuryk",
+    "turkmenbashi",
+    "baku_alat",
+    "tbilisi",
+    "poti",
+    "batumi",
+    "akhalkalaki",
+    "kars",
+    "istanbul",
+    "constanta",
+    "varna",
+    "chornomorsk",
+    "odesa",
+    "minsk",
+    "brest",
+    "malaszewicze",
+    "vilnius",
+    "kaunas",
+    "klaipeda",
+    "riga",
+    "karlshamn",
+    "kiel",
+    "travemunde",
+    "duisburg",
+    "hamburg",
+    "lodz",
+    "warsaw",
+    "shanghai",
+    "rotterdam",
+]
+REQUIRED_SERVICE_PAIRS = [
+    ("aktau", "baku_alat"),
+    ("kuryk", "baku_alat"),
+    ("turkmenbashi", "baku_alat"),
+    ("poti", "constanta"),
+    ("batumi", "constanta"),
+    ("batumi", "chornomorsk"),
+    ("klaipeda", "karlshamn"),
+    ("klaipeda", "kiel"),
+    ("klaipeda", "travemunde"),
+]
+PACK_DIR = Path(str(resources.files("corridor").joinpath("data", "pack")))
+
+
+@pytest.fixture(scope="module")
+def pack() -> DataPack:
+    return load_pack()
+
+
+@pytest.fixture
+def pack_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "pack"
+    shutil.copytree(PACK_DIR, target)
+    return target
+
+
+def edit_csv(path: Path, row_index: int, column: str, value: str) -> int:
+    """Set one cell of a CSV copy; returns the 1-based file line of that data row."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+        fields = list(rows[0].keys())
+    rows[row_index][column] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return row_index + 2
+
+
+def all_rows(pack: DataPack) -> list[tuple[str, object]]:
+    tables = {
+        "places": pack.places,
+        "services": pack.services,
+        "parameters": tuple(pack.parameters.values()),
+        "rail_speeds": pack.rail_speeds,
+        "borders": pack.borders,
+        "crossings": pack.crossings,
+        "gauges": pack.gauges,
+        "links": pack.links,
+    }
+    return [(name, row) for name, rows in tables.items() for row in rows]
+
+
+def test_shipped_pack_loads(pack: DataPack) -> None:
+    assert len(pack.places) >= 40
+    assert len(pack.services) >= 2 * len(REQUIRED_SERVICE_PAIRS)
+    assert set(REQUIRED_PARAMETERS) <= set(pack.parameters)
+    assert pack.crossings and pack.borders and pack.gauges and pack.rail_speeds
+
+
+def test_required_places_exist_with_valid_kinds(pack: DataPack) -> None:
+    for place_id in REQUIRED_PLACES:
+        place = pack.place(place_id)
+        assert place.kinds and set(place.kinds) <= KINDS, place_id
+        assert place.layers and set(place.layers) <= LAYERS, place_id
+        assert "road" in place.layers, place_id
+        assert re.fullmatch(r"[A-Z]{2}", place.country)
+    assert pack.place("xian").name == "Xi'an"
+    assert pack.place("klaipeda").name == "Klaipėda"
+    assert "Alat" in pack.place("baku_alat").aliases
+    assert pack.place("dostyk").country == "KZ"
+
+
+def test_ids_are_plain_ascii_and_unique(pack: DataPack) -> None:
+    ids = [p.id for p in pack.places] + [s.id for s in pack.services]
+    ids += [c.id for c in pack.crossings] + [link.id for link in pack.links]
+    assert all(i.isascii() for i in ids)
+    assert len({p.id for p in pack.places}) == len(pack.places)
+    assert len({s.id for s in pack.services}) == len(pack.services)
+
+
+def test_seaports_and_ferry_ports_connect_to_sea(pack: DataPack) -> None:
+    for place in pack.places:
+        if {"seaport", "ferry_port"} & set(place.kinds):
+            assert "sea" in place.layers, place.id
+
+
+def test_every_row_has_source_and_as_of(pack: DataPack) -> None:
+    rows = all_rows(pack)
+    assert len(rows) > 150
+    for table, row in rows:
+        assert row.source.strip(), table  # type: ignore[attr-defined]
+        assert re.fullmatch(r"\d{4}(-\d{2}){0,2}", row.as_of), (table, row)  # type: ignore[attr-defined]
+        assert row.basis in {"sourced", "derived", "estimate"}  # type: ignore[attr-defined]
+        if row.basis == "sourced":  # type: ignore[attr-defined]
+            assert "http" in row.source, (table, row)  # type: ignore[attr-defined]
+
+
+def test_every_service_place_exists_and_both_directions(pack: DataPack) -> None:
+    ids = {p.id for p in pack.places}
+    pairs = {(s.from_place, s.to_place) for s in pack.services}
+    for svc in pack.services:
+        assert svc.from_place in ids and svc.to_place in ids
+        assert (svc.to_place, svc.from_place) in pairs, svc.id
+        assert svc.departures_per_week > 0 and svc.km > 0
+    for a, b in REQUIRED_SERVICE_PAIRS:
+        assert (a, b) in pairs and (b, a) in pairs
+
+
+def test_ferries_without_published_tariff_are_labelled(pack: DataPack) -> None:
+    for svc in pack.services:
+        if svc.mode == "ferry":
+            assert svc.tariff_usd_per_teu is not None, svc.id
+            assert svc.basis == "estimate", svc.id
+
+
+def test_viking_segments_sum_to_published_length(pack: DataPack) -> None:
+    viking = {(s.from_place, s.to_place): s for s in pack.services if s.service == "Viking train"}
+    chain = ["chornomorsk", "minsk", "vilnius", "klaipeda"]
+    km = sum(viking[pair].km for pair in itertools.pairwise(chain))
+    hours = sum(viking[pair].hours or 0 for pair in itertools.pairwise(chain))
+    assert km == pytest.approx(1734, rel=0.03)
+    assert 53 <= hours <= 59
+    assert all(s.mode == "service" and s.capacity_teu_per_departure == 82 for s in viking.values())
+
+
+def test_karlshamn_one_way_times(pack: DataPack) -> None:
+    hours = {(s.from_place, s.to_place): s.hours for s in pack.services}
+    assert hours[("karlshamn", "klaipeda")] == 14  # eastbound
+    assert hours[("klaipeda", "karlshamn")] == 12  # westbound
+
+
+def test_lookups_and_fallbacks(pack: DataPack) -> None:
+    assert pack.param("usd_per_feu_factor") == 2
+    assert pack.rail_speed_km_per_day("KZ") == 941
+    assert pack.rail_speed_km_per_day("XX") == pack.rail_speed_km_per_day("*")
+    assert pack.gauge_mm("LT") == 1520
+    assert pack.gauge_mm("FI") == 1524
+    assert pack.gauge_mm("CN") == 1435  # via the '*' default
+    rule = pack.border_rule("PL", "BY", "rail")
+    assert rule is not None and rule is pack.border_rule("BY", "PL", "rail")
+    assert pack.border_rule("BY", "PL", "sea") is None
+    crossing = next(c for c in pack.crossings if c.id == "alashankou_dostyk")
+    assert (crossing.country_a, crossing.country_b) == ("CN", "KZ")
+    assert crossing.gauge_change == "transshipment"
+
+
+def test_param_missing_raises_data_error_naming_it(pack: DataPack) -> None:
+    with pytest.raises(DataError, match="no_such_parameter"):
+        pack.param("no_such_parameter")
+
+
+def test_unknown_place_suggests_close_ids(pack: DataPack) -> None:
+    with pytest.raises(UnknownPlaceError) as info:
+        pack.place("klaipda")
+    assert "klaipeda" in info.value.suggestions
+
+
+def test_bad_latitude_names_file_line_and_field(pack_copy: Path) -> None:
+    line = edit_csv(pack_copy / "places.csv", 4, "lat", "95.0")
+    with pytest.raises(DataError) as info:
+        load_pack(pack_copy)
+    message = str(info.value)
+    assert "places.csv" in message and f"line {line}" in message and "'lat'" in message
+    assert info.value.path and info.value.path.endswith("places.csv")
+
+
+def test_unknown_place_in_service(pack_copy: Path) -> None:
+    line = edit_csv(pack_copy / "services.csv", 2, "to_place", "atlantis")
+    with pytest.raises(DataError, match=rf"services\.csv: line {line}: .*to_place.*atlantis"):
+        load_pack(pack_copy)
+
+
+def test_unknown_kind(pack_copy: Path) -> None:
+    line = edit_csv(pack_copy / "places.csv", 0, "kinds", "rail_terminal;spaceport")
+    with pytest.raises(DataError, match=rf"places\.csv: line {line}: field 'kinds'.*spaceport"):
+        load_pack(pack_copy)
+
+
+def test_missing_column(pack_copy: Path) -> None:
+    path = pack_copy / "borders.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    with path.open("w", encoding="utf-8", newline="") as f:
+        fields = [c for c in rows[0] if c != "dwell_hours"]
+        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    expected = r"borders\.csv: line 1: missing column\(s\) \['dwell_hours'\]"
+    with pytest.raises(DataError, match=expected):
+        load_pack(pack_copy)
+
+
+@pytest.mark.parametrize(
+    ("filename", "row", "column", "value", "field"),
+    [
+        ("services.csv", 0, "km", "far", "km"),
+        ("services.csv", 0, "basis", "guess", "basis"),
+        ("crossings.csv", 1, "gauge_change", "magic", "gauge_change"),
+        ("parameters.csv", 0, "as_of", "last year", "as_of"),
+        ("gauges.csv", 0, "country", "Kazakhstan", "country"),
+        ("places.csv", 3, "source", "", "source"),
+    ],
+)
+def test_malformed_cells_raise_data_error(
+    pack_copy: Path, filename: str, row: int, column: str, value: str, field: str
+) -> None:
+    line = edit_csv(pack_copy / filename, row, column, value)
+    with pytest.raises(DataError, match=rf"{re.escape(filename)}: line {line}: field '{field}'"):
+        load_pack(pack_copy)
+
+
+def test_duplicate_id_and_missing_parameter(pack_copy: Path, tmp_path: Path) -> None:
+    line = edit_csv(pack_copy / "places.csv", 1, "id", "xian")
+    with pytest.raises(DataError, match=rf"places\.csv: line {line}: .*duplicate"):
+        load_pack(pack_copy)
+    other = tmp_path / "other"
+    shutil.copytree(PACK_DIR, other)
+    edit_csv(other / "parameters.csv", 0, "name", "renamed_parameter")
+    with pytest.raises(DataError, match=r"parameters\.csv: missing required parameter"):
+        load_pack(other)
+
+
+def test_missing_directory_and_file(tmp_path: Path, pack_copy: Path) -> None:
+    with pytest.raises(DataError):
+        load_pack(tmp_path / "nowhere")
+    (pack_copy / "gauges.csv").unlink()
+    with pytest.raises(DataError, match=r"gauges\.csv"):
+        load_pack(pack_copy)
+
+
+def test_pack_hash_changes_with_content(pack_copy: Path) -> None:
+    before = pack_hash(pack_copy)
+    assert before == pack_hash(pack_copy) == pack_hash(PACK_DIR) == pack_hash()
+    assert re.fullmatch(r"[0-9a-f]{64}", before)
+    edit_csv(pack_copy / "parameters.csv", 0, "value", "61")
+    assert pack_hash(pack_copy) != before
+    load_pack(pack_copy)  # still valid after the edit
