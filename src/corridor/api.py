@@ -47,8 +47,14 @@ def _rich_progress() -> tuple[Progress, Callable[[], None]]:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    bar = Progress(TextColumn("{task.description:<34}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                   TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+    bar = Progress(
+        TextColumn("{task.description:<34}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
     task = None
 
     def update(step: str, fraction: float) -> None:
@@ -117,8 +123,12 @@ class Network:
         directory = Path(cache_dir) if cache_dir is not None else None
         try:
             arrays, _ = load_or_build(
-                "network", key, lambda: _build_arrays(pack, say), cache_dir=directory,
-                validate=_valid_arrays, rebuild=rebuild,
+                "network",
+                key,
+                lambda: _build_arrays(pack, say),
+                cache_dir=directory,
+                validate=_valid_arrays,
+                rebuild=rebuild,
             )
         finally:
             close()
@@ -177,7 +187,9 @@ class Network:
                 )
             if not mode_set:
                 raise OptionsError("modes is empty; allow at least one mode", option="modes")
-        if objective != "generalized" and (value_of_time_usd_per_teu_hour is not None or carbon_price_usd_per_t_co2e is not None):
+        if objective != "generalized" and (
+            value_of_time_usd_per_teu_hour is not None or carbon_price_usd_per_t_co2e is not None
+        ):
             raise OptionsError(
                 "value of time and carbon price apply only to objective 'generalized'", option="objective"
             )
@@ -190,8 +202,16 @@ class Network:
             value_of_time_usd_per_teu_hour=self.pack.param("value_of_time_usd_per_teu_hour") if vot is None else vot,
             carbon_price_usd_per_t_co2e=self.pack.param("carbon_price_usd_per_t_co2e") if price is None else price,
         )
-        return self.router.route(origin, destination, via=tuple(via_list), avoid=avoid_set, modes=mode_set,
-                                 objective=objective, coef=coef, max_snap_km=max_snap_km)
+        return self.router.route(
+            origin,
+            destination,
+            via=tuple(via_list),
+            avoid=avoid_set,
+            modes=mode_set,
+            objective=objective,
+            coef=coef,
+            max_snap_km=max_snap_km,
+        )
 
     def places(self, *, country: str | None = None, kind: str | None = None) -> list[PlaceInfo]:
         """The data pack's places, optionally filtered by ISO-A2 country and kind."""
@@ -202,8 +222,9 @@ class Network:
         return dict(self.graph.meta.get("report", {}))
 
 
-def list_places(pack: DataPack | None = None, *, country: str | None = None,
-                kind: str | None = None) -> list[PlaceInfo]:
+def list_places(
+    pack: DataPack | None = None, *, country: str | None = None, kind: str | None = None
+) -> list[PlaceInfo]:
     """The data pack's places (no network needed), optionally filtered by country and kind."""
     pack = pack if pack is not None else load_pack()
     code = next(iter(_normalise_codes([country], "country")), None) if country else None
@@ -222,7 +243,11 @@ def _build_arrays(pack: DataPack, say: Progress) -> dict[str, np.ndarray]:
     tail = graph.edge_tail()
     metrics = np.vstack([graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km])
     landmarks, table = compute_landmarks(
-        graph.first_out, graph.head, tail, metrics, graph.node_usable,
+        graph.first_out,
+        graph.head,
+        tail,
+        metrics,
+        graph.node_usable,
         progress=lambda f: say("computing landmark bounds", 0.80 + 0.2 * f),
     )
     say("done", 1.0)

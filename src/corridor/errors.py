@@ -45,9 +45,7 @@ class UnknownPlaceError(InputError):
 class CoordinateError(InputError):
     """Coordinates out of range, or too far from any usable network."""
 
-    def __init__(
-        self, message: str, *, lat: float, lon: float, snap_distance_km: float | None = None
-    ) -> None:
+    def __init__(self, message: str, *, lat: float, lon: float, snap_distance_km: float | None = None) -> None:
         self.lat = lat
         self.lon = lon
         self.snap_distance_km = snap_distance_km
@@ -73,9 +71,7 @@ class DataError(CorridorError):
 class NoRouteError(CorridorError):
     """No route satisfies the request; never answered with a silent None."""
 
-    def __init__(
-        self, message: str, *, origin: str, destination: str, constraints: dict | None = None
-    ) -> None:
+    def __init__(self, message: str, *, origin: str, destination: str, constraints: dict | None = None) -> None:
         self.origin = origin
         self.destination = destination
         self.constraints = dict(constraints or {})

@@ -26,9 +26,7 @@ class Mode(IntEnum):
         try:
             return cls[text.strip().upper()]
         except KeyError:
-            raise ValueError(
-                f"unknown mode {text!r}; expected one of {', '.join(m.label for m in cls)}"
-            ) from None
+            raise ValueError(f"unknown mode {text!r}; expected one of {', '.join(m.label for m in cls)}") from None
 
 
 LAND_MODES = (Mode.RAIL, Mode.ROAD)

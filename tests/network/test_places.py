@@ -13,15 +13,29 @@ def place(id_, name, *aliases):
 
 
 INDEX = PlaceIndex.from_places(
-    [place("klaipeda", "Klaipėda"), place("xian", "Xi'an"), place("malaszewicze", "Małaszewicze"),
-     place("baku_alat", "Baku (Alat)", "Alat", "Alyat", "Baku")]
+    [
+        place("klaipeda", "Klaipėda"),
+        place("xian", "Xi'an"),
+        place("malaszewicze", "Małaszewicze"),
+        place("baku_alat", "Baku (Alat)", "Alat", "Alyat", "Baku"),
+    ]
 )
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("Klaipeda", 0), ("KLAIPĖDA", 0), ("klaipėda", 0), ("Xi'an", 1), ("xian", 1), ("XI AN", 1),
-     ("Malaszewicze", 2), ("Baku", 3), ("alyat", 3), ("baku_alat", 3)],
+    [
+        ("Klaipeda", 0),
+        ("KLAIPĖDA", 0),
+        ("klaipėda", 0),
+        ("Xi'an", 1),
+        ("xian", 1),
+        ("XI AN", 1),
+        ("Malaszewicze", 2),
+        ("Baku", 3),
+        ("alyat", 3),
+        ("baku_alat", 3),
+    ],
 )
 def test_names_match_without_case_or_diacritics(query, expected):
     assert INDEX.find(query) == expected

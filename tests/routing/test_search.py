@@ -63,9 +63,21 @@ def test_alt_equals_reference_dijkstra_with_masks(seed):
         keep = mode_ok[mode] & ~blocked & node_ok[head] & node_ok[tail]
         expected = reference(first_out, head, tail, weight, keep, s)[t]
         for landmarks in (None, lm):
-            got = shortest_path(first_out, head, tail, metrics, mode, coef, sources=[s], targets=[t],
-                                mode_ok=mode_ok, node_ok=node_ok, edge_blocked=blocked,
-                                landmark_dist=landmarks, buffers=buffers)
+            got = shortest_path(
+                first_out,
+                head,
+                tail,
+                metrics,
+                mode,
+                coef,
+                sources=[s],
+                targets=[t],
+                mode_ok=mode_ok,
+                node_ok=node_ok,
+                edge_blocked=blocked,
+                landmark_dist=landmarks,
+                buffers=buffers,
+            )
             assert got.cost == pytest.approx(expected, rel=1e-9, abs=1e-9)
             if np.isfinite(expected):
                 path = got.edges
@@ -87,9 +99,22 @@ def test_multi_source_and_target_costs():
     blocked = np.zeros(len(head), bool)
     sources, s_cost = np.array([3, 9]), np.array([5.0, 0.5])
     targets, t_cost = np.array([11, 40, 77]), np.array([0.0, 2.0, 1.0])
-    got = shortest_path(first_out, head, tail, metrics, mode, coef, sources=sources, targets=targets,
-                        source_cost=s_cost, target_cost=t_cost, mode_ok=modes, node_ok=ok,
-                        edge_blocked=blocked, buffers=SearchBuffers(n))
+    got = shortest_path(
+        first_out,
+        head,
+        tail,
+        metrics,
+        mode,
+        coef,
+        sources=sources,
+        targets=targets,
+        source_cost=s_cost,
+        target_cost=t_cost,
+        mode_ok=modes,
+        node_ok=ok,
+        edge_blocked=blocked,
+        buffers=SearchBuffers(n),
+    )
     brute = min(
         sc + dijkstra_all(first_out, head, metrics[0], s)[t] + tc
         for s, sc in zip(sources, s_cost, strict=True)
@@ -103,7 +128,18 @@ def test_unreachable_gives_inf_and_no_edges():
     head = np.array([1], np.int32)
     tail = np.array([0], np.int32)
     metrics = np.ones((4, 1))
-    got = shortest_path(first_out, head, tail, metrics, np.zeros(1, np.int8), np.array([1.0, 0, 0, 0]),
-                        sources=[0], targets=[2], mode_ok=np.ones(6, bool), node_ok=np.ones(3, bool),
-                        edge_blocked=np.zeros(1, bool), buffers=SearchBuffers(3))
+    got = shortest_path(
+        first_out,
+        head,
+        tail,
+        metrics,
+        np.zeros(1, np.int8),
+        np.array([1.0, 0, 0, 0]),
+        sources=[0],
+        targets=[2],
+        mode_ok=np.ones(6, bool),
+        node_ok=np.ones(3, bool),
+        edge_blocked=np.zeros(1, bool),
+        buffers=SearchBuffers(3),
+    )
     assert got.cost == np.inf and len(got.edges) == 0

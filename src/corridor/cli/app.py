@@ -21,11 +21,10 @@ network_app = typer.Typer(no_args_is_help=True, help="Inspect the network cache.
 app.add_typer(network_app, name="network")
 
 _out = Console(width=max(Console().width, 150))
-_err = Console(stderr=True)
 
 
 def _fail(exc: CorridorError) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    typer.echo(f"error: {exc}", err=True)
     return typer.Exit(code=1)
 
 
@@ -35,8 +34,17 @@ def _load(rebuild: bool = False) -> corridor.Network:
 
 def _route_table(route: corridor.Route) -> Table:
     table = Table(title=f"{route.origin} → {route.destination}", title_justify="left")
-    for col, justify in (("mode", "left"), ("from", "left"), ("to", "left"), ("km", "right"), ("hours", "right"),
-                         ("USD/TEU", "right"), ("kg CO2e/TEU", "right"), ("countries", "left"), ("note", "left")):
+    for col, justify in (
+        ("mode", "left"),
+        ("from", "left"),
+        ("to", "left"),
+        ("km", "right"),
+        ("hours", "right"),
+        ("USD/TEU", "right"),
+        ("kg CO2e/TEU", "right"),
+        ("countries", "left"),
+        ("note", "left"),
+    ):
         table.add_column(col, justify=justify, overflow="fold")
     for leg in route.legs:
         note = leg.service or ""
@@ -46,12 +54,29 @@ def _route_table(route: corridor.Route) -> Table:
             note += f" (wait {leg.wait_hours:.1f} h)"
         if leg.synthetic_km >= 0.05:
             note += f" [{leg.synthetic_km:.1f} km healed]"
-        table.add_row(leg.mode, leg.from_, leg.to, f"{leg.km:,.0f}", f"{leg.hours:,.1f}", f"{leg.usd_per_teu:,.0f}",
-                      f"{leg.kg_co2e_per_teu:,.0f}", "–".join(leg.countries), note.strip())
+        table.add_row(
+            leg.mode,
+            leg.from_,
+            leg.to,
+            f"{leg.km:,.0f}",
+            f"{leg.hours:,.1f}",
+            f"{leg.usd_per_teu:,.0f}",
+            f"{leg.kg_co2e_per_teu:,.0f}",
+            "–".join(leg.countries),
+            note.strip(),
+        )
     table.add_section()
-    table.add_row("total", "", "", f"{route.km:,.0f}", f"{route.hours:,.1f}", f"{route.usd_per_teu:,.0f}",
-                  f"{route.kg_co2e_per_teu:,.0f}", "–".join(route.countries),
-                  f"{route.days:.1f} days, {len(route.border_crossings)} border crossings")
+    table.add_row(
+        "total",
+        "",
+        "",
+        f"{route.km:,.0f}",
+        f"{route.hours:,.1f}",
+        f"{route.usd_per_teu:,.0f}",
+        f"{route.kg_co2e_per_teu:,.0f}",
+        "–".join(route.countries),
+        f"{route.days:.1f} days, {len(route.border_crossings)} border crossings",
+    )
     return table
 
 
@@ -70,8 +95,16 @@ def route(
     """Best route between two places, with its legs, days, cost and CO2."""
     try:
         net = _load()
-        r = net.route(origin, destination, via=via, avoid=avoid, modes=modes, objective=objective,
-                      value_of_time_usd_per_teu_hour=value_of_time, carbon_price_usd_per_t_co2e=carbon_price)
+        r = net.route(
+            origin,
+            destination,
+            via=via,
+            avoid=avoid,
+            modes=modes,
+            objective=objective,
+            value_of_time_usd_per_teu_hour=value_of_time,
+            carbon_price_usd_per_t_co2e=carbon_price,
+        )
     except CorridorError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -98,8 +131,16 @@ def places(
     for col in ("id", "name", "country", "kinds", "lat", "lon", "handling h", "handling USD/TEU"):
         table.add_column(col)
     for p in found:
-        table.add_row(p.id, p.name, p.country, ", ".join(p.kinds), f"{p.lat:.3f}", f"{p.lon:.3f}",
-                      f"{p.handling_hours:g}", f"{p.handling_usd_per_teu:g}")
+        table.add_row(
+            p.id,
+            p.name,
+            p.country,
+            ", ".join(p.kinds),
+            f"{p.lat:.3f}",
+            f"{p.lon:.3f}",
+            f"{p.handling_hours:g}",
+            f"{p.handling_usd_per_teu:g}",
+        )
     _out.print(table)
 
 
@@ -117,13 +158,41 @@ def network_report(
         typer.echo(json.dumps(report, ensure_ascii=False))
         return
     layers = Table(title="Base layers and healing", title_justify="left")
-    for col in ("layer", "nodes", "edges", "components before", "giant before", "components after", "giant after",
-                "bridges", "dead-end links", "healed km", "max gap km", "missing lines"):
+    for col in (
+        "layer",
+        "nodes",
+        "edges",
+        "components before",
+        "giant before",
+        "components after",
+        "giant after",
+        "bridges",
+        "dead-end links",
+        "healed km",
+        "max gap km",
+        "missing lines",
+    ):
         layers.add_column(col, justify="right")
     for name, row in report.get("layers", {}).items():
-        layers.add_row(name, *(str(row.get(k, "")) for k in (
-            "nodes", "edges", "components_before", "giant_before", "components_after", "giant_after", "bridges",
-            "dead_end_links", "healed_km", "max_gap_km", "missing_lines")))
+        layers.add_row(
+            name,
+            *(
+                str(row.get(k, ""))
+                for k in (
+                    "nodes",
+                    "edges",
+                    "components_before",
+                    "giant_before",
+                    "components_after",
+                    "giant_after",
+                    "bridges",
+                    "dead_end_links",
+                    "healed_km",
+                    "max_gap_km",
+                    "missing_lines",
+                )
+            ),
+        )
     _out.print(layers)
     lines = Table(title="Known missing lines added from the data pack", title_justify="left")
     for col in ("id", "name", "mode", "km", "snap km (from, to)"):
@@ -139,7 +208,7 @@ def network_report(
         joined.add_row(row["name"], *(str(links.get(k, "–")) for k in ("rail", "road", "sea")))
     _out.print(joined)
     for warning in report.get("warnings", []):
-        _err.print(f"warning: {warning}", highlight=False)
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def main() -> None:

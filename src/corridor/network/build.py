@@ -31,14 +31,41 @@ Progress = Callable[[str, float], None]
 #: Members of the EU customs union: a rail or road crossing between two of them has no
 #: customs dwell (the data pack's ``schengen_border_dwell_hours`` applies).
 EU_CUSTOMS_UNION = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
 )
 
 #: Seas without generic container shipping: the Caspian is reached through Russia's inland
 #: waterways in marnet, which deep-sea container lines do not use; it is crossed only by
 #: the data pack's ferries and feeders. Boxes are (lat_min, lon_min, lat_max, lon_max).
 _CLOSED_SEAS = {"Caspian Sea": (36.0, 46.0, 48.0, 55.5)}
-
 
 
 def _in_closed_sea(lat: float, lon: float) -> bool:
@@ -130,8 +157,11 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
         v = np.concatenate([base.edge_v, healed.v, added[1]])
         km = np.concatenate([base.edge_km, healed.km, added[2]])
         flags = np.concatenate(
-            [np.zeros(len(base.edge_u), np.int8), np.full(len(healed.u), EdgeFlag.HEALED, np.int8),
-             np.full(len(added[0]), EdgeFlag.MISSING_LINE, np.int8)]
+            [
+                np.zeros(len(base.edge_u), np.int8),
+                np.full(len(healed.u), EdgeFlag.HEALED, np.int8),
+                np.full(len(added[0]), EdgeFlag.MISSING_LINE, np.int8),
+            ]
         )
         giant = _giant_mask(base.node_count, u, v)
         usable_in_layer[offsets[which] : offsets[which] + base.node_count] = giant
@@ -153,8 +183,21 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
             "missing_lines": len(added[0]),
         }
         codes = country[which]
-        _add_land_edges(edges, border_rows, pack, which, base, u + offsets[which], v + offsets[which], km, flags,
-                        codes[u], codes[v], countries, offsets[which])
+        _add_land_edges(
+            edges,
+            border_rows,
+            pack,
+            which,
+            base,
+            u + offsets[which],
+            v + offsets[which],
+            km,
+            flags,
+            codes[u],
+            codes[v],
+            countries,
+            offsets[which],
+        )
     say("adding sea layer", 0.55)
     # sea nodes inside a country's polygon (canals, straits, estuaries) belong to it, so
     # avoiding a country also avoids its waterways; closed seas carry no generic shipping
@@ -169,13 +212,22 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
     keep = sea_giant[sea.edge_u] & sea_giant[sea.edge_v]
     sea_kmh = pack.param("sea_speed_km_per_hour")
     s_km = sea.edge_km[keep]
-    edges.add(sea.edge_u[keep] + offsets[Layer.SEA], sea.edge_v[keep] + offsets[Layer.SEA], s_km,
-              s_km / sea_kmh, s_km * pack.param("sea_usd_per_teu_km"),
-              s_km * pack.param("sea_kg_co2e_per_teu_km"), Mode.SEA)
-    report["layers"]["marnet"] = {"nodes": sea.node_count, "edges": len(sea.edge_u),
-                                  "giant_after": int(sea_giant.sum()),
-                                  "note": "only the world-ocean component carries generic sea transport; "
-                                          "closed seas (the Caspian) are served by the data pack's ferries"}
+    edges.add(
+        sea.edge_u[keep] + offsets[Layer.SEA],
+        sea.edge_v[keep] + offsets[Layer.SEA],
+        s_km,
+        s_km / sea_kmh,
+        s_km * pack.param("sea_usd_per_teu_km"),
+        s_km * pack.param("sea_kg_co2e_per_teu_km"),
+        Mode.SEA,
+    )
+    report["layers"]["marnet"] = {
+        "nodes": sea.node_count,
+        "edges": len(sea.edge_u),
+        "giant_after": int(sea_giant.sum()),
+        "note": "only the world-ocean component carries generic sea transport; "
+        "closed seas (the Caspian) are served by the data pack's ferries",
+    }
 
     say("linking terminals and ports", 0.62)
     node_lat = np.concatenate(lat)
@@ -183,8 +235,9 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
     node_layer = np.concatenate(layer)
     node_country = np.concatenate(country)
     extra = _Nodes(base_n)
-    place_node = _add_places(pack, edges, extra, node_lat, node_lon, node_layer, node_country,
-                             usable_in_layer, code_to_index, report)
+    place_node = _add_places(
+        pack, edges, extra, node_lat, node_lon, node_layer, node_country, usable_in_layer, code_to_index, report
+    )
     say("adding ferries and trains", 0.68)
     service_rows = _add_services(pack, edges, extra, place_node, code_to_index)
 
@@ -324,9 +377,14 @@ def _border_rows(pack, name, base, u, v, cu, cv, countries) -> dict[str, np.ndar
             fee[k] = c.fee_usd_per_teu
             if gauge_differs:
                 gauge[k] = max(kinds.get(c.gauge_change, 1), 1)
-                g_hours[k] = c.gauge_change_hours if c.gauge_change_hours is not None else pack.param("gauge_change_hours_default")
+                g_hours[k] = (
+                    c.gauge_change_hours
+                    if c.gauge_change_hours is not None
+                    else pack.param("gauge_change_hours_default")
+                )
                 g_usd[k] = (
-                    c.gauge_change_usd_per_teu if c.gauge_change_usd_per_teu is not None
+                    c.gauge_change_usd_per_teu
+                    if c.gauge_change_usd_per_teu is not None
                     else pack.param("gauge_change_usd_per_teu_default")
                 )
             continue
@@ -342,8 +400,14 @@ def _border_rows(pack, name, base, u, v, cu, cv, countries) -> dict[str, np.ndar
             gauge[k] = 1
             g_hours[k] = pack.param("gauge_change_hours_default")
             g_usd[k] = pack.param("gauge_change_usd_per_teu_default")
-    return {"dwell_hours": dwell, "fee_usd_per_teu": fee, "gauge_change": gauge,
-            "gauge_change_hours": g_hours, "gauge_change_usd_per_teu": g_usd, "crossing": crossing}
+    return {
+        "dwell_hours": dwell,
+        "fee_usd_per_teu": fee,
+        "gauge_change": gauge,
+        "gauge_change_hours": g_hours,
+        "gauge_change_usd_per_teu": g_usd,
+        "crossing": crossing,
+    }
 
 
 def _missing_lines(pack, which, base, report) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -362,9 +426,16 @@ def _missing_lines(pack, which, base, report) -> tuple[np.ndarray, np.ndarray, n
         out_v.append(b)
         out_km.append(km)
         report["missing_lines"].append(
-            {"id": link.id, "name": link.name, "mode": name, "km": round(km, 1),
-             "snap_km": [round(float(haversine_km(link.from_lat, link.from_lon, base.lat[a], base.lon[a])), 2),
-                         round(float(haversine_km(link.to_lat, link.to_lon, base.lat[b], base.lon[b])), 2)]}
+            {
+                "id": link.id,
+                "name": link.name,
+                "mode": name,
+                "km": round(km, 1),
+                "snap_km": [
+                    round(float(haversine_km(link.from_lat, link.from_lon, base.lat[a], base.lon[a])), 2),
+                    round(float(haversine_km(link.to_lat, link.to_lon, base.lat[b], base.lon[b])), 2),
+                ],
+            }
         )
     return np.array(out_u, np.int64), np.array(out_v, np.int64), np.array(out_km)
 
@@ -404,12 +475,22 @@ def _add_places(pack, edges, extra, lat, lon, layer, country, usable_in_layer, c
         for layer_name in place.layers:
             which = _LAYER_OF[layer_name]
             idx, tree = trees[which]
-            chords, js = tree.query(to_unit_xyz([place.lat], [place.lon])[0], k=candidates,
-                                    distance_upper_bound=km_to_chord(_MAX_ACCESS_KM[which]))
+            chords, js = tree.query(
+                to_unit_xyz([place.lat], [place.lon])[0],
+                k=candidates,
+                distance_upper_bound=km_to_chord(_MAX_ACCESS_KM[which]),
+            )
             # a terminal joins its own country's network: never a node across a border
             place_country = code_to_index.get(place.country, -1)
-            ok = [(c, j) for c, j in zip(chords, js, strict=True)
-                  if np.isfinite(c) and country[idx[j]] in (place_country, -1)] if place_country >= 0 else []
+            ok = (
+                [
+                    (c, j)
+                    for c, j in zip(chords, js, strict=True)
+                    if np.isfinite(c) and country[idx[j]] in (place_country, -1)
+                ]
+                if place_country >= 0
+                else []
+            )
             chord, j = ok[0] if ok else (np.inf, -1)
             if not np.isfinite(chord) and which == Layer.SEA and _in_closed_sea(place.lat, place.lon):
                 entry["links"]["sea"] = "closed sea: ferries only"
@@ -430,9 +511,17 @@ def _add_places(pack, edges, extra, lat, lon, layer, country, usable_in_layer, c
                 kmh = min(pack.param("road_speed_km_per_hour"), pack.param("road_max_km_per_day") / 24.0)
             else:
                 kmh = pack.param("sea_speed_km_per_hour")
-            edges.add(t, x, access_km, place.handling_hours + access_km / kmh,
-                      place.handling_usd_per_teu + access_km * pack.param(f"{mode_name}_usd_per_teu_km"),
-                      access_km * pack.param(f"{mode_name}_kg_co2e_per_teu_km"), Mode.TRANSFER, 0, i)
+            edges.add(
+                t,
+                x,
+                access_km,
+                place.handling_hours + access_km / kmh,
+                place.handling_usd_per_teu + access_km * pack.param(f"{mode_name}_usd_per_teu_km"),
+                access_km * pack.param(f"{mode_name}_kg_co2e_per_teu_km"),
+                Mode.TRANSFER,
+                0,
+                i,
+            )
         report["places"].append(entry)
     return nodes
 
@@ -444,8 +533,9 @@ class _ServiceRows:
         self.via: list[str] = []
         self.rows: list[tuple[int, float, float, float, float]] = []
 
-    def add(self, service_name: str, row_id: str, via: str, wait: float, running: float,
-            departures: float, capacity: float) -> int:
+    def add(
+        self, service_name: str, row_id: str, via: str, wait: float, running: float, departures: float, capacity: float
+    ) -> int:
         if service_name not in self.names:
             self.names.append(service_name)
         self.rows.append((self.names.index(service_name), wait, running, departures, capacity))
@@ -482,15 +572,20 @@ def _add_services(pack, edges, extra, place_node, code_to_index) -> _ServiceRows
                 continue
             boarded.add((s.service, place_id))
             t = place_node[place_index[place_id]]
+            place = pack.places[place_index[place_id]]
             deps = s.departures_per_week or 0.0
             board = rows.add(s.service, s.id, "", wait, 0.0, deps, capacity)
             alight = rows.add(s.service, s.id, "", 0.0, 0.0, deps, capacity)
-            edges.add(t, node, 0.0, wait, 0.0, 0.0, mode, 0, board, both_ways=False)
-            edges.add(node, t, 0.0, 0.0, 0.0, 0.0, mode, 0, alight, both_ways=False)
+            # loading onto and off the ship or train is one container move each
+            move_h, move_usd = place.handling_hours, place.handling_usd_per_teu
+            edges.add(t, node, 0.0, wait + move_h, move_usd, 0.0, mode, 0, board, both_ways=False)
+            edges.add(node, t, 0.0, move_h, move_usd, 0.0, mode, 0, alight, both_ways=False)
         km = s.km
-        usd = s.tariff_usd_per_teu if s.tariff_usd_per_teu is not None else km * pack.param("ferry_usd_per_teu_km")
+        fallback_rate = pack.param("ferry_usd_per_teu_km" if mode == Mode.FERRY else "rail_usd_per_teu_km")
+        usd = s.tariff_usd_per_teu if s.tariff_usd_per_teu is not None else km * fallback_rate
         factor = pack.param("ferry_kg_co2e_per_teu_km" if mode == Mode.FERRY else "service_kg_co2e_per_teu_km")
-        ride = rows.add(s.service, s.id, ";".join(s.via_countries), 0.0, s.hours,
-                        s.departures_per_week or 0.0, capacity)
+        ride = rows.add(
+            s.service, s.id, ";".join(s.via_countries), 0.0, s.hours, s.departures_per_week or 0.0, capacity
+        )
         edges.add(a, b, km, s.hours, usd, km * factor, mode, 0, ride, both_ways=False)
     return rows

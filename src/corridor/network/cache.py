@@ -34,9 +34,25 @@ def default_cache_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_cache_dir("corridor"))
 
 
+def _code_fingerprint() -> str:
+    """Hash of the source files that shape the cached arrays, so a code change rebuilds."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(
+        [
+            *package.glob("network/*.py"),
+            package / "routing" / "landmarks.py",
+            package / "routing" / "search.py",
+            package / "units.py",
+        ]
+    ):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(*parts: str) -> str:
-    """Hex key over the cache version, the given parts and the source package versions."""
-    digest = hashlib.sha256(CACHE_VERSION.encode())
+    """Hex key over the cache version, the code, the given parts and the source package versions."""
+    digest = hashlib.sha256(CACHE_VERSION.encode() + _code_fingerprint().encode())
     for package in _SOURCE_PACKAGES:
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())

@@ -56,9 +56,7 @@ class CountryIndex:
         missing = np.flatnonzero(result < 0)
         if len(missing) and coast_km > 0:
             max_deg = coast_km / 111.0 / max(np.cos(np.radians(60.0)), 0.1)
-            near_point, near_tile = self.tree.query_nearest(
-                points[missing], max_distance=max_deg, all_matches=False
-            )
+            near_point, near_tile = self.tree.query_nearest(points[missing], max_distance=max_deg, all_matches=False)
             result[missing[near_point]] = self.tile_country[near_tile]
         codes = np.array(("", *self.codes), dtype=object)
         return codes[result + 1].astype(str)

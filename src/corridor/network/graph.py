@@ -119,9 +119,7 @@ class Graph:
             if f.name == "borders":
                 kwargs[f.name] = BorderTable(**{g.name: arrays[f"borders.{g.name}"] for g in fields(BorderTable)})
             elif f.name == "services":
-                kwargs[f.name] = ServiceTable(
-                    **{g.name: arrays[f"services.{g.name}"] for g in fields(ServiceTable)}
-                )
+                kwargs[f.name] = ServiceTable(**{g.name: arrays[f"services.{g.name}"] for g in fields(ServiceTable)})
             elif f.name == "meta":
                 kwargs[f.name] = json.loads(str(arrays["meta"]))
             elif arrays[f.name].dtype.kind == "U" and arrays[f.name].ndim == 0:
@@ -129,6 +127,3 @@ class Graph:
             else:
                 kwargs[f.name] = arrays[f.name]
         return cls(**kwargs)
-
-
-

@@ -82,7 +82,7 @@ def heal_layer(
     degree = np.bincount(np.concatenate([u, v]), minlength=n)
     sources = np.flatnonzero((labels != giant) | (degree == 1))
     tree = cKDTree(to_unit_xyz(lat, lon))
-    chord, found = tree.query(
+    _, found = tree.query(
         to_unit_xyz(lat[sources], lon[sources]), k=neighbours + 1, distance_upper_bound=km_to_chord(max_gap_km)
     )
     rows = np.repeat(sources, neighbours + 1)

@@ -40,8 +40,7 @@ def _package_dir(package: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise DataError(
-            f"the package {package!r} is not installed; install corridor with its dependencies "
-            f"(pip install -e .)",
+            f"the package {package!r} is not installed; install corridor with its dependencies (pip install -e .)",
             path=package,
         )
     return Path(next(iter(spec.submodule_search_locations)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass
 
@@ -39,9 +40,7 @@ def objective_coefficients(
         if value_of_time_usd_per_teu_hour < 0 or carbon_price_usd_per_t_co2e < 0:
             raise OptionsError("value of time and carbon price must be >= 0", option="objective")
         return np.array([value_of_time_usd_per_teu_hour, 1.0, carbon_price_usd_per_t_co2e / 1000.0, 0.0])
-    raise OptionsError(
-        f"unknown objective {objective!r}; expected one of {', '.join(OBJECTIVES)}", option="objective"
-    )
+    raise OptionsError(f"unknown objective {objective!r}; expected one of {', '.join(OBJECTIVES)}", option="objective")
 
 
 @dataclass(frozen=True)
@@ -59,8 +58,9 @@ class Endpoint:
 class Router:
     """Answers route queries on one Graph; safe to share across threads."""
 
-    def __init__(self, graph: Graph, place_index: PlaceIndex, place_names: tuple[str, ...],
-                 landmark_dist: np.ndarray | None) -> None:
+    def __init__(
+        self, graph: Graph, place_index: PlaceIndex, place_names: tuple[str, ...], landmark_dist: np.ndarray | None
+    ) -> None:
         self.graph = graph
         self.place_index = place_index
         self.place_names = place_names
@@ -93,8 +93,9 @@ class Router:
         if coords is None:
             i = self.place_index.find(text)
             node = int(g.place_node[i])
-            return Endpoint(self.place_names[i], np.array([node]), np.zeros(1), i,
-                            float(g.node_lat[node]), float(g.node_lon[node]))
+            return Endpoint(
+                self.place_names[i], np.array([node]), np.zeros(1), i, float(g.node_lat[node]), float(g.node_lon[node])
+            )
         lat, lon = coords
         nodes, snaps = [], []
         for layer, name in ((Layer.RAIL, "rail"), (Layer.ROAD, "road")):
@@ -108,9 +109,10 @@ class Router:
         if not nodes:
             allowed = [m for m in ("rail", "road") if m in modes] or ["rail or road (none allowed by modes)"]
             raise CoordinateError(
-                f"{lat:g},{lon:g} is more than {max_snap_km:g} km from any usable {' or '.join(allowed)} "
-                f"network node",
-                lat=lat, lon=lon, snap_distance_km=max_snap_km,
+                f"{lat:g},{lon:g} is more than {max_snap_km:g} km from any usable {' or '.join(allowed)} network node",
+                lat=lat,
+                lon=lon,
+                snap_distance_km=max_snap_km,
             )
         return Endpoint(f"{lat:g},{lon:g}", np.array(nodes), np.array(snaps), None, lat, lon)
 
@@ -140,9 +142,18 @@ class Router:
             blocked[service_edges[np.isin(g.edge_ref[service_edges], rows)]] = True
         return node_ok, mode_ok, blocked
 
-    def route(self, origin: str, destination: str, *, via: tuple[str, ...] = (),
-              avoid: frozenset[str] = frozenset(), modes: frozenset[str] = frozenset(ROUTABLE_MODES),
-              objective: str = "time", coef: np.ndarray, max_snap_km: float = 50.0) -> Route:
+    def route(
+        self,
+        origin: str,
+        destination: str,
+        *,
+        via: tuple[str, ...] = (),
+        avoid: frozenset[str] = frozenset(),
+        modes: frozenset[str] = frozenset(ROUTABLE_MODES),
+        objective: str = "time",
+        coef: np.ndarray,
+        max_snap_km: float = 50.0,
+    ) -> Route:
         """Best route origin → via… → destination; raises NoRouteError when none exists."""
         stops = [self.resolve(t, modes=modes, max_snap_km=max_snap_km) for t in (origin, *via, destination)]
         node_ok, mode_ok, blocked = self.masks(avoid, modes)
@@ -155,12 +166,22 @@ class Router:
                 )
         edges: list[np.ndarray] = []
         first_node = last_node = -1
-        for a, b in zip(stops[:-1], stops[1:], strict=True):
+        for a, b in itertools.pairwise(stops):
             sources = a.nodes if last_node < 0 else np.array([last_node])
             result = shortest_path(
-                self.graph.first_out, self.graph.head, self.tail, self.metrics, self.graph.edge_mode, coef,
-                sources=sources, targets=b.nodes, mode_ok=mode_ok, node_ok=node_ok, edge_blocked=blocked,
-                landmark_dist=self.landmark_dist, buffers=self._buffers(),
+                self.graph.first_out,
+                self.graph.head,
+                self.tail,
+                self.metrics,
+                self.graph.edge_mode,
+                coef,
+                sources=sources,
+                targets=b.nodes,
+                mode_ok=mode_ok,
+                node_ok=node_ok,
+                edge_blocked=blocked,
+                landmark_dist=self.landmark_dist,
+                buffers=self._buffers(),
             )
             if not np.isfinite(result.cost):
                 raise self._no_route(a.label, b.label, avoid, modes, via)
@@ -168,10 +189,13 @@ class Router:
             last_node = result.target
             edges.append(result.edges)
         path = np.concatenate(edges) if edges else np.zeros(0, np.int64)
-        snap = (float(stops[0].snap_km[list(stops[0].nodes).index(first_node)]),
-                float(stops[-1].snap_km[list(stops[-1].nodes).index(last_node)]))
-        return self._assemble(stops[0].label, stops[-1].label, objective, path, first_node, snap,
-                              tuple(s.label for s in stops[1:-1]))
+        snap = (
+            float(stops[0].snap_km[list(stops[0].nodes).index(first_node)]),
+            float(stops[-1].snap_km[list(stops[-1].nodes).index(last_node)]),
+        )
+        return self._assemble(
+            stops[0].label, stops[-1].label, objective, path, first_node, snap, tuple(s.label for s in stops[1:-1])
+        )
 
     def _no_route(self, a: str, b: str, avoid, modes, via) -> NoRouteError:
         parts = []
@@ -180,8 +204,12 @@ class Router:
         if set(modes) != set(ROUTABLE_MODES):
             parts.append(f"using only {', '.join(sorted(modes))}")
         what = f" {' and '.join(parts)}" if parts else ""
-        return NoRouteError(f"no route from {a} to {b}{what}", origin=a, destination=b,
-                            constraints={"avoid": sorted(avoid), "modes": sorted(modes), "via": list(via)})
+        return NoRouteError(
+            f"no route from {a} to {b}{what}",
+            origin=a,
+            destination=b,
+            constraints={"avoid": sorted(avoid), "modes": sorted(modes), "via": list(via)},
+        )
 
     # --- legs ------------------------------------------------------------------------
     def label(self, node: int) -> str:
@@ -232,27 +260,40 @@ class Router:
                 leg = self._leg(path[i:j], nodes[i : j + 1], mode, note=note)
                 legs.append(Leg(**{**leg.__dict__, "from_": name, "to": name}))
             else:
-                while j < len(path) and g.edge_mode[path[j]] == mode and not (g.edge_flags[path[j - 1]] & EdgeFlag.BORDER):
+                while (
+                    j < len(path) and g.edge_mode[path[j]] == mode and not (g.edge_flags[path[j - 1]] & EdgeFlag.BORDER)
+                ):
                     j += 1
                 legs.extend(self._land_legs(path[i:j], nodes[i : j + 1], mode))
             i = j
         return Route(
-            origin=origin, destination=destination, objective=objective,
-            km=float(g.edge_km[path].sum()), hours=float(g.edge_hours[path].sum()),
-            usd_per_teu=float(g.edge_usd[path].sum()), kg_co2e_per_teu=float(g.edge_co2[path].sum()),
-            countries=self._countries(nodes), legs=tuple(legs),
+            origin=origin,
+            destination=destination,
+            objective=objective,
+            km=float(g.edge_km[path].sum()),
+            hours=float(g.edge_hours[path].sum()),
+            usd_per_teu=float(g.edge_usd[path].sum()),
+            kg_co2e_per_teu=float(g.edge_co2[path].sum()),
+            countries=self._countries(nodes),
+            legs=tuple(legs),
             coordinates=tuple(zip(g.node_lat[nodes].tolist(), g.node_lon[nodes].tolist(), strict=True)),
-            snap_km=snap, via=via,
+            snap_km=snap,
+            via=via,
         )
 
     def _leg(self, edges, nodes, mode, *, note="", hours_less=0.0, usd_less=0.0) -> Leg:
         g = self.graph
         synthetic = g.edge_flags[edges] & (EdgeFlag.HEALED | EdgeFlag.MISSING_LINE)
         return Leg(
-            mode=Mode(mode).label, from_=self.label(int(nodes[0])), to=self.label(int(nodes[-1])),
-            km=float(g.edge_km[edges].sum()), hours=float(g.edge_hours[edges].sum()) - hours_less,
-            usd_per_teu=float(g.edge_usd[edges].sum()) - usd_less, kg_co2e_per_teu=float(g.edge_co2[edges].sum()),
-            countries=self._countries(np.asarray(nodes)), synthetic_km=float(g.edge_km[edges][synthetic > 0].sum()),
+            mode=Mode(mode).label,
+            from_=self.label(int(nodes[0])),
+            to=self.label(int(nodes[-1])),
+            km=float(g.edge_km[edges].sum()),
+            hours=float(g.edge_hours[edges].sum()) - hours_less,
+            usd_per_teu=float(g.edge_usd[edges].sum()) - usd_less,
+            kg_co2e_per_teu=float(g.edge_co2[edges].sum()),
+            countries=self._countries(np.asarray(nodes)),
+            synthetic_km=float(g.edge_km[edges][synthetic > 0].sum()),
             note=note,
         )
 
@@ -261,7 +302,10 @@ class Router:
         refs = g.edge_ref[edges]
         wait = float(g.services.wait_hours[refs].sum())
         deps = g.services.departures_per_week[refs].max()
-        note = f"includes an expected wait of {wait:.1f} h (half the interval at {deps:g} departures/week)"
+        note = (
+            f"expected wait {wait:.1f} h (half the interval at {deps:g} departures/week) and one "
+            f"container move at each end included"
+        )
         leg = self._leg(edges, np.array([start, end]), mode, note=note)
         countries = self._countries(np.concatenate([[start], g.head[edges]]))
         return Leg(**{**leg.__dict__, "service": name, "wait_hours": wait, "countries": countries})
@@ -281,11 +325,29 @@ class Router:
         a_code, b_code = g.countries[t.country_a[b]], g.countries[t.country_b[b]]
         name = g.crossing_names[t.crossing[b]] if t.crossing[b] >= 0 else f"{a_code}–{b_code} border"
         crossing = BorderCrossing(
-            name=name, from_country=a_code, to_country=b_code, mode=Mode(mode).label, dwell_hours=dwell,
-            fee_usd_per_teu=fee, gauge_change=GAUGE_CHANGE_KINDS[gauge] if gauge else None,
-            gauge_change_hours=g_hours, gauge_change_usd_per_teu=g_usd,
+            name=name,
+            from_country=a_code,
+            to_country=b_code,
+            mode=Mode(mode).label,
+            dwell_hours=dwell,
+            fee_usd_per_teu=fee,
+            gauge_change=GAUGE_CHANGE_KINDS[gauge] if gauge else None,
+            gauge_change_hours=g_hours,
+            gauge_change_usd_per_teu=g_usd,
         )
-        note = f"{Mode(mode).label} crossing" + (f", gauge change by {GAUGE_CHANGE_KINDS[gauge].replace('_', ' ')}" if gauge else "")
-        border = Leg(mode="border", from_=name, to=name, km=0.0, hours=dwell + g_hours, usd_per_teu=fee + g_usd,
-                     kg_co2e_per_teu=0.0, countries=(a_code, b_code), border=crossing, note=note)
+        note = f"{Mode(mode).label} crossing" + (
+            f", gauge change by {GAUGE_CHANGE_KINDS[gauge].replace('_', ' ')}" if gauge else ""
+        )
+        border = Leg(
+            mode="border",
+            from_=name,
+            to=name,
+            km=0.0,
+            hours=dwell + g_hours,
+            usd_per_teu=fee + g_usd,
+            kg_co2e_per_teu=0.0,
+            countries=(a_code, b_code),
+            border=crossing,
+            note=note,
+        )
         return [run, border]

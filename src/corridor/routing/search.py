@@ -93,9 +93,27 @@ def _potential(v, lm, coef, target_lm):  # pragma: no cover - numba
 
 
 @njit(cache=True)
-def _astar(first_out, head, metrics, mode, coef, mode_ok, node_ok, edge_blocked,
-           sources, source_cost, targets, target_cost, lm, target_lm,
-           dist, parent, stamp, stamp_value, closed):  # pragma: no cover - numba
+def _astar(
+    first_out,
+    head,
+    metrics,
+    mode,
+    coef,
+    mode_ok,
+    node_ok,
+    edge_blocked,
+    sources,
+    source_cost,
+    targets,
+    target_cost,
+    lm,
+    target_lm,
+    dist,
+    parent,
+    stamp,
+    stamp_value,
+    closed,
+):  # pragma: no cover - numba
     n_edges = len(head)
     keys = np.empty(n_edges + len(sources) + 1)
     items = np.empty(n_edges + len(sources) + 1, np.int64)
@@ -220,9 +238,25 @@ def shortest_path(
         target_lm = np.ascontiguousarray(landmark_dist[:, :, targets])
     stamp = buffers.next_stamp()
     cost, target, settled = _astar(
-        first_out, head, metrics, mode, np.asarray(coef, float), mode_ok, node_ok, edge_blocked,
-        sources, source_cost, targets, target_cost, lm, target_lm,
-        buffers.dist, buffers.parent, buffers.stamp, stamp, buffers.closed,
+        first_out,
+        head,
+        metrics,
+        mode,
+        np.asarray(coef, float),
+        mode_ok,
+        node_ok,
+        edge_blocked,
+        sources,
+        source_cost,
+        targets,
+        target_cost,
+        lm,
+        target_lm,
+        buffers.dist,
+        buffers.parent,
+        buffers.stamp,
+        stamp,
+        buffers.closed,
     )
     if target < 0:
         return SearchResult(np.inf, np.zeros(0, np.int64), -1, -1, settled)
