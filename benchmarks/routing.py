@@ -112,7 +112,7 @@ def main() -> None:
         )
 
     engines = {
-        "corridor rail, distance (ALT)": ours_rail,
+        "corridor rail, distance (contraction hierarchy)": ours_rail,
         "corridor multimodal, generalized, avoid RU,BY": ours_multimodal,
         "scgraph contraction hierarchy": lambda a, b: sc(a, b, "contraction_hierarchy"),
         "scgraph dijkstra": lambda a, b: sc(a, b, "dijkstra"),
@@ -137,7 +137,8 @@ def main() -> None:
     from rich.table import Table
 
     table = Table(title="Routing, ms per query (median of 3 runs per pair; coordinates in, path out)")
-    for col in ("pair set", "engine", "queries", "failed", "p50 ms", "p95 ms", "p50 / scgraph CH", "p50 / scgraph Dijkstra"):
+    columns = ("pair set", "engine", "queries", "failed", "p50 ms", "p95 ms", "p50 / scgraph CH", "p50 / scgraph Dijkstra")
+    for col in columns:
         table.add_column(col, justify="right" if col not in ("pair set", "engine") else "left")
     for set_name in ("six pairs", f"{args.pairs} random terminal pairs"):
         ch = percentile_ms(results[(set_name, "scgraph contraction hierarchy")], 50)

@@ -17,6 +17,7 @@ from corridor.network.cache import cache_key, load_or_build
 from corridor.network.graph import Graph
 from corridor.network.places import PlaceIndex
 from corridor.results import Route
+from corridor.routing.fixed import RailHierarchies, build_rail_hierarchies
 from corridor.routing.landmarks import compute_landmarks
 from corridor.routing.route import ROUTABLE_MODES, Router, objective_coefficients
 
@@ -86,11 +87,19 @@ class Network:
     (about a minute, with a progress bar); later calls load that cache in about a second.
     """
 
-    def __init__(self, graph: Graph, pack: DataPack, landmark_dist: np.ndarray | None) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        pack: DataPack,
+        landmark_dist: np.ndarray | None,
+        rail_hierarchies: RailHierarchies | None = None,
+    ) -> None:
         self.graph = graph
         self.pack = pack
         self.place_index = PlaceIndex.from_places(pack.places)
-        self.router = Router(graph, self.place_index, tuple(p.name for p in pack.places), landmark_dist)
+        self.router = Router(
+            graph, self.place_index, tuple(p.name for p in pack.places), landmark_dist, rail_hierarchies
+        )
 
     @classmethod
     def load(
@@ -134,11 +143,12 @@ class Network:
             close()
         landmark_dist = arrays.pop("landmark_dist")
         arrays.pop("landmarks")
+        hierarchies = RailHierarchies({k: arrays.pop(k) for k in list(arrays) if k.startswith("rail_ch.")})
         try:
             graph = Graph.from_arrays(arrays)
         except (KeyError, ValueError) as exc:  # pragma: no cover - guarded by _valid_arrays
             raise DataError(f"network cache is inconsistent ({exc}); run with rebuild=True") from exc
-        return cls(graph, pack, landmark_dist)
+        return cls(graph, pack, landmark_dist, hierarchies)
 
     # --- queries ------------------------------------------------------------------
     def route(
@@ -248,10 +258,13 @@ def _build_arrays(pack: DataPack, say: Progress) -> dict[str, np.ndarray]:
         tail,
         metrics,
         graph.node_usable,
-        progress=lambda f: say("computing landmark bounds", 0.80 + 0.2 * f),
+        progress=lambda f: say("computing landmark bounds", 0.80 + 0.1 * f),
+    )
+    hierarchies = build_rail_hierarchies(
+        graph, metrics, progress=lambda f: say("contracting the rail layer", 0.90 + 0.1 * f)
     )
     say("done", 1.0)
-    return {**graph.to_arrays(), "landmarks": landmarks, "landmark_dist": table}
+    return {**graph.to_arrays(), "landmarks": landmarks, "landmark_dist": table, **hierarchies}
 
 
 def _valid_arrays(arrays: dict[str, np.ndarray]) -> bool:

@@ -174,3 +174,20 @@ def test_errors(world):
     with pytest.raises(corridor.NoRouteError) as no_route:
         world.route("Aktau", "Baku", modes=["rail"], avoid="RU,IR")
     assert "avoiding IR, RU" in str(no_route.value)
+
+
+@pytest.mark.parametrize("objective", ["distance", "time"])
+def test_rail_hierarchy_equals_landmark_search(world, objective):
+    """The rail contraction hierarchy gives the same answer as the landmark A* it short-cuts."""
+    router = world.router
+    assert router.rail_hierarchies is not None
+    for a, b in [*SIX_PAIRS, ("43.25,76.95", "55.7,21.13")]:
+        fast = world.route(a, b, modes=["rail"], objective=objective)
+        saved, router.rail_hierarchies = router.rail_hierarchies, None
+        try:
+            plain = world.route(a, b, modes=["rail"], objective=objective)
+        finally:
+            router.rail_hierarchies = saved
+        # equal on the objective; ties may pick paths that differ in other metrics
+        metric = "km" if objective == "distance" else "hours"
+        assert getattr(fast, metric) == pytest.approx(getattr(plain, metric), rel=1e-9)

@@ -43,6 +43,8 @@ def _code_fingerprint() -> str:
             *package.glob("network/*.py"),
             package / "routing" / "landmarks.py",
             package / "routing" / "search.py",
+            package / "routing" / "ch.py",
+            package / "routing" / "fixed.py",
             package / "units.py",
         ]
     ):

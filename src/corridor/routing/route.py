@@ -14,7 +14,8 @@ from corridor.network.geo import chord_to_km, haversine_km, km_to_chord, to_unit
 from corridor.network.graph import GAUGE_CHANGE_KINDS, Graph
 from corridor.network.places import PlaceIndex, parse_coordinates
 from corridor.results import BorderCrossing, Leg, Route
-from corridor.routing.search import SearchBuffers, shortest_path
+from corridor.routing.fixed import FIXED_OBJECTIVES, RailHierarchies
+from corridor.routing.search import SearchBuffers, SearchResult, shortest_path
 from corridor.units import EdgeFlag, Layer, Mode
 
 __all__ = ["OBJECTIVES", "ROUTABLE_MODES", "Endpoint", "Router", "objective_coefficients"]
@@ -59,12 +60,18 @@ class Router:
     """Answers route queries on one Graph; safe to share across threads."""
 
     def __init__(
-        self, graph: Graph, place_index: PlaceIndex, place_names: tuple[str, ...], landmark_dist: np.ndarray | None
+        self,
+        graph: Graph,
+        place_index: PlaceIndex,
+        place_names: tuple[str, ...],
+        landmark_dist: np.ndarray | None,
+        rail_hierarchies: RailHierarchies | None = None,
     ) -> None:
         self.graph = graph
         self.place_index = place_index
         self.place_names = place_names
         self.landmark_dist = landmark_dist
+        self.rail_hierarchies = rail_hierarchies
         self.tail = graph.edge_tail()
         self.metrics = np.ascontiguousarray(
             np.vstack([graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km]).astype(np.float64)
@@ -168,21 +175,10 @@ class Router:
         first_node = last_node = -1
         for a, b in itertools.pairwise(stops):
             sources = a.nodes if last_node < 0 else np.array([last_node])
-            result = shortest_path(
-                self.graph.first_out,
-                self.graph.head,
-                self.tail,
-                self.metrics,
-                self.graph.edge_mode,
-                coef,
-                sources=sources,
-                targets=b.nodes,
-                mode_ok=mode_ok,
-                node_ok=node_ok,
-                edge_blocked=blocked,
-                landmark_dist=self.landmark_dist,
-                buffers=self._buffers(),
-            )
+            if self.rail_hierarchies is not None and modes == {"rail"} and not avoid and objective in FIXED_OBJECTIVES:
+                result = self._hierarchy_segment(objective, sources, b.nodes)
+            else:
+                result = self._search_segment(coef, sources, b.nodes, node_ok, mode_ok, blocked)
             if not np.isfinite(result.cost):
                 raise self._no_route(a.label, b.label, avoid, modes, via)
             first_node = result.source if first_node < 0 else first_node
@@ -195,6 +191,34 @@ class Router:
         )
         return self._assemble(
             stops[0].label, stops[-1].label, objective, path, first_node, snap, tuple(s.label for s in stops[1:-1])
+        )
+
+    def _hierarchy_segment(self, objective: str, sources: np.ndarray, targets: np.ndarray) -> SearchResult:
+        queries = getattr(self._local, "hierarchy_queries", None)
+        if queries is None:
+            queries = self._local.hierarchy_queries = {}
+        if objective not in queries:
+            queries[objective] = self.rail_hierarchies.new_query(objective)
+        cost, edges, source, target = self.rail_hierarchies.segment(
+            queries[objective], self.graph, self.metrics[FIXED_OBJECTIVES[objective]], sources, targets
+        )
+        return SearchResult(cost, edges, source, target, 0)
+
+    def _search_segment(self, coef, sources, targets, node_ok, mode_ok, blocked) -> SearchResult:
+        return shortest_path(
+            self.graph.first_out,
+            self.graph.head,
+            self.tail,
+            self.metrics,
+            self.graph.edge_mode,
+            coef,
+            sources=sources,
+            targets=targets,
+            mode_ok=mode_ok,
+            node_ok=node_ok,
+            edge_blocked=blocked,
+            landmark_dist=self.landmark_dist,
+            buffers=self._buffers(),
         )
 
     def _no_route(self, a: str, b: str, avoid, modes, via) -> NoRouteError:
