@@ -26,8 +26,14 @@ import numpy as np
 
 import corridor
 
-SIX = [("Xi'an", "Klaipeda"), ("Khorgos", "Kaunas"), ("Dostyk", "Aktau"), ("Almaty", "Vilnius"),
-       ("Baku", "Tbilisi"), ("Minsk", "Klaipeda")]
+SIX = [
+    ("Xi'an", "Klaipeda"),
+    ("Khorgos", "Kaunas"),
+    ("Dostyk", "Aktau"),
+    ("Almaty", "Vilnius"),
+    ("Baku", "Tbilisi"),
+    ("Minsk", "Klaipeda"),
+]
 
 
 def percentile_ms(samples: list[float], q: float) -> float:
@@ -69,8 +75,10 @@ def cold_build_seconds() -> float:
 
 
 def warm_load_seconds(runs: int = 3) -> float:
-    code = ("import time, corridor; t=time.perf_counter(); corridor.Network.load(progress=False); "
-            "print(time.perf_counter()-t)")
+    code = (
+        "import time, corridor; t=time.perf_counter(); corridor.Network.load(progress=False); "
+        "print(time.perf_counter()-t)"
+    )
     samples = [float(subprocess.check_output([sys.executable, "-c", code], text=True).strip()) for _ in range(runs)]
     return statistics.median(samples)
 
@@ -108,7 +116,9 @@ def main() -> None:
         return geo.get_shortest_path(
             origin_node={"latitude": float(pa[0]), "longitude": float(pa[1])},
             destination_node={"latitude": float(pb[0]), "longitude": float(pb[1])},
-            algorithm_fn=algorithm, output_path=True, silent=True,
+            algorithm_fn=algorithm,
+            output_path=True,
+            silent=True,
         )
 
     engines = {
@@ -137,7 +147,16 @@ def main() -> None:
     from rich.table import Table
 
     table = Table(title="Routing, ms per query (median of 3 runs per pair; coordinates in, path out)")
-    columns = ("pair set", "engine", "queries", "failed", "p50 ms", "p95 ms", "p50 / scgraph CH", "p50 / scgraph Dijkstra")
+    columns = (
+        "pair set",
+        "engine",
+        "queries",
+        "failed",
+        "p50 ms",
+        "p95 ms",
+        "p50 / scgraph CH",
+        "p50 / scgraph Dijkstra",
+    )
     for col in columns:
         table.add_column(col, justify="right" if col not in ("pair set", "engine") else "left")
     for set_name in ("six pairs", f"{args.pairs} random terminal pairs"):
@@ -146,8 +165,16 @@ def main() -> None:
         for name in engines:
             samples = results[(set_name, name)]
             p50, p95 = percentile_ms(samples, 50), percentile_ms(samples, 95)
-            table.add_row(set_name, name, str(len(samples)), str(failures[(set_name, name)]), f"{p50:.2f}",
-                          f"{p95:.2f}", f"{p50 / ch:.2f}×", f"{p50 / dj:.2f}×")
+            table.add_row(
+                set_name,
+                name,
+                str(len(samples)),
+                str(failures[(set_name, name)]),
+                f"{p50:.2f}",
+                f"{p95:.2f}",
+                f"{p50 / ch:.2f}×",
+                f"{p50 / dj:.2f}×",
+            )
     console = Console(width=160)
     console.print(table)
     other = Table(title="Build and load")
