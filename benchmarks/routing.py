@@ -3,8 +3,10 @@
 Prints one table: median and p95 ms per query for the six corridor pairs and for random
 terminal pairs (coordinates in, path out), for
 
-* corridor, rail layer, fixed objective (distance), landmark A* through the public API;
-* corridor, multimodal, ``generalized`` objective with ``avoid RU,BY`` (no rebuild);
+* corridor, rail layer, fixed objective (distance; contraction hierarchy) through the public API,
+  twice: ``Network.path`` (line and totals, the same contract as scgraph's answer) and
+  ``Network.route`` (the full answer with legs, borders, countries and place labels);
+* corridor, multimodal, ``generalized`` objective with ``avoid RU,BY`` (no rebuild), ``Network.route``;
 * scgraph 3.6 on the same rail layer (scgraph-data ``world_railways``): its contraction
   hierarchy and its Dijkstra;
 
@@ -92,7 +94,7 @@ def main() -> None:
 
     net = corridor.Network.load()
     places = net.pack.places
-    coords = {p.id: f"{p.lat},{p.lon}" for p in places}
+    coords = {p.id: (p.lat, p.lon) for p in places}
     rng = np.random.default_rng(args.seed)
     random_pairs = []
     while len(random_pairs) < args.pairs:
@@ -105,24 +107,28 @@ def main() -> None:
     geo.graph_object.create_contraction_hierarchy()
     scgraph_ch_build = time.perf_counter() - t0
 
-    def ours_rail(a, b):
+    def ours_rail_path(a, b):
+        return net.path(coords[a], coords[b], modes="rail", objective="distance", max_snap_km=100)
+
+    def ours_rail_route(a, b):
         return net.route(coords[a], coords[b], modes="rail", objective="distance", max_snap_km=100)
 
     def ours_multimodal(a, b):
         return net.route(coords[a], coords[b], objective="generalized", avoid="RU,BY", max_snap_km=100)
 
     def sc(a, b, algorithm):
-        pa, pb = coords[a].split(","), coords[b].split(",")
+        (lat_a, lon_a), (lat_b, lon_b) = coords[a], coords[b]
         return geo.get_shortest_path(
-            origin_node={"latitude": float(pa[0]), "longitude": float(pa[1])},
-            destination_node={"latitude": float(pb[0]), "longitude": float(pb[1])},
+            origin_node={"latitude": lat_a, "longitude": lon_a},
+            destination_node={"latitude": lat_b, "longitude": lon_b},
             algorithm_fn=algorithm,
             output_path=True,
             silent=True,
         )
 
     engines = {
-        "corridor rail, distance (contraction hierarchy)": ours_rail,
+        "corridor rail, distance: Network.path": ours_rail_path,
+        "corridor rail, distance: Network.route (with legs)": ours_rail_route,
         "corridor multimodal, generalized, avoid RU,BY": ours_multimodal,
         "scgraph contraction hierarchy": lambda a, b: sc(a, b, "contraction_hierarchy"),
         "scgraph dijkstra": lambda a, b: sc(a, b, "dijkstra"),

@@ -18,7 +18,7 @@ from corridor.errors import (
     OptionsError,
     UnknownPlaceError,
 )
-from corridor.results import BorderCrossing, Leg, Route
+from corridor.results import BorderCrossing, Leg, Route, RoutePath
 
 try:
     __version__ = version("corridor")
@@ -37,6 +37,7 @@ __all__ = [
     "OptionsError",
     "PlaceInfo",
     "Route",
+    "RoutePath",
     "UnknownPlaceError",
     "__version__",
     "list_places",

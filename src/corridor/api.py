@@ -15,8 +15,8 @@ from corridor.errors import DataError, OptionsError
 from corridor.network.build import build_graph
 from corridor.network.cache import cache_key, load_or_build
 from corridor.network.graph import Graph
-from corridor.network.places import PlaceIndex
-from corridor.results import Route
+from corridor.network.places import PlaceIndex, PlaceQuery
+from corridor.results import Route, RoutePath
 from corridor.routing.fixed import RailHierarchies, build_rail_hierarchies
 from corridor.routing.landmarks import compute_landmarks
 from corridor.routing.route import ROUTABLE_MODES, Router, objective_coefficients
@@ -153,10 +153,10 @@ class Network:
     # --- queries ------------------------------------------------------------------
     def route(
         self,
-        origin: str,
-        destination: str,
+        origin: PlaceQuery,
+        destination: PlaceQuery,
         *,
-        via: Iterable[str] | str | None = None,
+        via: Iterable[PlaceQuery] | str | None = None,
         avoid: Iterable[str] | str | None = None,
         modes: Iterable[str] | str | None = None,
         objective: str = "time",
@@ -164,11 +164,12 @@ class Network:
         carbon_price_usd_per_t_co2e: float | None = None,
         max_snap_km: float = 50.0,
     ) -> Route:
-        """Best door-to-door route between two places (data-pack names or ``"lat,lon"``).
+        """Best door-to-door route between two places, with its legs.
 
         Parameters
         ----------
-        origin, destination : a place name (any case, diacritics optional) or ``"lat,lon"``.
+        origin, destination : a place name (any case, diacritics optional), ``"lat,lon"`` or a
+            ``(lat, lon)`` pair.
         via : places to pass through, in order.
         avoid : ISO-A2 country codes; no node in them is ever used.
         modes : allowed modes among rail, road, sea, ferry, service (default: all).
@@ -183,7 +184,38 @@ class Network:
         UnknownPlaceError, CoordinateError, OptionsError : bad input.
         NoRouteError : nothing connects the places under the constraints.
         """
-        via_list = [via] if isinstance(via, str) else list(via or [])
+        options = self._options(
+            via, avoid, modes, objective, value_of_time_usd_per_teu_hour, carbon_price_usd_per_t_co2e, max_snap_km
+        )
+        return self.router.route(origin, destination, **options)
+
+    def path(
+        self,
+        origin: PlaceQuery,
+        destination: PlaceQuery,
+        *,
+        via: Iterable[PlaceQuery] | str | None = None,
+        avoid: Iterable[str] | str | None = None,
+        modes: Iterable[str] | str | None = None,
+        objective: str = "time",
+        value_of_time_usd_per_teu_hour: float | None = None,
+        carbon_price_usd_per_t_co2e: float | None = None,
+        max_snap_km: float = 50.0,
+    ) -> RoutePath:
+        """The same query as ``route`` answered with the line and totals only (no legs).
+
+        Several times faster than ``route`` on long rail paths, for matrices and bulk work; the
+        totals and the line are identical to ``route``'s.
+        """
+        options = self._options(
+            via, avoid, modes, objective, value_of_time_usd_per_teu_hour, carbon_price_usd_per_t_co2e, max_snap_km
+        )
+        return self.router.path(origin, destination, **options)
+
+    def _options(self, via, avoid, modes, objective, vot, price, max_snap_km) -> dict[str, Any]:
+        """Check and normalise the query options shared by ``route`` and ``path``."""
+        one_pair = isinstance(via, tuple) and len(via) == 2 and all(isinstance(v, int | float) for v in via)
+        via_list = [via] if isinstance(via, str) or one_pair else list(via or [])
         avoid_set = _normalise_codes(avoid, "avoid")
         if modes is None:
             mode_set = frozenset(ROUTABLE_MODES)
@@ -197,31 +229,25 @@ class Network:
                 )
             if not mode_set:
                 raise OptionsError("modes is empty; allow at least one mode", option="modes")
-        if objective != "generalized" and (
-            value_of_time_usd_per_teu_hour is not None or carbon_price_usd_per_t_co2e is not None
-        ):
+        if objective != "generalized" and (vot is not None or price is not None):
             raise OptionsError(
                 "value of time and carbon price apply only to objective 'generalized'", option="objective"
             )
         if max_snap_km <= 0:
             raise OptionsError("max_snap_km must be > 0", option="max_snap_km")
-        vot = value_of_time_usd_per_teu_hour
-        price = carbon_price_usd_per_t_co2e
         coef = objective_coefficients(
             objective,
             value_of_time_usd_per_teu_hour=self.pack.param("value_of_time_usd_per_teu_hour") if vot is None else vot,
             carbon_price_usd_per_t_co2e=self.pack.param("carbon_price_usd_per_t_co2e") if price is None else price,
         )
-        return self.router.route(
-            origin,
-            destination,
-            via=tuple(via_list),
-            avoid=avoid_set,
-            modes=mode_set,
-            objective=objective,
-            coef=coef,
-            max_snap_km=max_snap_km,
-        )
+        return {
+            "via": tuple(via_list),
+            "avoid": avoid_set,
+            "modes": mode_set,
+            "objective": objective,
+            "coef": coef,
+            "max_snap_km": max_snap_km,
+        }
 
     def places(self, *, country: str | None = None, kind: str | None = None) -> list[PlaceInfo]:
         """The data pack's places, optionally filtered by ISO-A2 country and kind."""

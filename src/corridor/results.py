@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["BorderCrossing", "Leg", "Route"]
+import numpy as np
+
+__all__ = ["BorderCrossing", "Leg", "Route", "RoutePath"]
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,45 @@ class Route:
         """A GeoJSON Feature of the route line with the totals as properties."""
         props = {k: v for k, v in self.to_dict().items() if k not in ("geometry", "legs")}
         return {"type": "Feature", "geometry": self.geometry(), "properties": props}
+
+
+@dataclass(frozen=True, eq=False)
+class RoutePath:
+    """A route's line and totals without legs: what bulk queries (matrices, benchmarks) need.
+
+    ``nodes`` are network node ids; ``coordinates`` is an (n, 2) array of (lat, lon).
+    ``Network.route`` on the same query returns the same totals and line, plus legs.
+    """
+
+    origin: str
+    destination: str
+    objective: str
+    km: float
+    hours: float
+    usd_per_teu: float
+    kg_co2e_per_teu: float
+    nodes: np.ndarray
+    coordinates: np.ndarray
+    snap_km: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def days(self) -> float:
+        return self.hours / 24.0
+
+    def geometry(self) -> dict[str, Any]:
+        """GeoJSON LineString (lon, lat order)."""
+        return {"type": "LineString", "coordinates": np.round(self.coordinates[:, ::-1], 5).tolist()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "objective": self.objective,
+            "km": round(self.km, 1),
+            "hours": round(self.hours, 2),
+            "days": round(self.days, 2),
+            "usd_per_teu": round(self.usd_per_teu, 2),
+            "kg_co2e_per_teu": round(self.kg_co2e_per_teu, 2),
+            "snap_km": {"origin": round(self.snap_km[0], 3), "destination": round(self.snap_km[1], 3)},
+            "geometry": self.geometry(),
+        }

@@ -1,5 +1,7 @@
 """Routes through the real world network (rail + road + sea + the data pack)."""
 
+import itertools
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -62,23 +64,68 @@ def test_khorgos_to_kaunas_avoiding_ru_by_crosses_the_caspian(world):
 
 
 def test_avoid_uses_no_node_of_avoided_country(world):
-    r = world.route("Xi'an", "Klaipeda", avoid="RU,BY")
+    p = world.path("Xi'an", "Klaipeda", avoid="RU,BY")
     g = world.graph
-    path_nodes = _path_nodes(world, r)
-    codes = {g.countries[c] for c in g.node_country[path_nodes] if c >= 0}
+    assert len(p.nodes) > 100
+    codes = {g.countries[c] for c in g.node_country[p.nodes] if c >= 0}
+    assert {"CN", "LT"} <= codes
     assert not codes & {"RU", "BY"}
 
 
-def _path_nodes(world, route):
+@pytest.mark.parametrize(("origin", "destination"), [*SIX_PAIRS, ((43.25, 76.95), (55.7, 21.13))])
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"modes": ["rail"], "objective": "distance"}, {"objective": "generalized", "avoid": "RU,BY"}],
+)
+def test_path_has_the_totals_and_line_of_route(world, origin, destination, options):
+    try:
+        r = world.route(origin, destination, **options)
+    except corridor.InputError:  # Minsk with avoid BY: both must refuse it
+        with pytest.raises(corridor.InputError):
+            world.path(origin, destination, **options)
+        return
+    p = world.path(origin, destination, **options)
+    assert (p.km, p.hours, p.usd_per_teu, p.kg_co2e_per_teu) == pytest.approx(
+        (r.km, r.hours, r.usd_per_teu, r.kg_co2e_per_teu), rel=1e-12
+    )
+    assert p.coordinates.shape == (len(r.coordinates), 2)
+    assert np.array_equal(p.coordinates, np.array(r.coordinates))
     g = world.graph
-    lat = np.array([c[0] for c in route.coordinates])
-    lon = np.array([c[1] for c in route.coordinates])
-    # coordinates are node positions; recover node ids by exact match within the route's layers
-    nodes = []
-    for a, b in zip(lat, lon, strict=True):
-        hit = np.flatnonzero((g.node_lat == a) & (g.node_lon == b))
-        nodes.extend(hit.tolist())
-    return np.array(nodes, dtype=np.int64)
+    assert np.array_equal(np.column_stack((g.node_lat[p.nodes], g.node_lon[p.nodes])), p.coordinates)
+    assert p.geometry()["coordinates"][0] == [round(r.coordinates[0][1], 5), round(r.coordinates[0][0], 5)]
+    assert (p.origin, p.destination, p.snap_km) == (r.origin, r.destination, r.snap_km)
+
+
+def test_coordinate_pairs_equal_coordinate_text(world):
+    a = world.route((43.25, 76.95), (54.9, 23.9), via=(40.4, 49.9))
+    b = world.route("43.25,76.95", "54.9,23.9", via="40.4,49.9")
+    assert a.to_dict() == b.to_dict()
+    with pytest.raises(corridor.CoordinateError):
+        world.route((95.0, 10.0), "Minsk")
+    with pytest.raises(corridor.CoordinateError):
+        world.route(("north", "east"), "Minsk")
+
+
+def test_legs_follow_each_other(world):
+    """Leg ends meet: each leg starts where the previous one ended (borders sit in between)."""
+    for origin, destination, options in [
+        ("Khorgos", "Kaunas", {"avoid": "RU,BY"}),
+        ("Xi'an", "Klaipeda", {}),
+        ("Almaty", "Karlshamn", {"objective": "cost"}),
+    ]:
+        r = world.route(origin, destination, **options)
+        moving = [leg for leg in r.legs if leg.mode != "border"]
+        for before, after in itertools.pairwise(moving):
+            assert before.to == after.from_, (origin, destination, before, after)
+        kinds = [leg.mode for leg in r.legs]
+        # a border leg always follows a land leg of the mode that crosses it
+        for k, leg in enumerate(r.legs):
+            if leg.mode == "border":
+                assert k > 0 and kinds[k - 1] == leg.border.mode
+        # no two consecutive legs of one land mode unless a border or a place splits them
+        for before, after in zip(r.legs, r.legs[1:], strict=False):
+            if before.mode == after.mode and before.mode in {"rail", "road", "sea"}:
+                pytest.fail(f"unsplit run: {before} then {after}")
 
 
 def test_borders_and_gauge_changes_reported(world):

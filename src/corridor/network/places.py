@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from corridor.errors import CoordinateError, UnknownPlaceError
 
-__all__ = ["PlaceIndex", "normalise_name", "parse_coordinates"]
+__all__ = ["PlaceIndex", "PlaceQuery", "check_coordinates", "normalise_name", "parse_coordinates"]
+
+#: What a caller may pass for a place: a name, "lat,lon" text, or a (lat, lon) pair.
+PlaceQuery = str | tuple[float, float]
 
 _COORDS = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[,;\s]\s*([+-]?\d+(?:\.\d+)?)\s*$")
 
@@ -29,11 +32,21 @@ def parse_coordinates(text: str) -> tuple[float, float] | None:
     match = _COORDS.match(text)
     if match is None:
         return None
-    lat, lon = float(match.group(1)), float(match.group(2))
-    if not (-90.0 <= lat <= 90.0) or not (-180.0 <= lon <= 180.0):
+    return check_coordinates((float(match.group(1)), float(match.group(2))), text=text.strip())
+
+
+def check_coordinates(pair, *, text: str | None = None) -> tuple[float, float]:
+    """A (lat, lon) pair as floats; CoordinateError when it is not two numbers in range."""
+    try:
+        lat, lon = (float(v) for v in pair)
+    except (TypeError, ValueError):
         raise CoordinateError(
-            f"coordinates {text.strip()!r} out of range: expected lat in [-90, 90] and lon in "
-            f"[-180, 180], as 'lat,lon'",
+            f"expected a place name, 'lat,lon' or a (lat, lon) pair, got {pair!r}", lat=float("nan"), lon=float("nan")
+        ) from None
+    if not (-90.0 <= lat <= 90.0) or not (-180.0 <= lon <= 180.0):
+        shown = repr(text) if text is not None else f"({lat:g}, {lon:g})"
+        raise CoordinateError(
+            f"coordinates {shown} out of range: expected lat in [-90, 90] and lon in [-180, 180], as 'lat,lon'",
             lat=lat,
             lon=lon,
         )

@@ -12,13 +12,13 @@ from scipy.spatial import cKDTree
 from corridor.errors import CoordinateError, NoRouteError, OptionsError
 from corridor.network.geo import chord_to_km, haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import GAUGE_CHANGE_KINDS, Graph
-from corridor.network.places import PlaceIndex, parse_coordinates
-from corridor.results import BorderCrossing, Leg, Route
+from corridor.network.places import PlaceIndex, PlaceQuery, check_coordinates, parse_coordinates
+from corridor.results import BorderCrossing, Leg, Route, RoutePath
 from corridor.routing.fixed import FIXED_OBJECTIVES, RailHierarchies
 from corridor.routing.search import SearchBuffers, SearchResult, shortest_path
 from corridor.units import EdgeFlag, Layer, Mode
 
-__all__ = ["OBJECTIVES", "ROUTABLE_MODES", "Endpoint", "Router", "objective_coefficients"]
+__all__ = ["OBJECTIVES", "ROUTABLE_MODES", "Endpoint", "Router", "Solution", "objective_coefficients"]
 
 OBJECTIVES = ("time", "cost", "co2", "generalized", "distance")
 #: Modes a caller may allow or forbid; transfers and borders come with them.
@@ -56,6 +56,22 @@ class Endpoint:
     lon: float
 
 
+@dataclass(frozen=True)
+class Solution:
+    """What a search found: the resolved stops and the edges (and nodes) of the best path through them."""
+
+    stops: tuple[Endpoint, ...]
+    objective: str
+    edges: np.ndarray
+    nodes: np.ndarray  # len(edges) + 1
+    snap_km: tuple[float, float]
+
+
+_RAIL, _ROAD, _SEA, _FERRY, _SERVICE, _TRANSFER = (int(m) for m in Mode)
+_BORDER = int(EdgeFlag.BORDER)
+_SYNTHETIC = int(EdgeFlag.HEALED | EdgeFlag.MISSING_LINE)
+
+
 class Router:
     """Answers route queries on one Graph; safe to share across threads."""
 
@@ -79,6 +95,12 @@ class Router:
         self.no_block = np.zeros(graph.edge_count, np.bool_)
         self.all_nodes = np.ones(graph.node_count, np.bool_)
         self._terminal_place = {int(n): i for i, n in enumerate(graph.place_node)}
+        self._labels: dict[int, str] = {}
+        self._is_terminal = np.zeros(graph.node_count, np.bool_)
+        self._is_terminal[graph.place_node] = True
+        self._edge_service = np.full(graph.edge_count, -1, np.int64)
+        on_service = np.flatnonzero(np.isin(graph.edge_mode, [Mode.FERRY, Mode.SERVICE]))
+        self._edge_service[on_service] = graph.services.service[graph.edge_ref[on_service]]
         self._trees: dict[tuple[int, ...], tuple[np.ndarray, cKDTree]] = {}
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -93,9 +115,10 @@ class Router:
                 self._trees[layers] = (idx, cKDTree(to_unit_xyz(g.node_lat[idx], g.node_lon[idx])))
             return self._trees[layers]
 
-    def resolve(self, text: str, *, modes: frozenset[str], max_snap_km: float) -> Endpoint:
-        """A place name or 'lat,lon' as an Endpoint (coordinates snap to the nearest usable land node)."""
-        coords = parse_coordinates(text)
+    def resolve(self, text: PlaceQuery, *, modes: frozenset[str], max_snap_km: float) -> Endpoint:
+        """A place name, 'lat,lon' or a (lat, lon) pair as an Endpoint (coordinates snap to the nearest usable land
+        node)."""
+        coords = parse_coordinates(text) if isinstance(text, str) else check_coordinates(text)
         g = self.graph
         if coords is None:
             i = self.place_index.find(text)
@@ -149,19 +172,19 @@ class Router:
             blocked[service_edges[np.isin(g.edge_ref[service_edges], rows)]] = True
         return node_ok, mode_ok, blocked
 
-    def route(
+    def solve(
         self,
-        origin: str,
-        destination: str,
+        origin: PlaceQuery,
+        destination: PlaceQuery,
         *,
-        via: tuple[str, ...] = (),
+        via: tuple[PlaceQuery, ...] = (),
         avoid: frozenset[str] = frozenset(),
         modes: frozenset[str] = frozenset(ROUTABLE_MODES),
         objective: str = "time",
         coef: np.ndarray,
         max_snap_km: float = 50.0,
-    ) -> Route:
-        """Best route origin → via… → destination; raises NoRouteError when none exists."""
+    ) -> Solution:
+        """Best edge sequence origin → via… → destination; raises NoRouteError when none exists."""
         stops = [self.resolve(t, modes=modes, max_snap_km=max_snap_km) for t in (origin, *via, destination)]
         node_ok, mode_ok, blocked = self.masks(avoid, modes)
         for stop in stops:
@@ -171,26 +194,50 @@ class Router:
                     f"{stop.label} lies in {country}, which avoid={','.join(sorted(avoid))} excludes",
                     option="avoid",
                 )
+        use_hierarchy = (
+            self.rail_hierarchies is not None and modes == {"rail"} and not avoid and objective in FIXED_OBJECTIVES
+        )
         edges: list[np.ndarray] = []
         first_node = last_node = -1
         for a, b in itertools.pairwise(stops):
             sources = a.nodes if last_node < 0 else np.array([last_node])
-            if self.rail_hierarchies is not None and modes == {"rail"} and not avoid and objective in FIXED_OBJECTIVES:
+            if use_hierarchy:
                 result = self._hierarchy_segment(objective, sources, b.nodes)
             else:
                 result = self._search_segment(coef, sources, b.nodes, node_ok, mode_ok, blocked)
             if not np.isfinite(result.cost):
-                raise self._no_route(a.label, b.label, avoid, modes, via)
+                raise self._no_route(a.label, b.label, avoid, modes, tuple(s.label for s in stops[1:-1]))
             first_node = result.source if first_node < 0 else first_node
             last_node = result.target
             edges.append(result.edges)
-        path = np.concatenate(edges) if edges else np.zeros(0, np.int64)
+        path = np.concatenate(edges) if len(edges) > 1 else edges[0]
         snap = (
-            float(stops[0].snap_km[list(stops[0].nodes).index(first_node)]),
-            float(stops[-1].snap_km[list(stops[-1].nodes).index(last_node)]),
+            float(stops[0].snap_km[np.flatnonzero(stops[0].nodes == first_node)[0]]),
+            float(stops[-1].snap_km[np.flatnonzero(stops[-1].nodes == last_node)[0]]),
         )
-        return self._assemble(
-            stops[0].label, stops[-1].label, objective, path, first_node, snap, tuple(s.label for s in stops[1:-1])
+        nodes = np.concatenate(([first_node], self.graph.head[path])).astype(np.int64)
+        return Solution(tuple(stops), objective, path, nodes, snap)
+
+    def route(self, origin: PlaceQuery, destination: PlaceQuery, **options) -> Route:
+        """Best route with its legs, borders and countries (options as for ``solve``)."""
+        return self._assemble(self.solve(origin, destination, **options))
+
+    def path(self, origin: PlaceQuery, destination: PlaceQuery, **options) -> RoutePath:
+        """Best route's line and totals only, without legs: the cheap answer for bulk queries."""
+        sol = self.solve(origin, destination, **options)
+        g = self.graph
+        totals = self.metrics[:, sol.edges].sum(axis=1)
+        return RoutePath(
+            origin=sol.stops[0].label,
+            destination=sol.stops[-1].label,
+            objective=sol.objective,
+            km=float(totals[3]),
+            hours=float(totals[0]),
+            usd_per_teu=float(totals[1]),
+            kg_co2e_per_teu=float(totals[2]),
+            nodes=sol.nodes,
+            coordinates=np.column_stack((g.node_lat[sol.nodes], g.node_lon[sol.nodes])),
+            snap_km=sol.snap_km,
         )
 
     def _hierarchy_segment(self, objective: str, sources: np.ndarray, targets: np.ndarray) -> SearchResult:
@@ -238,90 +285,135 @@ class Router:
     # --- legs ------------------------------------------------------------------------
     def label(self, node: int) -> str:
         """A place name for terminals and nodes within 15 km of a place, else 'lat,lon'."""
+        known = self._labels.get(node)
+        if known is not None:
+            return known
         g = self.graph
         if node in self._terminal_place:
-            return self.place_names[self._terminal_place[node]]
-        lat, lon = float(g.node_lat[node]), float(g.node_lon[node])
-        terminals = g.place_node
-        d = haversine_km(lat, lon, g.node_lat[terminals], g.node_lon[terminals])
-        i = int(np.argmin(d))
-        return self.place_names[i] if d[i] <= 15.0 else f"{lat:.3f},{lon:.3f}"
+            text = self.place_names[self._terminal_place[node]]
+        else:
+            lat, lon = float(g.node_lat[node]), float(g.node_lon[node])
+            terminals = g.place_node
+            d = haversine_km(lat, lon, g.node_lat[terminals], g.node_lon[terminals])
+            i = int(np.argmin(d))
+            text = self.place_names[i] if d[i] <= 15.0 else f"{lat:.3f},{lon:.3f}"
+        if len(self._labels) < 100_000:  # leg ends repeat across queries; bounded memory
+            self._labels[node] = text
+        return text
 
     def _countries(self, nodes: np.ndarray) -> tuple[str, ...]:
+        """ISO codes of the countries the nodes pass through, in order, without repeats."""
         codes = self.graph.node_country[nodes]
-        out: list[str] = []
-        for c in codes[codes >= 0]:
-            code = self.graph.countries[c]
-            if not out or out[-1] != code:
-                out.append(code)
-        return tuple(out)
+        codes = codes[codes >= 0]
+        if not len(codes):
+            return ()
+        keep = np.empty(len(codes), np.bool_)
+        keep[0] = True
+        np.not_equal(codes[1:], codes[:-1], out=keep[1:])
+        return tuple(self.graph.countries[c] for c in codes[keep].tolist())
 
-    def _assemble(self, origin, destination, objective, path, first_node, snap, via) -> Route:
+    def _runs(self, path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end indices (into ``path``) of the runs that become legs.
+
+        A run continues while the mode stays the same and: transfers at one place group together; a rail, road or
+        sea run ends after a border edge; a ferry or train ride ends when the service changes or the container has
+        alighted at a terminal.
+        """
         g = self.graph
-        nodes = np.concatenate([[first_node], g.head[path]]).astype(np.int64) if len(path) else np.array([first_node])
+        mode = g.edge_mode[path]
+        cont = np.zeros(len(path), np.bool_)
+        if len(path) > 1:
+            prev, cur = path[:-1], path[1:]
+            m = mode[1:]
+            land = (m == _RAIL) | (m == _ROAD) | (m == _SEA)
+            ride = (m == _FERRY) | (m == _SERVICE)
+            not_after_border = (g.edge_flags[prev] & _BORDER) == 0
+            same_service = (self._edge_service[cur] == self._edge_service[prev]) & ~self._is_terminal[g.head[prev]]
+            cont[1:] = (m == mode[:-1]) & ((m == _TRANSFER) | (land & not_after_border) | (ride & same_service))
+        starts = np.flatnonzero(~cont)
+        return starts, np.append(starts[1:], len(path))
+
+    def _assemble(self, sol: Solution) -> Route:
+        g = self.graph
+        path, nodes = sol.edges, sol.nodes
         legs: list[Leg] = []
-        i = 0
-        while i < len(path):
+        starts, ends = self._runs(path)
+        if len(path):  # per-run (hours, usd, co2, km) and synthetic km, in one pass each
+            sums = np.add.reduceat(self.metrics[:, path], starts, axis=1).T.tolist()
+            synthetic = (g.edge_flags[path] & _SYNTHETIC) > 0
+            synthetic_km = np.add.reduceat(np.where(synthetic, self.metrics[3, path], 0.0), starts).tolist()
+        run_modes = g.edge_mode[path[starts]].tolist() if len(path) else []
+        # a leg next to a transfer starts or ends at that place, even where its node lies outside the place's radius
+        # (a port's sea-lane node, a rail yard a few km out)
+        at_place = [
+            self.place_names[int(g.edge_ref[path[i]])] if m == _TRANSFER else None
+            for i, m in zip(starts.tolist(), run_modes, strict=True)
+        ]
+        for k, (i, j) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
             e = int(path[i])
-            mode = Mode(int(g.edge_mode[e]))
-            j = i + 1
-            if mode in (Mode.FERRY, Mode.SERVICE):
-                service = g.services.service[g.edge_ref[e]]
-                while (
-                    j < len(path)
-                    and g.edge_mode[path[j]] == mode
-                    and g.services.service[g.edge_ref[path[j]]] == service
-                    and int(g.head[path[j - 1]]) not in self._terminal_place  # not yet alighted
-                ):
-                    j += 1
-                legs.append(self._service_leg(path[i:j], nodes[i], nodes[j], mode, g.service_names[service]))
-            elif mode == Mode.TRANSFER:
-                while j < len(path) and g.edge_mode[path[j]] == Mode.TRANSFER:
-                    j += 1
-                name = self.place_names[int(g.edge_ref[e])]
+            mode = run_modes[k]
+            run = (sums[k], synthetic_km[k])
+            ends_at = {
+                "from_name": at_place[k - 1] if k > 0 else None,
+                "to_name": at_place[k + 1] if k + 1 < len(at_place) else None,
+            }
+            if mode in (_FERRY, _SERVICE):
+                name = g.service_names[int(self._edge_service[e])]
+                legs.append(self._service_leg(path[i:j], nodes[i : j + 1], mode, name, run))
+            elif mode == _TRANSFER:
+                name = at_place[k]
                 moves = j - i
                 note = f"{moves} container move{'s' if moves > 1 else ''} (handling) at {name}"
-                leg = self._leg(path[i:j], nodes[i : j + 1], mode, note=note)
-                legs.append(Leg(**{**leg.__dict__, "from_": name, "to": name}))
+                legs.append(self._leg(nodes[i : j + 1], mode, run, note=note, from_name=name, to_name=name))
             else:
-                while (
-                    j < len(path) and g.edge_mode[path[j]] == mode and not (g.edge_flags[path[j - 1]] & EdgeFlag.BORDER)
-                ):
-                    j += 1
-                legs.extend(self._land_legs(path[i:j], nodes[i : j + 1], mode))
-            i = j
+                legs.extend(self._land_legs(path[i:j], nodes[i : j + 1], mode, run, **ends_at))
+        totals = self.metrics[:, path].sum(axis=1)
         return Route(
-            origin=origin,
-            destination=destination,
-            objective=objective,
-            km=float(g.edge_km[path].sum()),
-            hours=float(g.edge_hours[path].sum()),
-            usd_per_teu=float(g.edge_usd[path].sum()),
-            kg_co2e_per_teu=float(g.edge_co2[path].sum()),
+            origin=sol.stops[0].label,
+            destination=sol.stops[-1].label,
+            objective=sol.objective,
+            km=float(totals[3]),
+            hours=float(totals[0]),
+            usd_per_teu=float(totals[1]),
+            kg_co2e_per_teu=float(totals[2]),
             countries=self._countries(nodes),
             legs=tuple(legs),
             coordinates=tuple(zip(g.node_lat[nodes].tolist(), g.node_lon[nodes].tolist(), strict=True)),
-            snap_km=snap,
-            via=via,
+            snap_km=sol.snap_km,
+            via=tuple(s.label for s in sol.stops[1:-1]),
         )
 
-    def _leg(self, edges, nodes, mode, *, note="", hours_less=0.0, usd_less=0.0) -> Leg:
-        g = self.graph
-        synthetic = g.edge_flags[edges] & (EdgeFlag.HEALED | EdgeFlag.MISSING_LINE)
+    def _leg(
+        self,
+        nodes,
+        mode,
+        run,
+        *,
+        note="",
+        hours_less=0.0,
+        usd_less=0.0,
+        from_name=None,
+        to_name=None,
+        countries=None,
+        **extra,
+    ) -> Leg:
+        """A leg over ``nodes`` from its run's sums ((hours, usd, co2, km), synthetic km)."""
+        (hours, usd, co2, km), synthetic_km = run
         return Leg(
             mode=Mode(mode).label,
-            from_=self.label(int(nodes[0])),
-            to=self.label(int(nodes[-1])),
-            km=float(g.edge_km[edges].sum()),
-            hours=float(g.edge_hours[edges].sum()) - hours_less,
-            usd_per_teu=float(g.edge_usd[edges].sum()) - usd_less,
-            kg_co2e_per_teu=float(g.edge_co2[edges].sum()),
-            countries=self._countries(np.asarray(nodes)),
-            synthetic_km=float(g.edge_km[edges][synthetic > 0].sum()),
+            from_=from_name or self.label(int(nodes[0])),
+            to=to_name or self.label(int(nodes[-1])),
+            km=km,
+            hours=hours - hours_less,
+            usd_per_teu=usd - usd_less,
+            kg_co2e_per_teu=co2,
+            countries=countries if countries is not None else self._countries(nodes),
+            synthetic_km=synthetic_km,
             note=note,
+            **extra,
         )
 
-    def _service_leg(self, edges, start, end, mode, name) -> Leg:
+    def _service_leg(self, edges, nodes, mode, name, run) -> Leg:
         g = self.graph
         refs = g.edge_ref[edges]
         wait = float(g.services.wait_hours[refs].sum())
@@ -330,22 +422,22 @@ class Router:
             f"expected wait {wait:.1f} h (half the interval at {deps:g} departures/week) and one "
             f"container move at each end included"
         )
-        leg = self._leg(edges, np.array([start, end]), mode, note=note)
-        countries = self._countries(np.concatenate([[start], g.head[edges]]))
-        return Leg(**{**leg.__dict__, "service": name, "wait_hours": wait, "countries": countries})
+        ends = nodes[[0, -1]]
+        leg = self._leg(ends, mode, run, note=note, countries=self._countries(nodes), service=name, wait_hours=wait)
+        return leg
 
-    def _land_legs(self, edges, nodes, mode) -> list[Leg]:
+    def _land_legs(self, edges, nodes, mode, run, *, from_name=None, to_name=None) -> list[Leg]:
         """A rail/road/sea run; if it ends on a border edge, split off a border leg."""
         g = self.graph
         last = int(edges[-1])
-        if not g.edge_flags[last] & EdgeFlag.BORDER:
-            return [self._leg(edges, nodes, mode)]
+        if not g.edge_flags[last] & _BORDER:
+            return [self._leg(nodes, mode, run, from_name=from_name, to_name=to_name)]
         b = int(g.edge_ref[last])
         t = g.borders
         dwell, fee = float(t.dwell_hours[b]), float(t.fee_usd_per_teu[b])
         gauge = int(t.gauge_change[b])
         g_hours, g_usd = float(t.gauge_change_hours[b]), float(t.gauge_change_usd_per_teu[b])
-        run = self._leg(edges, nodes, mode, hours_less=dwell + g_hours, usd_less=fee + g_usd)
+        moving = self._leg(nodes, mode, run, hours_less=dwell + g_hours, usd_less=fee + g_usd, from_name=from_name)
         a_code, b_code = g.countries[t.country_a[b]], g.countries[t.country_b[b]]
         name = g.crossing_names[t.crossing[b]] if t.crossing[b] >= 0 else f"{a_code}–{b_code} border"
         crossing = BorderCrossing(
@@ -374,4 +466,4 @@ class Router:
             border=crossing,
             note=note,
         )
-        return [run, border]
+        return [moving, border]
