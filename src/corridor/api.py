@@ -98,7 +98,12 @@ class Network:
         self.pack = pack
         self.place_index = PlaceIndex.from_places(pack.places)
         self.router = Router(
-            graph, self.place_index, tuple(p.name for p in pack.places), landmark_dist, rail_hierarchies
+            graph,
+            self.place_index,
+            tuple(p.name for p in pack.places),
+            landmark_dist,
+            rail_hierarchies,
+            place_handling_hours=np.array([p.handling_hours for p in pack.places]),
         )
 
     @classmethod

@@ -70,10 +70,18 @@ class Route:
     coordinates: tuple[tuple[float, float], ...]  # (lat, lon) along the route
     snap_km: tuple[float, float] = (0.0, 0.0)  # origin and destination distance to the network
     via: tuple[str, ...] = field(default_factory=tuple)
+    origin_wait_hours: float = 0.0  # expected wait for the first departure when the route boards at its origin
+    terminal_hours: tuple[float, float] = (0.0, 0.0)  # container handling at the origin and destination terminals
 
     @property
     def days(self) -> float:
         return self.hours / 24.0
+
+    @property
+    def transit_hours(self) -> float:
+        """Terminal-to-terminal transit, as operators publish it: from departure at the origin to arrival at the
+        destination; ``hours`` less the wait for the first departure and the handling at the two end terminals."""
+        return self.hours - self.origin_wait_hours - sum(self.terminal_hours)
 
     @property
     def border_crossings(self) -> tuple[BorderCrossing, ...]:
@@ -92,6 +100,7 @@ class Route:
             "km": round(self.km, 1),
             "hours": round(self.hours, 2),
             "days": round(self.days, 2),
+            "transit_hours": round(self.transit_hours, 2),
             "usd_per_teu": round(self.usd_per_teu, 2),
             "kg_co2e_per_teu": round(self.kg_co2e_per_teu, 2),
             "countries": list(self.countries),

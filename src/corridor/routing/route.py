@@ -68,7 +68,6 @@ class Solution:
 
 
 _RAIL, _ROAD, _SEA, _FERRY, _SERVICE, _TRANSFER = (int(m) for m in Mode)
-_BORDER = int(EdgeFlag.BORDER)
 _SYNTHETIC = int(EdgeFlag.HEALED | EdgeFlag.MISSING_LINE)
 
 
@@ -82,8 +81,12 @@ class Router:
         place_names: tuple[str, ...],
         landmark_dist: np.ndarray | None,
         rail_hierarchies: RailHierarchies | None = None,
+        place_handling_hours: np.ndarray | None = None,
     ) -> None:
         self.graph = graph
+        self.place_handling_hours = (
+            np.zeros(len(place_names)) if place_handling_hours is None else np.asarray(place_handling_hours, float)
+        )
         self.place_index = place_index
         self.place_names = place_names
         self.landmark_dist = landmark_dist
@@ -98,6 +101,13 @@ class Router:
         self._labels: dict[int, str] = {}
         self._is_terminal = np.zeros(graph.node_count, np.bool_)
         self._is_terminal[graph.place_node] = True
+        # border edges that cost something (dwell, fee or a gauge change) end a land leg and get a border leg of
+        # their own; free crossings (inside the EU customs union) only show in the countries
+        self._border_stop = np.zeros(graph.edge_count, np.bool_)
+        on_border = np.flatnonzero(graph.edge_flags & EdgeFlag.BORDER)
+        t, ref = graph.borders, graph.edge_ref[on_border]
+        costly = (t.dwell_hours[ref] > 0) | (t.fee_usd_per_teu[ref] > 0) | (t.gauge_change[ref] > 0)
+        self._border_stop[on_border[costly]] = True
         self._edge_service = np.full(graph.edge_count, -1, np.int64)
         on_service = np.flatnonzero(np.isin(graph.edge_mode, [Mode.FERRY, Mode.SERVICE]))
         self._edge_service[on_service] = graph.services.service[graph.edge_ref[on_service]]
@@ -327,7 +337,7 @@ class Router:
             m = mode[1:]
             land = (m == _RAIL) | (m == _ROAD) | (m == _SEA)
             ride = (m == _FERRY) | (m == _SERVICE)
-            not_after_border = (g.edge_flags[prev] & _BORDER) == 0
+            not_after_border = ~self._border_stop[prev]
             same_service = (self._edge_service[cur] == self._edge_service[prev]) & ~self._is_terminal[g.head[prev]]
             cont[1:] = (m == mode[:-1]) & ((m == _TRANSFER) | (land & not_after_border) | (ride & same_service))
         starts = np.flatnonzero(~cont)
@@ -368,6 +378,15 @@ class Router:
             else:
                 legs.extend(self._land_legs(path[i:j], nodes[i : j + 1], mode, run, **ends_at))
         totals = self.metrics[:, path].sum(axis=1)
+        origin_wait, terminal_hours = 0.0, (0.0, 0.0)
+        if len(path):
+            if run_modes[0] in (_FERRY, _SERVICE):  # boards at the origin: the first departure's expected wait
+                origin_wait = float(g.services.wait_hours[g.edge_ref[path[0]]])
+            first, last = sol.stops[0].place, sol.stops[-1].place
+            terminal_hours = (
+                float(self.place_handling_hours[first]) if first is not None else 0.0,
+                float(self.place_handling_hours[last]) if last is not None else 0.0,
+            )
         return Route(
             origin=sol.stops[0].label,
             destination=sol.stops[-1].label,
@@ -381,6 +400,8 @@ class Router:
             coordinates=tuple(zip(g.node_lat[nodes].tolist(), g.node_lon[nodes].tolist(), strict=True)),
             snap_km=sol.snap_km,
             via=tuple(s.label for s in sol.stops[1:-1]),
+            origin_wait_hours=origin_wait,
+            terminal_hours=terminal_hours,
         )
 
     def _leg(
@@ -430,7 +451,7 @@ class Router:
         """A rail/road/sea run; if it ends on a border edge, split off a border leg."""
         g = self.graph
         last = int(edges[-1])
-        if not g.edge_flags[last] & _BORDER:
+        if not self._border_stop[last]:
             return [self._leg(nodes, mode, run, from_name=from_name, to_name=to_name)]
         b = int(g.edge_ref[last])
         t = g.borders
