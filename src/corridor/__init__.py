@@ -19,6 +19,7 @@ from corridor.errors import (
     UnknownPlaceError,
 )
 from corridor.results import BorderCrossing, Leg, Route, RoutePath
+from corridor.validation import validate
 
 try:
     __version__ = version("corridor")
@@ -41,4 +42,5 @@ __all__ = [
     "UnknownPlaceError",
     "__version__",
     "list_places",
+    "validate",
 ]

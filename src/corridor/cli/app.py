@@ -7,6 +7,7 @@ Typer's status 2. No traceback reaches the user.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -209,6 +210,88 @@ def network_report(
     _out.print(joined)
     for warning in report.get("warnings", []):
         typer.echo(f"warning: {warning}", err=True)
+
+
+@app.command()
+def validate(
+    benchmarks: Annotated[
+        Path | None, typer.Option(help="Benchmark CSV (default: the shipped set).", dir_okay=False)
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Also write a report: a .html or .md file.", dir_okay=False)
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows and the summary as JSON.")] = False,
+) -> None:
+    """Hold the model against published figures: one row per benchmark and a summary of the fit.
+
+    Exit status 0 whether or not rows fall outside their range; 1 only when the file cannot be read.
+    """
+    from rich.progress import track
+
+    from corridor.validation import read_benchmarks, shipped_benchmarks, summarise, validate, write_report
+
+    try:
+        bench = read_benchmarks(benchmarks) if benchmarks is not None else shipped_benchmarks()
+        for problem in bench.problems:
+            typer.echo(f"warning: {bench.origin}: {problem} (row skipped)", err=True)
+        if not bench.rows:
+            typer.echo(f"warning: {bench.origin}: no benchmark rows", err=True)
+        net = _load()
+        rows = bench.rows
+        if not as_json and len(rows) > 3:
+            rows = tuple(track(rows, description="routing benchmarks", console=Console(stderr=True), transient=True))
+        frame = validate(net, type(bench)(rows, bench.problems, bench.origin))
+        summary = summarise(frame)
+        if report is not None:
+            write_report(frame, report, summary)
+    except CorridorError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        payload = {
+            "rows": json.loads(frame.to_json(orient="records")),
+            "summary": {
+                name: json.loads(getattr(summary, name).to_json(orient="records"))
+                for name in ("overall", "by_metric", "by_family")
+            },
+            "skipped": [str(p) for p in bench.problems],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    _out.print(_validation_table(frame))
+    for title, table in (
+        ("Summary", summary.overall),
+        ("Per metric", summary.by_metric),
+        ("Per route family", summary.by_family),
+    ):
+        _out.print(_summary_table(title, table))
+    if report is not None:
+        typer.echo(f"report written to {report}")
+
+
+def _validation_table(frame) -> Table:
+    from corridor.validation.report import display_rows
+
+    shown = display_rows(frame)
+    table = Table(title="Model against published figures (hours and days: terminal-to-terminal transit)")
+    for col in shown.columns:
+        table.add_column(col, overflow="fold", justify="right" if col in ("published", "model") else "left")
+    for row in shown.itertuples(index=False):
+        fit = row.fit
+        style = "green" if fit == "inside" else "red"
+        table.add_row(*[f"[{style}]{v}[/]" if c == "fit" else str(v) for c, v in zip(shown.columns, row, strict=True)])
+    return table
+
+
+def _summary_table(title: str, data) -> Table:
+    from corridor.validation.report import display_summary
+
+    shown = display_summary(data)
+    table = Table(title=title, title_justify="left")
+    for col in shown.columns:
+        table.add_column(col, justify="left" if col == "group" else "right")
+    for row in shown.itertuples(index=False):
+        table.add_row(*map(str, row))
+    return table
 
 
 def main() -> None:

@@ -68,6 +68,12 @@ EU_CUSTOMS_UNION = frozenset(
 _CLOSED_SEAS = {"Caspian Sea": (36.0, 46.0, 48.0, 55.5)}
 
 
+#: marnet passages that scheduled container shipping does not use: the Arctic routes (the
+#: Northern Sea Route is reached through the Bering Strait; the Northwest Passage). Without
+#: this cut, Shanghai → Rotterdam "by sea" takes the 15,500 km Arctic route.
+_NO_LINER_PASSAGES = frozenset({"bering", "northwest"})
+
+
 def _in_closed_sea(lat: float, lon: float) -> bool:
     return any(a <= lat <= c and b <= lon <= d for a, b, c, d in _CLOSED_SEAS.values())
 
@@ -206,10 +212,11 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
     closed = np.zeros(sea.node_count, bool)
     for lat0, lon0, lat1, lon1 in _CLOSED_SEAS.values():
         closed |= (sea.lat >= lat0) & (sea.lat <= lat1) & (sea.lon >= lon0) & (sea.lon <= lon1)
-    open_edges = ~closed[sea.edge_u] & ~closed[sea.edge_v]
+    liner = np.array([tag not in _NO_LINER_PASSAGES for tag in sea.edge_tag], bool)
+    open_edges = ~closed[sea.edge_u] & ~closed[sea.edge_v] & liner
     sea_giant = _giant_mask(sea.node_count, sea.edge_u[open_edges], sea.edge_v[open_edges]) & ~closed
     usable_in_layer[offsets[Layer.SEA] :] = sea_giant
-    keep = sea_giant[sea.edge_u] & sea_giant[sea.edge_v]
+    keep = sea_giant[sea.edge_u] & sea_giant[sea.edge_v] & liner
     sea_kmh = pack.param("sea_speed_km_per_hour")
     s_km = sea.edge_km[keep]
     edges.add(
@@ -226,7 +233,8 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
         "edges": len(sea.edge_u),
         "giant_after": int(sea_giant.sum()),
         "note": "only the world-ocean component carries generic sea transport; "
-        "closed seas (the Caspian) are served by the data pack's ferries",
+        "closed seas (the Caspian) are served by the data pack's ferries; "
+        "the Arctic passages (Bering Strait, Northwest Passage) carry no liner shipping",
     }
 
     say("linking terminals and ports", 0.62)

@@ -120,12 +120,16 @@ def heal_layer(
         if ca != cb:
             parent[ca] = cb
             kind = "bridge"
-        elif degree[a] == 1 and a not in linked_dead_end and labels[a] == labels[b]:
-            if _reaches_within(first_out, head, weight, a, b, max(detour_factor * g, 10.0)):
-                continue
-            kind = "dead_end"
-        else:
+        elif degree[a] != 1 or a in linked_dead_end:
             continue
+        elif labels[a] != labels[b]:
+            # two OSM components already joined by a bridge elsewhere: a dead end this close to the other one is a
+            # second gap (the Zhetygen end of the Altynkol line, once Alashankou–Dostyk joined the networks)
+            kind = "bridge"
+        elif _reaches_within(first_out, head, weight, a, b, max(detour_factor * g, 10.0)):
+            continue
+        else:
+            kind = "dead_end"
         linked_dead_end.update(x for x in (a, b) if degree[x] == 1)
         out_u.append(a)
         out_v.append(b)

@@ -1,0 +1,134 @@
+"""Run a benchmark set through the model: one row per figure, and the summary of the fit."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from corridor.errors import CorridorError
+from corridor.validation.benchmarks import Benchmark, BenchmarkSet, read_benchmarks, shipped_benchmarks
+from corridor.validation.measure import error_pct, measure, route_family
+
+if TYPE_CHECKING:
+    from corridor.api import Network
+
+__all__ = ["COLUMNS", "Summary", "summarise", "validate"]
+
+#: Columns of the DataFrame ``validate`` returns.
+COLUMNS = (
+    "id",
+    "asked",
+    "metric",
+    "low",
+    "high",
+    "model",
+    "inside",
+    "error_pct",
+    "family",
+    "as_of",
+    "source",
+    "note",
+    "failure",
+)
+
+
+def _load(benchmarks: str | Path | BenchmarkSet | Iterable[Benchmark] | None) -> BenchmarkSet:
+    if benchmarks is None:
+        return shipped_benchmarks()
+    if isinstance(benchmarks, BenchmarkSet):
+        return benchmarks
+    if isinstance(benchmarks, str | Path):
+        return read_benchmarks(benchmarks)
+    return BenchmarkSet(tuple(benchmarks), (), "<rows>")
+
+
+def validate(
+    net: Network,
+    benchmarks: str | Path | BenchmarkSet | Iterable[Benchmark] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Compare the model with published figures; one row per benchmark.
+
+    ``benchmarks`` is a CSV path, a BenchmarkSet, rows, or None for the shipped set. A row
+    whose query fails (unknown place, no route) gets ``model`` NaN and the reason in
+    ``failure``; it counts as outside its range. Rows skipped by the reader are listed in
+    ``df.attrs["problems"]``.
+    """
+    bench = _load(benchmarks)
+    records = []
+    for i, row in enumerate(bench.rows):
+        value, family, failure = math.nan, "", ""
+        try:
+            route = net.route(
+                row.origin,
+                row.destination,
+                via=list(row.via),
+                avoid=list(row.avoid),
+                modes=list(row.modes) or None,
+                objective=row.objective,
+            )
+            value = measure(route, row.metric, net.pack)
+            family = route_family(route)
+        except CorridorError as exc:
+            failure = str(exc)
+        err = error_pct(value, row.low, row.high)
+        records.append(
+            {
+                "id": row.id,
+                "asked": row.asked,
+                "metric": row.metric,
+                "low": row.low,
+                "high": row.high,
+                "model": value,
+                "inside": bool(err == 0.0),
+                "error_pct": err,
+                "family": family or "failed",
+                "as_of": row.as_of,
+                "source": row.source,
+                "note": row.note,
+                "failure": failure,
+            }
+        )
+        if progress is not None:
+            progress(i + 1, len(bench.rows))
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    frame.attrs["problems"] = [str(p) for p in bench.problems]
+    frame.attrs["origin"] = bench.origin
+    return frame
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The fit in three tables: overall, per metric and per route family."""
+
+    overall: pd.DataFrame
+    by_metric: pd.DataFrame
+    by_family: pd.DataFrame
+
+
+def _fit(group: pd.DataFrame) -> dict[str, float]:
+    ape = group["error_pct"].abs()
+    outside = ape[~group["inside"]]
+    return {
+        "rows": len(group),
+        "inside": int(group["inside"].sum()),
+        "share_inside": float(group["inside"].mean()) if len(group) else math.nan,
+        # median absolute % error to the nearest range end: over all rows (0 inside) and over the rows outside
+        "median_ape_pct": float(ape.median()) if ape.notna().any() else math.nan,
+        "median_ape_outside_pct": float(outside.median()) if outside.notna().any() else math.nan,
+        "failed": int((group["failure"] != "").sum()),
+    }
+
+
+def summarise(frame: pd.DataFrame) -> Summary:
+    """Share inside, median absolute % error to the range (all rows, and the rows outside), failures."""
+    overall = pd.DataFrame([{"group": "all", **_fit(frame)}])
+    by_metric = pd.DataFrame([{"group": m, **_fit(g)} for m, g in frame.groupby("metric", sort=True)])
+    by_family = pd.DataFrame([{"group": f, **_fit(g)} for f, g in frame.groupby("family", sort=True)])
+    return Summary(overall, by_metric, by_family)
