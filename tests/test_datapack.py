@@ -189,8 +189,14 @@ def test_karlshamn_one_way_times(pack: DataPack) -> None:
 
 
 def test_lookups_and_fallbacks(pack: DataPack) -> None:
-    assert pack.param("usd_per_feu_factor") == 2
-    assert pack.rail_speed_km_per_day("KZ") == 941
+    pack_dir = resources.files("corridor").joinpath("data/pack")
+    raw = {r["name"]: float(r["value"]) for r in csv.DictReader(pack_dir.joinpath("parameters.csv").open())}
+    assert pack.param("usd_per_feu_factor") == raw["usd_per_feu_factor"]
+    speeds = {
+        r["country"]: float(r["speed_km_per_day"]) for r in csv.DictReader(pack_dir.joinpath("rail_speeds.csv").open())
+    }
+    assert pack.rail_speed_km_per_day("KZ") == speeds["KZ"] != speeds["*"]
+    assert pack.sea_wait_hours == pytest.approx(84.0 / pack.param("sea_departures_per_week"))
     assert pack.rail_speed_km_per_day("XX") == pack.rail_speed_km_per_day("*")
     assert pack.gauge_mm("LT") == 1520
     assert pack.gauge_mm("FI") == 1524

@@ -104,6 +104,7 @@ class Network:
             landmark_dist,
             rail_hierarchies,
             place_handling_hours=np.array([p.handling_hours for p in pack.places]),
+            sea_wait_hours=pack.sea_wait_hours,
         )
 
     @classmethod

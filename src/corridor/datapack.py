@@ -51,6 +51,7 @@ __all__ = [
     "Place",
     "RailSpeed",
     "Service",
+    "expected_wait_hours",
     "load_pack",
     "pack_hash",
 ]
@@ -63,7 +64,7 @@ rail_usd_per_teu_km road_usd_per_teu_km sea_usd_per_teu_km ferry_usd_per_teu_km
 rail_kg_co2e_per_teu_km road_kg_co2e_per_teu_km sea_kg_co2e_per_teu_km ferry_kg_co2e_per_teu_km
 service_kg_co2e_per_teu_km border_dwell_hours_default border_fee_usd_per_teu_default
 schengen_border_dwell_hours gauge_change_hours_default gauge_change_usd_per_teu_default
-value_of_time_usd_per_teu_hour carbon_price_usd_per_t_co2e usd_per_feu_factor
+value_of_time_usd_per_teu_hour carbon_price_usd_per_t_co2e usd_per_feu_factor sea_departures_per_week
 """
 REQUIRED_PARAMETERS: tuple[str, ...] = tuple(_REQUIRED.split())
 
@@ -219,6 +220,12 @@ class MissingLink(_Row):
     km: OptPositive = None
 
 
+def expected_wait_hours(departures_per_week: float) -> float:
+    """Expected wait for the next departure of a service running ``departures_per_week`` times
+    a week, for a container that arrives at a random time: half the interval between them."""
+    return 168.0 / (2.0 * departures_per_week) if departures_per_week > 0 else 0.0
+
+
 class DataPack(BaseModel):
     """All tables of the data pack, validated, with lookup helpers."""
 
@@ -250,6 +257,12 @@ class DataPack(BaseModel):
         if name not in self.parameters:
             raise DataError(f"data pack has no parameter {name!r} (parameters.csv)")
         return self.parameters[name].value
+
+    @property
+    def sea_wait_hours(self) -> float:
+        """Expected wait for a liner departure when a container boards a ship at a port: half the
+        interval between sailings of one service (``sea_departures_per_week``)."""
+        return expected_wait_hours(self.param("sea_departures_per_week"))
 
     def rail_speed_km_per_day(self, country: str) -> float:
         """Block-train speed in a country, km/day, falling back to the ``*`` row."""

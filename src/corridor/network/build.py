@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from corridor.datapack import DataPack
+from corridor.datapack import DataPack, expected_wait_hours
 from corridor.network.countries import load_country_index
 from corridor.network.geo import haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import BorderTable, Graph, ServiceTable
@@ -519,17 +519,13 @@ def _add_places(pack, edges, extra, lat, lon, layer, country, usable_in_layer, c
                 kmh = min(pack.param("road_speed_km_per_hour"), pack.param("road_max_km_per_day") / 24.0)
             else:
                 kmh = pack.param("sea_speed_km_per_hour")
-            edges.add(
-                t,
-                x,
-                access_km,
-                place.handling_hours + access_km / kmh,
-                place.handling_usd_per_teu + access_km * pack.param(f"{mode_name}_usd_per_teu_km"),
-                access_km * pack.param(f"{mode_name}_kg_co2e_per_teu_km"),
-                Mode.TRANSFER,
-                0,
-                i,
-            )
+            hours = place.handling_hours + access_km / kmh
+            usd = place.handling_usd_per_teu + access_km * pack.param(f"{mode_name}_usd_per_teu_km")
+            co2 = access_km * pack.param(f"{mode_name}_kg_co2e_per_teu_km")
+            # boarding a ship also means waiting for the next sailing of a (weekly) liner service
+            board_wait = pack.sea_wait_hours if which == Layer.SEA else 0.0
+            edges.add(t, x, access_km, hours + board_wait, usd, co2, Mode.TRANSFER, 0, i, both_ways=False)
+            edges.add(x, t, access_km, hours, usd, co2, Mode.TRANSFER, 0, i, both_ways=False)
         report["places"].append(entry)
     return nodes
 
@@ -573,7 +569,7 @@ def _add_services(pack, edges, extra, place_node, code_to_index) -> _ServiceRows
     for s in pack.services:
         mode = Mode.FERRY if s.mode == "ferry" else Mode.SERVICE
         a, b = stop(s.service, s.from_place), stop(s.service, s.to_place)
-        wait = 168.0 / (2.0 * s.departures_per_week) if s.departures_per_week else 0.0
+        wait = expected_wait_hours(s.departures_per_week or 0.0)
         capacity = s.capacity_teu_per_departure or 0.0
         for place_id, node in ((s.from_place, a), (s.to_place, b)):
             if (s.service, place_id) in boarded:

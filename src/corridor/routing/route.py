@@ -82,8 +82,10 @@ class Router:
         landmark_dist: np.ndarray | None,
         rail_hierarchies: RailHierarchies | None = None,
         place_handling_hours: np.ndarray | None = None,
+        sea_wait_hours: float = 0.0,
     ) -> None:
         self.graph = graph
+        self.sea_wait_hours = sea_wait_hours
         self.place_handling_hours = (
             np.zeros(len(place_names)) if place_handling_hours is None else np.asarray(place_handling_hours, float)
         )
@@ -374,6 +376,8 @@ class Router:
                 name = at_place[k]
                 moves = j - i
                 note = f"{moves} container move{'s' if moves > 1 else ''} (handling) at {name}"
+                if self.sea_wait_hours and g.node_layer[g.head[path[j - 1]]] == Layer.SEA:
+                    note += f", expected wait {self.sea_wait_hours:.0f} h for the next liner sailing"
                 legs.append(self._leg(nodes[i : j + 1], mode, run, note=note, from_name=name, to_name=name))
             else:
                 legs.extend(self._land_legs(path[i:j], nodes[i : j + 1], mode, run, **ends_at))
@@ -382,6 +386,8 @@ class Router:
         if len(path):
             if run_modes[0] in (_FERRY, _SERVICE):  # boards at the origin: the first departure's expected wait
                 origin_wait = float(g.services.wait_hours[g.edge_ref[path[0]]])
+            elif run_modes[0] == _TRANSFER and g.node_layer[g.head[path[ends[0] - 1]]] == Layer.SEA:
+                origin_wait = self.sea_wait_hours  # loads onto a ship at the origin port
             first, last = sol.stops[0].place, sol.stops[-1].place
             terminal_hours = (
                 float(self.place_handling_hours[first]) if first is not None else 0.0,
