@@ -144,6 +144,7 @@ class Service(_Row):
     km: Positive
     hours: OptPositive = None  # running time, without the wait for a departure
     departures_per_week: Positive
+    timetable: Literal["fixed", "irregular"] = "fixed"  # irregular: sails when full or when weather allows
     capacity_teu_per_departure: OptNonNeg = None
     tariff_usd_per_teu: OptNonNeg = None
     operator: str = ""
@@ -220,10 +221,17 @@ class MissingLink(_Row):
     km: OptPositive = None
 
 
-def expected_wait_hours(departures_per_week: float) -> float:
-    """Expected wait for the next departure of a service running ``departures_per_week`` times
-    a week, for a container that arrives at a random time: half the interval between them."""
-    return 168.0 / (2.0 * departures_per_week) if departures_per_week > 0 else 0.0
+def expected_wait_hours(departures_per_week: float, *, irregular: bool = False) -> float:
+    """Expected wait for the next departure, for a container that arrives at a random time.
+
+    A timetabled service (evenly spaced departures) makes it wait half the interval; an
+    irregular one, whose departures come at random (a Poisson stream, sailing when full or
+    when the weather allows), makes it wait a whole mean interval: the inspection paradox.
+    """
+    if departures_per_week <= 0:
+        return 0.0
+    interval = 168.0 / departures_per_week
+    return interval if irregular else interval / 2.0
 
 
 class DataPack(BaseModel):

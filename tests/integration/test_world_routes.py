@@ -238,3 +238,11 @@ def test_rail_hierarchy_equals_landmark_search(world, objective):
         # equal on the objective; ties may pick paths that differ in other metrics
         metric = "km" if objective == "distance" else "hours"
         assert getattr(fast, metric) == pytest.approx(getattr(plain, metric), rel=1e-9)
+
+
+def test_every_edge_has_finite_non_negative_metrics(world):
+    """An empty cell in the data pack must fall back to a default, never become NaN (a NaN edge is silently
+    never relaxed, which once sent Brest → Małaszewicze on a 1,000 km detour)."""
+    metrics = world.router.metrics
+    assert np.isfinite(metrics).all()
+    assert (metrics >= 0).all()

@@ -355,6 +355,11 @@ def _add_land_edges(edges, border_rows, pack, which, base, u, v, km, flags, cu, 
     edges.add(u, v, km, hours, usd, co2, mode, flags, ref)
 
 
+def _or_default(value: float | None, pack: DataPack, parameter: str) -> float:
+    """A data-pack figure, or the named default parameter where the cell is empty."""
+    return float(value) if value is not None else pack.param(parameter)
+
+
 def _border_rows(pack, name, base, u, v, cu, cv, countries) -> dict[str, np.ndarray]:
     """Dwell, fee and gauge change for each border edge: named crossing, pair rule or default."""
     count = len(u)
@@ -382,7 +387,7 @@ def _border_rows(pack, name, base, u, v, cu, cv, countries) -> dict[str, np.ndar
             _, i, c = best
             crossing[k] = i
             dwell[k] = c.dwell_hours
-            fee[k] = c.fee_usd_per_teu
+            fee[k] = _or_default(c.fee_usd_per_teu, pack, "border_fee_usd_per_teu_default")
             if gauge_differs:
                 gauge[k] = max(kinds.get(c.gauge_change, 1), 1)
                 g_hours[k] = (
@@ -398,7 +403,8 @@ def _border_rows(pack, name, base, u, v, cu, cv, countries) -> dict[str, np.ndar
             continue
         rule = pack.border_rule(a, b, name)
         if rule is not None:
-            dwell[k], fee[k] = rule.dwell_hours, rule.fee_usd_per_teu
+            dwell[k] = rule.dwell_hours
+            fee[k] = _or_default(rule.fee_usd_per_teu, pack, "border_fee_usd_per_teu_default")
         elif a in EU_CUSTOMS_UNION and b in EU_CUSTOMS_UNION:
             dwell[k], fee[k] = pack.param("schengen_border_dwell_hours"), 0.0
         else:
@@ -569,7 +575,7 @@ def _add_services(pack, edges, extra, place_node, code_to_index) -> _ServiceRows
     for s in pack.services:
         mode = Mode.FERRY if s.mode == "ferry" else Mode.SERVICE
         a, b = stop(s.service, s.from_place), stop(s.service, s.to_place)
-        wait = expected_wait_hours(s.departures_per_week or 0.0)
+        wait = expected_wait_hours(s.departures_per_week or 0.0, irregular=s.timetable == "irregular")
         capacity = s.capacity_teu_per_departure or 0.0
         for place_id, node in ((s.from_place, a), (s.to_place, b)):
             if (s.service, place_id) in boarded:

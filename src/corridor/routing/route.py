@@ -445,10 +445,13 @@ class Router:
         refs = g.edge_ref[edges]
         wait = float(g.services.wait_hours[refs].sum())
         deps = g.services.departures_per_week[refs].max()
-        note = (
-            f"expected wait {wait:.1f} h (half the interval at {deps:g} departures/week) and one "
-            f"container move at each end included"
+        interval = 168.0 / deps if deps > 0 else 0.0
+        why = (
+            f"a whole mean interval at {deps:g} departures/week: no fixed timetable, departures at random"
+            if interval and wait > 0.75 * interval
+            else f"half the interval at {deps:g} departures/week"
         )
+        note = f"expected wait {wait:.1f} h ({why}) and one container move at each end included"
         ends = nodes[[0, -1]]
         leg = self._leg(ends, mode, run, note=note, countries=self._countries(nodes), service=name, wait_hours=wait)
         return leg
