@@ -49,6 +49,7 @@ def test_error_pct_to_the_nearest_end():
     assert error_pct(30, 5, 20) == pytest.approx(50.0)
     assert math.isnan(error_pct(math.nan, 5, 20))
     assert error_pct(1, 0, 0) == math.inf
+    assert error_pct(20.0 - 3.6e-14, 20, 30) == 0.0  # floating-point noise is inside
 
 
 def test_metrics_of_a_route():

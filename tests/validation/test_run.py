@@ -25,8 +25,9 @@ def test_shipped_set_runs_end_to_end(world):
     assert frame["model"].notna().all()
     # inside ⇔ zero error, and the error is measured to the nearest end of the range
     assert (frame["inside"] == (frame["error_pct"] == 0)).all()
-    below = frame["model"] < frame["low"]
-    assert (frame.loc[below, "error_pct"] < 0).all()
+    below = frame["model"] < frame["low"] * (1 - 1e-6)
+    above = frame["model"] > frame["high"] * (1 + 1e-6)
+    assert (frame.loc[below, "error_pct"] < 0).all() and (frame.loc[above, "error_pct"] > 0).all()
     summary = summarise(frame)
     row = summary.overall.iloc[0]
     assert row["rows"] == len(frame) and row["share_inside"] == pytest.approx(frame["inside"].mean())

@@ -43,6 +43,9 @@ def error_pct(value: float, low: float, high: float) -> float:
     """Signed percentage from the nearest end of [low, high]; 0 inside, NaN without a value."""
     if value is None or not math.isfinite(value):
         return math.nan
+    slack = 1e-9 * max(abs(low), abs(high), 1.0)  # floating-point noise is not a miss
+    if low - slack <= value <= high + slack:
+        return 0.0
     if value < low:
         return 100.0 * (value - low) / low if low > 0 else math.inf
     if value > high:
