@@ -290,6 +290,7 @@ def _build_arrays(pack: DataPack, say: Progress) -> dict[str, np.ndarray]:
         tail,
         metrics,
         graph.node_usable,
+        candidates=graph.place_node,
         progress=lambda f: say("computing landmark bounds", 0.80 + 0.1 * f),
     )
     hierarchies = build_rail_hierarchies(
@@ -307,7 +308,7 @@ def _valid_arrays(arrays: dict[str, np.ndarray]) -> bool:
             len(arrays["first_out"]) == n + 1
             and int(arrays["first_out"][-1]) == m
             and all(len(arrays[k]) == m for k in ("edge_km", "edge_hours", "edge_usd", "edge_co2", "edge_mode"))
-            and arrays["landmark_dist"].shape[2] == n
+            and arrays["landmark_dist"].shape[0] == n
             and (m == 0 or int(arrays["head"].max()) < n)
         )
     except (KeyError, IndexError, ValueError):

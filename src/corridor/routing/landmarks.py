@@ -37,23 +37,32 @@ def compute_landmarks(
     usable: np.ndarray,
     *,
     count: int = 8,
+    candidates: np.ndarray | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pick ``count`` landmarks spread over the usable nodes; return (nodes, float32[4, L, n]).
+    """Pick ``count`` landmarks spread over the usable nodes; return (nodes, float32[n, 4, L]).
 
-    Landmarks are chosen farthest-first by km, so they sit at the edges of the network,
-    where they bound long trips best.
+    The table is node-major, so the bounds of one node sit in two cache lines: the search
+    reads them for every node it reaches.
+
+    Landmarks are chosen farthest-first by km among ``candidates`` (default: every usable
+    node), so they sit at the edges of the region, where they bound long trips best. Passing
+    the data pack's terminals keeps them at the ends of the corridors people ask about, rather
+    than at the ends of the world network.
     """
     say = progress or (lambda _f: None)
     n = len(first_out) - 1
     graphs = [_both_ways(first_out, head, tail, metrics[k]) for k in range(len(METRICS))]
     km_index = METRICS.index("km")
-    candidates = np.flatnonzero(usable)
-    start = int(candidates[len(candidates) // 2])
+    pool = np.zeros(n, bool)
+    pool[np.flatnonzero(usable) if candidates is None else np.asarray(candidates)] = True
+    pool &= usable
+    members = np.flatnonzero(pool)
+    start = int(members[len(members) // 2])
     from_start = dijkstra_all(*graphs[km_index], start)
     landmarks: list[int] = []
-    nearest = np.where(usable, from_start, -np.inf)
-    table = np.empty((len(METRICS), count, n), np.float32)
+    nearest = np.where(pool, from_start, -np.inf)
+    table = np.empty((n, len(METRICS), count), np.float32)
     steps = count * len(METRICS)
     for i in range(count):
         nearest_finite = np.where(np.isfinite(nearest), nearest, -np.inf)
@@ -61,8 +70,8 @@ def compute_landmarks(
         landmarks.append(landmark)
         for k in range(len(METRICS)):
             dist = dijkstra_all(*graphs[k], landmark)
-            table[k, i] = dist
+            table[:, k, i] = dist
             if k == km_index:
-                nearest = np.minimum(nearest, np.where(usable, dist, -np.inf))
+                nearest = np.minimum(nearest, np.where(pool, dist, -np.inf))
             say((i * len(METRICS) + k + 1) / steps)
     return np.array(landmarks, np.int32), table

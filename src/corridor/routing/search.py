@@ -72,7 +72,7 @@ def _heap_pop(keys, items, size):  # pragma: no cover - numba
 def _potential(v, lm, coef, target_lm):  # pragma: no cover - numba
     """Lower bound on the cost from ``v`` to the nearest target, from landmark distances."""
     best = np.inf
-    n_metrics, n_landmarks, n_targets = target_lm.shape
+    n_targets, n_metrics, n_landmarks = target_lm.shape
     for j in range(n_targets):
         total = 0.0
         for k in range(n_metrics):
@@ -80,8 +80,8 @@ def _potential(v, lm, coef, target_lm):  # pragma: no cover - numba
                 continue
             bound = 0.0
             for l in range(n_landmarks):  # noqa: E741
-                a = target_lm[k, l, j]
-                b = lm[k, l, v]
+                a = target_lm[j, k, l]
+                b = lm[v, k, l]
                 if np.isfinite(a) and np.isfinite(b):
                     diff = abs(a - b)
                     if diff > bound:
@@ -113,26 +113,26 @@ def _astar(
     stamp,
     stamp_value,
     closed,
+    potential,
 ):  # pragma: no cover - numba
     n_edges = len(head)
     keys = np.empty(n_edges + len(sources) + 1)
     items = np.empty(n_edges + len(sources) + 1, np.int64)
     size = 0
-    use_lm = target_lm.shape[2] > 0
-    is_target = {}
-    for j in range(len(targets)):
-        is_target[targets[j]] = target_cost[j]
+    use_lm = target_lm.shape[2] > 0 and target_lm.shape[0] > 0
+    n_targets = len(targets)  # few (a place's nodes): a scan beats a hash lookup per settled node
     for i in range(len(sources)):
         s = sources[i]
         if not node_ok[s]:
             continue
         if stamp[s] != stamp_value or source_cost[i] < dist[s]:
+            if stamp[s] != stamp_value:
+                potential[s] = _potential(s, lm, coef, target_lm) if use_lm else 0.0
             stamp[s] = stamp_value
             closed[s] = False
             dist[s] = source_cost[i]
             parent[s] = -1
-            h = _potential(s, lm, coef, target_lm) if use_lm else 0.0
-            size = _heap_push(keys, items, size, dist[s] + h, s)
+            size = _heap_push(keys, items, size, dist[s] + potential[s], s)
     best = np.inf
     best_target = -1
     settled = 0
@@ -145,10 +145,9 @@ def _astar(
         closed[x] = True
         settled += 1
         dx = dist[x]
-        if x in is_target:
-            total = dx + is_target[x]
-            if total < best:
-                best = total
+        for j in range(n_targets):
+            if targets[j] == x and dx + target_cost[j] < best:
+                best = dx + target_cost[j]
                 best_target = x
         for e in range(first_out[x], first_out[x + 1]):
             if edge_blocked[e] or not mode_ok[mode[e]]:
@@ -158,15 +157,15 @@ def _astar(
                 continue
             w = coef[0] * metrics[0, e] + coef[1] * metrics[1, e] + coef[2] * metrics[2, e] + coef[3] * metrics[3, e]
             nd = dx + w
-            if stamp[y] != stamp_value:
+            if stamp[y] != stamp_value:  # first reached in this query: its bound is computed once
                 stamp[y] = stamp_value
                 closed[y] = False
                 dist[y] = np.inf
+                potential[y] = _potential(y, lm, coef, target_lm) if use_lm else 0.0
             if nd < dist[y]:
                 dist[y] = nd
                 parent[y] = e
-                h = _potential(y, lm, coef, target_lm) if use_lm else 0.0
-                size = _heap_push(keys, items, size, nd + h, y)
+                size = _heap_push(keys, items, size, nd + potential[y], y)
     return best, best_target, settled
 
 
@@ -193,6 +192,7 @@ class SearchBuffers:
         self.parent = np.full(node_count, -1, np.int64)
         self.stamp = np.zeros(node_count, np.int64)
         self.closed = np.zeros(node_count, np.bool_)
+        self.potential = np.zeros(node_count)
         self.stamp_value = 0
 
     def next_stamp(self) -> int:
@@ -200,8 +200,8 @@ class SearchBuffers:
         return self.stamp_value
 
 
-_NO_LANDMARKS = np.zeros((4, 0, 1), np.float32)
-_NO_TARGET_LM = np.zeros((4, 0, 0), np.float32)
+_NO_LANDMARKS = np.zeros((1, 4, 0), np.float32)
+_NO_TARGET_LM = np.zeros((0, 4, 0), np.float32)
 
 
 def shortest_path(
@@ -225,17 +225,17 @@ def shortest_path(
     """Best path from any source to any target under ``coef · metrics`` edge weights.
 
     ``metrics`` is float64[4, m] in ``METRICS`` order; ``coef`` float64[4] (non-negative).
-    ``landmark_dist`` float32[4, L, n] gives A* bounds; None searches as plain Dijkstra.
+    ``landmark_dist`` float32[n, 4, L] gives A* bounds; None searches as plain Dijkstra.
     """
     sources = np.asarray(sources, np.int64)
     targets = np.asarray(targets, np.int64)
     source_cost = np.zeros(len(sources)) if source_cost is None else np.asarray(source_cost, float)
     target_cost = np.zeros(len(targets)) if target_cost is None else np.asarray(target_cost, float)
-    if landmark_dist is None or landmark_dist.shape[1] == 0:
+    if landmark_dist is None or landmark_dist.shape[2] == 0:
         lm, target_lm = _NO_LANDMARKS, _NO_TARGET_LM
     else:
         lm = landmark_dist
-        target_lm = np.ascontiguousarray(landmark_dist[:, :, targets])
+        target_lm = np.ascontiguousarray(landmark_dist[targets])
     stamp = buffers.next_stamp()
     cost, target, settled = _astar(
         first_out,
@@ -257,6 +257,7 @@ def shortest_path(
         buffers.stamp,
         stamp,
         buffers.closed,
+        buffers.potential,
     )
     if target < 0:
         return SearchResult(np.inf, np.zeros(0, np.int64), -1, -1, settled)
