@@ -1,0 +1,224 @@
+"""The assignable corridor network: a small graph distilled from the routing network.
+
+For every demand pair the router finds the best route in each corridor variant (no
+restriction, Russia and Belarus avoided, the land bridge avoided altogether). Each route is
+cut at the elements that have a capacity in the data pack:
+
+* a **service** segment (ferry or train) — departures per week × TEU per departure × 52;
+* a named **crossing** — trains per day × TEU per train × 365;
+* a **terminal** a container is handled at (origin, destination, or a change of mode) —
+  the place's TEU per year; each terminal is split into an inbound and an outbound node
+  joined by its capacity link.
+
+The stretches between them become uncongested links carrying the routing module's
+generalized cost. The union over all routes is the network the assignment shares out demand
+on, so corridors compete where their routes meet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from corridor.datapack import DataPack
+from corridor.errors import CorridorError
+from corridor.network.graph import Graph
+from corridor.routing.route import Router
+from corridor.units import EdgeFlag, Mode
+
+__all__ = ["VARIANTS", "CorridorNetwork", "build_corridor_network"]
+
+#: Corridor variants routed for every pair: how alternatives enter the assignable network.
+VARIANTS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("any", frozenset()),
+    ("avoid RU,BY", frozenset({"RU", "BY"})),
+    ("avoid the land bridge", frozenset({"RU", "BY", "KZ", "MN"})),
+)
+
+_SERVICE, _CROSSING, _TERMINAL, _PATH = "service", "crossing", "terminal", "path"
+
+
+@dataclass
+class CorridorNetwork:
+    """Links of the assignable network (arrays of equal length) and the zones of the demand."""
+
+    tail: np.ndarray
+    head: np.ndarray
+    kind: np.ndarray  # object: "path" | "service" | "crossing" | "terminal"
+    name: np.ndarray  # object: what the link stands for
+    hours: np.ndarray  # free-flow hours
+    usd_per_teu: np.ndarray
+    kg_co2e_per_teu: np.ndarray
+    km: np.ndarray
+    capacity_teu_per_year: np.ndarray  # inf: uncongested
+    wait_scale_hours: np.ndarray  # scale of the queueing delay on capacitated links
+    node_count: int
+    zone_origin: dict[str, int]  # place name → the node its demand leaves from (before its terminal link)
+    zone_destination: dict[str, int]  # place name → the node its demand arrives at (after its terminal link)
+    geometry: list[np.ndarray] = field(repr=False)  # (n, 2) lat, lon per link
+    unroutable: list[tuple[str, str, str]] = field(default_factory=list)  # (origin, destination, why)
+
+    @property
+    def link_count(self) -> int:
+        return len(self.tail)
+
+
+class _Builder:
+    def __init__(self, graph: Graph, pack: DataPack, router: Router) -> None:
+        self.g, self.pack, self.router = graph, pack, router
+        self.node_of: dict[tuple[str, int], int] = {}
+        self.links: dict[tuple[int, int, str], dict] = {}
+        self.place_of_node = {int(n): i for i, n in enumerate(graph.place_node)}
+        crossing_capacity = {}
+        for i, c in enumerate(pack.crossings):
+            if c.capacity_trains_per_day and c.teu_per_train:
+                crossing_capacity[i] = c.capacity_trains_per_day * c.teu_per_train * 365.0
+        self.crossing_capacity = crossing_capacity
+        self.gauge_hours = {i: (c.gauge_change_hours or 0.0) + c.dwell_hours for i, c in enumerate(pack.crossings)}
+
+    # nodes: graph nodes keep one assignable node; a terminal has an inbound and an outbound node
+    def node(self, graph_node: int, side: str = "") -> int:
+        key = (side, graph_node)
+        if key not in self.node_of:
+            self.node_of[key] = len(self.node_of)
+        return self.node_of[key]
+
+    def terminal(self, place: int) -> tuple[int, int]:
+        t = int(self.g.place_node[place])
+        a, b = self.node(t, "in"), self.node(t, "out")
+        p = self.pack.places[place]
+        capacity = p.capacity_teu_per_year or np.inf
+        self.add(a, b, _TERMINAL, p.name, 0.0, 0.0, 0.0, 0.0, capacity, max(p.handling_hours, 1.0), None)
+        return a, b
+
+    def add(self, a, b, kind, name, hours, usd, co2, km, capacity, wait_scale, nodes) -> None:
+        key = (a, b, kind if kind != _PATH else _PATH)
+        cost = hours + usd  # only to keep the cheapest parallel stretch; any fixed weighting would do
+        old = self.links.get(key)
+        if old is None or (kind == _PATH and cost < old["hours"] + old["usd"]):
+            coords = np.column_stack((self.g.node_lat[nodes], self.g.node_lon[nodes])) if nodes is not None else None
+            self.links[key] = {
+                "kind": kind,
+                "name": name,
+                "hours": hours,
+                "usd": usd,
+                "co2": co2,
+                "km": km,
+                "capacity": capacity,
+                "wait": wait_scale,
+                "coords": coords,
+            }
+
+    def element(self, e: int) -> tuple[str, str, float, float] | None:
+        """(kind, name, capacity TEU/yr, queue wait scale h) if edge ``e`` has a capacity, else None."""
+        g = self.g
+        mode = int(g.edge_mode[e])
+        if mode in (Mode.FERRY, Mode.SERVICE) and g.edge_km[e] > 0:
+            row = int(g.edge_ref[e])
+            deps = float(g.services.departures_per_week[row])
+            per = float(g.services.capacity_teu_per_departure[row])
+            if deps > 0 and per > 0:
+                service = g.service_names[int(g.services.service[row])]
+                return _SERVICE, f"{service} ({g.service_ids[row]})", deps * per * 52.0, 168.0 / deps
+        if g.edge_flags[e] & EdgeFlag.BORDER:
+            c = int(g.borders.crossing[int(g.edge_ref[e])])
+            if c in self.crossing_capacity:
+                return _CROSSING, g.crossing_names[c], self.crossing_capacity[c], max(self.gauge_hours[c], 1.0)
+        return None
+
+    def add_route(self, edges: np.ndarray, nodes: np.ndarray, origin: int, destination: int) -> None:
+        """Cut one routed path at its capacitated elements and terminals and add the pieces."""
+        metrics = self.router.metrics
+        _, o_out = self.terminal(origin)
+        d_in, _ = self.terminal(destination)
+        start_node, start_i = o_out, 0  # the piece being built starts at assignable node start_node, path index i
+
+        def close(i_end: int, end_node: int) -> None:
+            nonlocal start_node, start_i
+            if i_end > start_i:
+                seg = edges[start_i:i_end]
+                hours, usd, co2, km = metrics[:, seg].sum(axis=1)
+                self.add(start_node, end_node, _PATH, "", hours, usd, co2, km, np.inf, 0.0, nodes[start_i : i_end + 1])
+            elif start_node != end_node:  # touching elements: a zero link keeps the graph connected
+                self.add(start_node, end_node, _PATH, "", 0.0, 0.0, 0.0, 0.0, np.inf, 0.0, nodes[i_end : i_end + 1])
+
+        for i, e in enumerate(edges.tolist()):
+            head_node = int(nodes[i + 1])
+            found = self.element(e)
+            if found is not None:
+                kind, name, capacity, wait = found
+                a, b = self.node(int(nodes[i])), self.node(head_node)
+                close(i, a)
+                hours, usd, co2, km = metrics[:, e]
+                self.add(a, b, kind, name, hours, usd, co2, km, capacity, wait, nodes[i : i + 2])
+                start_node, start_i = b, i + 1
+            elif head_node in self.place_of_node and i + 1 < len(edges):  # handled at a terminal mid-route
+                t_in, t_out = self.terminal(self.place_of_node[head_node])
+                close(i + 1, t_in)
+                start_node, start_i = t_out, i + 1
+        close(len(edges), d_in)
+
+    def build(self, zones: dict[str, int], unroutable) -> CorridorNetwork:
+        keys = list(self.links)
+        rows = [self.links[k] for k in keys]
+        return CorridorNetwork(
+            tail=np.array([k[0] for k in keys], np.int64),
+            head=np.array([k[1] for k in keys], np.int64),
+            kind=np.array([r["kind"] for r in rows], dtype=object),
+            name=np.array([r["name"] for r in rows], dtype=object),
+            hours=np.array([r["hours"] for r in rows], float),
+            usd_per_teu=np.array([r["usd"] for r in rows], float),
+            kg_co2e_per_teu=np.array([r["co2"] for r in rows], float),
+            km=np.array([r["km"] for r in rows], float),
+            capacity_teu_per_year=np.array([r["capacity"] for r in rows], float),
+            wait_scale_hours=np.array([r["wait"] for r in rows], float),
+            node_count=len(self.node_of),
+            zone_origin={name: self.node_of[("in", int(self.g.place_node[i]))] for name, i in zones.items()},
+            zone_destination={name: self.node_of[("out", int(self.g.place_node[i]))] for name, i in zones.items()},
+            geometry=[r["coords"] if r["coords"] is not None else np.zeros((0, 2)) for r in rows],
+            unroutable=unroutable,
+        )
+
+
+def build_corridor_network(
+    graph: Graph,
+    pack: DataPack,
+    router: Router,
+    pairs: Iterable[tuple[str, str]],
+    *,
+    coef: np.ndarray,
+    variants: tuple[tuple[str, frozenset[str]], ...] = VARIANTS,
+    progress: Callable[[int, int], None] | None = None,
+) -> CorridorNetwork:
+    """The assignable network for these place pairs (names as in the data pack).
+
+    ``coef`` weighs (hours, USD, kg CO2e, km) into the generalized cost the routes minimise.
+    Pairs with no route in any variant are listed in ``unroutable``.
+    """
+    builder = _Builder(graph, pack, router)
+    pairs = list(dict.fromkeys(pairs))
+    zones: dict[str, int] = {}
+    unroutable: list[tuple[str, str, str]] = []
+    for k, (origin, destination) in enumerate(pairs):
+        o = router.place_index.find(origin)
+        d = router.place_index.find(destination)
+        zones[origin], zones[destination] = o, d
+        builder.terminal(o)
+        builder.terminal(d)
+        found = False
+        for _, avoid in variants:
+            try:
+                sol = router.solve(
+                    pack.places[o].name, pack.places[d].name, avoid=avoid, objective="generalized", coef=coef
+                )
+            except CorridorError:
+                continue
+            found = True
+            builder.add_route(sol.edges, sol.nodes, o, d)
+        if not found:
+            unroutable.append((origin, destination, "no route in any corridor variant"))
+        if progress is not None:
+            progress(k + 1, len(pairs))
+    return builder.build(zones, unroutable)

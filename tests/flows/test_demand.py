@@ -1,0 +1,65 @@
+"""Demand files: CSV rows, merging, errors with line numbers, OMX, the shipped set."""
+
+import h5py
+import numpy as np
+import pytest
+
+from corridor.errors import DataError
+from corridor.flows.demand import parse_demand, read_demand
+
+
+def test_rows_merge_and_default_class():
+    demand = parse_demand(
+        "origin,destination,teu_per_year,class,derivation\n"
+        "Xi'an,Duisburg,100,,a note\n"
+        "Xi'an,Duisburg,50,,another\n"
+        "Xi'an,Duisburg,20,reefer,\n"
+        "Almaty,Vilnius,0,,zero rows are dropped\n"
+    )
+    assert {(r.origin, r.destination, r.user_class): r.teu_per_year for r in demand.rows} == {
+        ("Xi'an", "Duisburg", "all"): 150.0,
+        ("Xi'an", "Duisburg", "reefer"): 20.0,
+    }
+    assert demand.total_teu_per_year == 170.0 and demand.classes == ("all", "reefer")
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("origin,destination,teu_per_year\nA,B,lots\n", "line 2: teu_per_year 'lots' is not a number"),
+        ("origin,destination,teu_per_year\nA,B,10\nA,B,-5\n", "line 3: teu_per_year must be a finite number ≥ 0"),
+        ("origin,destination,teu_per_year\nA,B,nan\n", "line 2"),
+        ("origin,destination,teu_per_year\n,B,10\n", "line 2: origin and destination must not be empty"),
+        ("origin,destination\nA,B\n", "header lacks teu_per_year"),
+        ("origin,destination,teu_per_year\nA,B\n", "line 2: 2 cells for 3 columns"),
+        ("", "empty demand file"),
+        ("origin,destination,teu_per_year\nA,B,0\n", "no demand rows"),
+    ],
+)
+def test_bad_input_names_the_line(text, needle):
+    with pytest.raises(DataError, match=needle):
+        parse_demand(text)
+
+
+def test_files_and_shipped_set(tmp_path):
+    shipped = read_demand("corridor-2024")
+    assert len(shipped.rows) >= 20 and shipped.total_teu_per_year > 400_000
+    with pytest.raises(DataError, match="no such file"):
+        read_demand(tmp_path / "missing.csv")
+    path = tmp_path / "od.csv"
+    path.write_text("origin,destination,teu_per_year\nXi'an,Duisburg,10\n", encoding="utf-8")
+    assert read_demand(path).rows[0].teu_per_year == 10.0
+
+
+def test_omx_matrices_are_classes(tmp_path):
+    path = tmp_path / "od.omx"
+    with h5py.File(path, "w") as f:
+        f.create_dataset("data/standard", data=np.array([[0.0, 5.0], [0.0, 0.0]]))
+        f.create_dataset("data/express", data=np.array([[0.0, 0.0], [2.0, 0.0]]))
+        f.create_dataset("lookup/places", data=np.array([b"Xi'an", b"Duisburg"]))
+    rows = {(r.origin, r.destination, r.user_class): r.teu_per_year for r in read_demand(path).rows}
+    assert rows == {("Xi'an", "Duisburg", "standard"): 5.0, ("Duisburg", "Xi'an", "express"): 2.0}
+    bad = tmp_path / "bad.omx"
+    bad.write_bytes(b"not hdf5")
+    with pytest.raises(DataError, match="not a readable OMX"):
+        read_demand(bad)
