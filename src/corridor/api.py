@@ -11,7 +11,10 @@ from typing import Any
 import numpy as np
 
 from corridor.datapack import DataPack, load_pack, pack_hash
-from corridor.errors import DataError, OptionsError
+from corridor.errors import DataError, InputError, OptionsError, UnknownPlaceError
+from corridor.flows.demand import Demand, read_demand
+from corridor.flows.network import build_corridor_network
+from corridor.flows.run import FlowResult, assign_corridor, demand_pairs
 from corridor.network.build import build_graph
 from corridor.network.cache import cache_key, load_or_build
 from corridor.network.graph import Graph
@@ -254,6 +257,69 @@ class Network:
             "coef": coef,
             "max_snap_km": max_snap_km,
         }
+
+    def assign(
+        self,
+        demand: str | Path | Demand = "corridor-2024",
+        *,
+        method: str = "ue",
+        gap: float = 1e-6,
+        max_seconds: float | None = None,
+        value_of_time_usd_per_teu_hour: float | dict[str, float] | None = None,
+        carbon_price_usd_per_t_co2e: float | None = None,
+        rank_bottlenecks: bool = True,
+        progress: Callable[[str, int, float], None] | None = None,
+    ) -> FlowResult:
+        """Share out a demand (TEU per year between places) over the corridors, with capacities.
+
+        Parameters
+        ----------
+        demand : a shipped set by name (``corridor-2024``), a CSV or OMX file, or a ``Demand``.
+        method : ``ue`` (user equilibrium: every box takes its cheapest route given the queues) or
+            ``so`` (system optimum: least total cost).
+        gap : target relative gap.
+        value_of_time_usd_per_teu_hour : one value, or one per demand class; default the pack's.
+        carbon_price_usd_per_t_co2e : default the pack's.
+        rank_bottlenecks : re-assign with each capacity raised to rank the bottlenecks.
+        progress : ``progress(stage, done, total_or_gap)`` for the routing and assignment stages.
+
+        Returns a ``FlowResult`` with ``.links``, ``.bottlenecks``, ``.od`` and ``.gap_history``.
+        """
+        dem = demand if isinstance(demand, Demand) else read_demand(demand)
+        for row in dem.rows:
+            for place in (row.origin, row.destination):
+                try:
+                    self.place_index.find(place)
+                except UnknownPlaceError as exc:
+                    where = f"{dem.source}: line {row.line}: " if row.line else f"{dem.source}: "
+                    raise InputError(f"{where}{exc}") from None
+        default_vot = self.pack.param("value_of_time_usd_per_teu_hour")
+        vot = default_vot if value_of_time_usd_per_teu_hour is None else value_of_time_usd_per_teu_hour
+        price = self.pack.param("carbon_price_usd_per_t_co2e")
+        price = price if carbon_price_usd_per_t_co2e is None else carbon_price_usd_per_t_co2e
+        route_vot = vot if not isinstance(vot, dict) else default_vot
+        coef = objective_coefficients(
+            "generalized", value_of_time_usd_per_teu_hour=route_vot, carbon_price_usd_per_t_co2e=price
+        )
+        cn = build_corridor_network(
+            self.graph,
+            self.pack,
+            self.router,
+            demand_pairs(dem),
+            coef=coef,
+            progress=(lambda done, total: progress("routing demand pairs", done, total)) if progress else None,
+        )
+        return assign_corridor(
+            cn,
+            dem,
+            value_of_time_usd_per_teu_hour=vot,
+            carbon_price_usd_per_t_co2e=price,
+            method=method,
+            gap=gap,
+            max_seconds=max_seconds,
+            rank_bottlenecks=rank_bottlenecks,
+            progress=(lambda it, g: progress("assigning", it, g)) if progress else None,
+        )
 
     def places(self, *, country: str | None = None, kind: str | None = None) -> list[PlaceInfo]:
         """The data pack's places, optionally filtered by ISO-A2 country and kind."""

@@ -7,6 +7,7 @@ Typer's status 2. No traceback reaches the user.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 import corridor
+from corridor.cli import tntp
 from corridor.errors import CorridorError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
@@ -268,6 +270,93 @@ def validate(
         typer.echo(f"report written to {report}")
 
 
+@app.command()
+def assign(
+    demand: Annotated[
+        str, typer.Option(help="A shipped demand set (corridor-2024) or a CSV/OMX file.")
+    ] = "corridor-2024",
+    method: Annotated[str, typer.Option(help="ue (user equilibrium) or so (system optimum).")] = "ue",
+    gap: Annotated[float, typer.Option(help="Target relative gap.")] = 1e-6,
+    max_seconds: Annotated[float | None, typer.Option(help="Stop the assignment after this long.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write an HTML report with a map.", dir_okay=False)] = None,
+    links_csv: Annotated[
+        Path | None, typer.Option("--links", help="Write the link table as CSV.", dir_okay=False)
+    ] = None,
+    geojson: Annotated[Path | None, typer.Option(help="Write the flows as GeoJSON.", dir_okay=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Share a demand (TEU per year) over the corridors with capacities: flows, utilisation, bottlenecks."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from corridor.flows.report import write_flow_report
+
+    bar = Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.fields[info]}"),
+                   console=Console(stderr=True), transient=True, disable=as_json)  # fmt: skip
+    tasks: dict[str, int] = {}
+
+    def progress(stage: str, done: int, value: float) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=value if stage.startswith("routing") else None, info="")
+        if stage.startswith("routing"):
+            bar.update(tasks[stage], completed=done, info=f"{done}/{value:.0f} pairs")
+        else:
+            bar.update(tasks[stage], info=f"iteration {done}, gap {value:.1e}")
+
+    try:
+        net = _load()
+        with bar:
+            result = net.assign(demand, method=method, gap=gap, max_seconds=max_seconds, progress=progress)
+        if report is not None:
+            write_flow_report(result, report)
+        if links_csv is not None:
+            result.links.to_csv(links_csv, index=False)
+        if geojson is not None:
+            geojson.write_text(json.dumps(result.to_geojson()), encoding="utf-8")
+    except CorridorError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    s = result.summary
+    typer.echo(
+        f"{s['demand_teu_per_year']:,.0f} TEU/year assigned ({s['method']}, {s['algorithm']}): relative gap "
+        f"{s['relative_gap']:.1e} after {s['iterations']} iterations; congestion adds "
+        f"{s['congestion_delay_teu_hours_per_year']:,.0f} TEU-hours a year; "
+        f"{s['over_capacity_teu_per_year']:,.0f} TEU/year above capacity"
+    )
+    shown = result.links[result.links["kind"] != "path"]
+    _out.print(_frame_table("Services, crossings and terminals (TEU per year)", shown, [
+        ("kind", "kind", "{}"), ("name", "name", "{}"), ("teu_per_year", "TEU/yr", "{:,.0f}"),
+        ("capacity_teu_per_year", "capacity", "{:,.0f}"), ("utilisation", "utilisation", "{:.0%}"),
+        ("delay_hours", "delay h", "{:.1f}"), ("uncongested_teu_per_year", "TEU/yr uncongested", "{:,.0f}"),
+    ]))  # fmt: skip
+    _out.print(_frame_table("Bottlenecks: TEU-hours a year saved by 25 % more capacity", result.bottlenecks, [
+        ("name", "name", "{}"), ("utilisation", "utilisation", "{:.0%}"), ("delay_hours", "delay h", "{:.1f}"),
+        ("teu_hours_saved_per_year", "TEU-h saved/yr", "{:,.0f}"),
+    ]))  # fmt: skip
+    changed = result.od[result.od["route_changed"]]
+    _out.print(_frame_table("OD pairs whose route changes against the uncongested assignment", changed, [
+        ("origin", "origin", "{}"), ("destination", "destination", "{}"), ("teu_per_year", "TEU/yr", "{:,.0f}"),
+        ("uncongested_route", "uncongested", "{}"), ("route", "congested", "{}"),
+    ]))  # fmt: skip
+    if report is not None:
+        typer.echo(f"report written to {report}")
+
+
+def _frame_table(title: str, frame, columns: list[tuple[str, str, str]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for _, header, fmt in columns:
+        table.add_column(header, justify="left" if fmt == "{}" else "right", overflow="fold")
+    for row in frame.itertuples(index=False):
+        cells = []
+        for key, _, fmt in columns:
+            value = getattr(row, key)
+            missing = isinstance(value, float) and not math.isfinite(value)
+            cells.append("—" if missing else fmt.format(value))
+        table.add_row(*cells)
+    return table
+
+
 def _validation_table(frame) -> Table:
     from corridor.validation.report import display_rows
 
@@ -292,6 +381,9 @@ def _summary_table(title: str, data) -> Table:
     for row in shown.itertuples(index=False):
         table.add_row(*map(str, row))
     return table
+
+
+tntp.register(app)
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ class DemandRow:
     destination: str
     teu_per_year: float
     user_class: str = "all"
+    line: int = 0  # line in the CSV file where the pair first appears (0: not from a CSV file)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def parse_demand(text: str, *, source: str = "<text>") -> Demand:
         raise DataError(f"{source}: line 1: header lacks {', '.join(missing)}; expected {','.join(_REQUIRED)}[,class]")
     col = {name: header.index(name) for name in (*_REQUIRED, "class") if name in header}
     merged: dict[tuple[str, str, str], float] = {}
+    first_line: dict[tuple[str, str, str], int] = {}
     for cells in reader:
         line = reader.line_num
         if not any(c.strip() for c in cells):
@@ -80,7 +82,8 @@ def parse_demand(text: str, *, source: str = "<text>") -> Demand:
         user_class = cells[col["class"]].strip() if "class" in col and cells[col["class"]].strip() else "all"
         key = (origin, destination, user_class)
         merged[key] = merged.get(key, 0.0) + teu
-    rows = tuple(DemandRow(o, d, teu, c) for (o, d, c), teu in merged.items() if teu > 0)
+        first_line.setdefault(key, line)
+    rows = tuple(DemandRow(o, d, teu, c, first_line[(o, d, c)]) for (o, d, c), teu in merged.items() if teu > 0)
     if not rows:
         raise DataError(f"{source}: no demand rows with TEU > 0")
     return Demand(rows, source)

@@ -19,7 +19,7 @@ import shapely
 
 from corridor.errors import DataError
 
-__all__ = ["CountryIndex", "countries_source_path", "load_country_index"]
+__all__ = ["CountryIndex", "countries_source_path", "country_outlines", "load_country_index"]
 
 _ZIP_NAME = "ne_10m_admin_0_countries_deu"
 _TILE_DEG = 2.0
@@ -62,8 +62,8 @@ class CountryIndex:
         return codes[result + 1].astype(str)
 
 
-def load_country_index() -> CountryIndex:
-    """Read the Natural Earth polygons (``ISO_A2_EH``, since plain ``ISO_A2`` is -99 for FR, NO)."""
+def _read_shapes():
+    """(records, shapes) of the Natural Earth countries shapefile shipped in its package."""
     import shapefile  # pyshp
 
     path = countries_source_path()
@@ -74,10 +74,24 @@ def load_country_index() -> CountryIndex:
                 dbf=io.BytesIO(archive.read(f"{_ZIP_NAME}.dbf")),
                 shx=io.BytesIO(archive.read(f"{_ZIP_NAME}.shx")),
             )
-            records = reader.records()
-            shapes = reader.shapes()
+            return reader.records(), reader.shapes()
     except (OSError, KeyError, zipfile.BadZipFile, shapefile.ShapefileException) as exc:
         raise DataError(f"{path}: cannot read the Natural Earth countries ({exc})", path=str(path)) from exc
+
+
+def country_outlines(tolerance_deg: float = 0.05) -> list[tuple[str, shapely.Geometry]]:
+    """(ISO code, simplified polygon) of every country, for maps."""
+    out = []
+    for record, shape in zip(*_read_shapes(), strict=True):
+        code = str(record["ISO_A2_EH"])
+        geometry = shapely.geometry.shape(shape.__geo_interface__)
+        out.append((code.upper() if len(code) == 2 else "", shapely.simplify(geometry, tolerance_deg)))
+    return out
+
+
+def load_country_index() -> CountryIndex:
+    """Read the Natural Earth polygons (``ISO_A2_EH``, since plain ``ISO_A2`` is -99 for FR, NO)."""
+    records, shapes = _read_shapes()
     codes: list[str] = []
     tiles: list[shapely.Geometry] = []
     owners: list[int] = []

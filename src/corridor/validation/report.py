@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from corridor.charts import svg_figure
 from corridor.errors import OptionsError
 from corridor.validation.run import Summary, summarise
 
@@ -25,15 +25,10 @@ _TITLE = "corridor: model against published figures"
 
 def chart_svg(frame: pd.DataFrame) -> str:
     """One line per benchmark: the published range and the model value, both divided by the range's midpoint."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     rows = frame.iloc[::-1]
     mid = (rows["low"] + rows["high"]) / 2.0
-    fig, ax = plt.subplots(figsize=(9, 0.32 * len(rows) + 1.4))
-    try:
+
+    def draw(fig, ax) -> None:
         y = np.arange(len(rows))
         ok = (mid > 0).to_numpy()
         low, high = (rows["low"] / mid).to_numpy(), (rows["high"] / mid).to_numpy()
@@ -51,13 +46,8 @@ def chart_svg(frame: pd.DataFrame) -> str:
         ax.axvline(1.0, color="#ccc", linewidth=0.8)
         ax.set_xlabel("value ÷ midpoint of the published range (log scale)")
         ax.legend(loc="lower right", fontsize=8)
-        fig.tight_layout()
-        out = io.StringIO()
-        fig.savefig(out, format="svg")
-    finally:
-        plt.close(fig)
-    svg = out.getvalue()
-    return svg[svg.index("<svg") :]  # drop the XML prolog so the SVG can sit inside HTML
+
+    return svg_figure(draw, size_inches=(9, 0.32 * len(rows) + 1.4))
 
 
 def _fmt(value: float) -> str:

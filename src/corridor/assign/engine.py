@@ -1,0 +1,289 @@
+"""Static traffic assignment: the front door ``assign``, its inputs and its result.
+
+``assign(network, demand)`` loads one or more user classes onto a directed network with
+volume-delay functions and returns the link volumes at user equilibrium (``method="ue"``, every
+used path of an OD pair is a cheapest one) or at system optimum (``"so"``, total generalised
+cost is least; routes by marginal cost).
+
+A link's generalised cost for class ``k`` is ``w_k · t(v) + f``: ``t`` the volume-delay time
+(``vdf``), ``v`` the volume of all classes together, ``w_k`` the class's weight on time (a value
+of time; 1 for a single class) and ``f`` the link's fixed cost (tolls, distance charges), in
+the same units as ``w_k · t``.
+
+Algorithms: ``gp`` (default), path-based gradient projection, which converges to relative
+gaps of 1e-10 and below; ``fw``, ``cfw`` and ``bfw``, the Frank–Wolfe family, for comparison.
+All support several classes. The relative gap is ``(TSTT − SPTT) / TSTT`` in generalised cost,
+with ``TSTT = Σ flow × cost`` and ``SPTT = Σ demand × shortest-path cost`` at the current costs
+(for ``so`` the costs are the marginal costs).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from corridor.assign import frank_wolfe as fw
+from corridor.assign import gradient_projection as gp
+from corridor.assign.inputs import AssignmentNetwork, Demand, node_indices
+from corridor.assign.links import SO, UE, class_fixed_costs
+from corridor.assign.problem import LinkState, Net, Scratch, Trips, new_scratch, new_state
+from corridor.assign.shortest import build_star, shortest_tree
+from corridor.assign.vdf import VdfKind, unserved_share
+from corridor.errors import InputError, OptionsError
+
+__all__ = ["ALGORITHMS", "DEFAULT_ALGORITHM", "METHODS", "AssignmentResult", "PathSet", "assign"]
+
+METHODS = ("ue", "so")
+ALGORITHMS = ("gp", "fw", "cfw", "bfw")
+DEFAULT_ALGORITHM = "gp"
+
+#: Passes over the known paths (no shortest paths) after each gradient projection iteration.
+_RESTRICTED_PASSES = 3
+
+
+@dataclass(frozen=True)
+class PathSet:
+    """Paths with flow at the end of a path-based run, grouped by OD pair.
+
+    OD pair ``i`` is class ``od_class[i]`` from ``od_origin[i]`` to ``od_destination[i]``. Path
+    ``p`` serves OD pair ``path_od[p]`` with ``path_flow[p]`` along links
+    ``links[link_first[p]:link_first[p + 1]]`` (link indices, in order).
+    """
+
+    od_class: np.ndarray
+    od_origin: np.ndarray
+    od_destination: np.ndarray
+    path_od: np.ndarray
+    path_flow: np.ndarray
+    link_first: np.ndarray
+    links: np.ndarray
+
+    def between(self, origin: int, destination: int, demand_class: int = 0) -> list[tuple[np.ndarray, float]]:
+        """(links, flow) of each path used from ``origin`` to ``destination`` by one class."""
+        ods = np.flatnonzero(
+            (self.od_origin == origin) & (self.od_destination == destination) & (self.od_class == demand_class)
+        )
+        out = []
+        for p in np.flatnonzero(np.isin(self.path_od, ods)):
+            out.append((self.links[self.link_first[p] : self.link_first[p + 1]], float(self.path_flow[p])))
+        return out
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    """Link volumes and times at the end of an assignment, with how far it converged.
+
+    ``link_costs`` is ``time + fixed cost`` (the generalised cost of a class with weight 1);
+    ``total_system_travel_time`` is ``Σ volume × time``. ``unserved_share`` is, on queue links,
+    the share of the volume above capacity (0 elsewhere): demand the service or crossing cannot
+    carry in the period, which the queue function prices but does not forecast.
+    """
+
+    method: str
+    algorithm: str
+    flows: np.ndarray
+    class_flows: np.ndarray
+    link_times: np.ndarray
+    link_costs: np.ndarray
+    relative_gap: float
+    iterations: int
+    seconds: float
+    gap_history: np.ndarray
+    total_system_travel_time: float
+    converged: bool
+    unserved_share: np.ndarray
+    paths: PathSet | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict:
+        """Summary figures (no per-link arrays), ready for JSON."""
+        return {
+            "method": self.method,
+            "algorithm": self.algorithm,
+            "relative_gap": float(self.relative_gap),
+            "iterations": int(self.iterations),
+            "seconds": float(self.seconds),
+            "total_system_travel_time": float(self.total_system_travel_time),
+            "converged": bool(self.converged),
+        }
+
+
+def _trips(network: AssignmentNetwork, classes: Sequence[Demand], method: int) -> Trips:
+    weights = np.array([c.time_weight for c in classes], dtype=np.float64)
+    rows = []
+    for k, c in enumerate(classes):
+        node_indices(c.origin, f"demand {c.name!r} origin", network.num_nodes)
+        node_indices(c.destination, f"demand {c.name!r} destination", network.num_nodes)
+        keep = (c.flow > 0) & (c.origin != c.destination)
+        rows.append((np.full(int(keep.sum()), k, np.int64), c.origin[keep], c.destination[keep], c.flow[keep]))
+    cls, orig, dest, flow = (np.concatenate(parts) for parts in zip(*rows, strict=True))
+    # one row per (class, origin, destination), grouped by (class, origin)
+    key = np.stack([cls, orig, dest])
+    unique, inverse = np.unique(key, axis=1, return_inverse=True)
+    demand = np.bincount(inverse.reshape(-1), weights=flow, minlength=unique.shape[1]).astype(np.float64)
+    cls, orig, dest = (np.ascontiguousarray(row, dtype=np.int64) for row in unique)
+    new_group = np.r_[len(cls) > 0, (cls[1:] != cls[:-1]) | (orig[1:] != orig[:-1])]
+    starts = np.flatnonzero(new_group[: len(cls)])
+    return Trips(
+        method=method,
+        origin=np.ascontiguousarray(orig),
+        dest=np.ascontiguousarray(dest),
+        demand=demand,
+        group_first=np.r_[starts, len(cls)].astype(np.int64),
+        group_class=np.ascontiguousarray(cls[starts]),
+        group_origin=np.ascontiguousarray(orig[starts]),
+        weight=weights,
+        class_fixed=class_fixed_costs(method, network.fixed_cost, weights),
+        gap_scale=weights.copy() if method == UE else np.ones_like(weights),
+    )
+
+
+def _net(network: AssignmentNetwork) -> Net:
+    first_out, star_link, star_head = build_star(network.num_nodes, network.tail, network.head)
+    # fresh writable copies: numba compiles once per array type, and read-only is a type of its own
+    return Net(
+        tail=np.array(network.tail, dtype=np.int64),
+        head=np.array(network.head, dtype=np.int64),
+        first_out=first_out,
+        star_link=star_link,
+        star_head=star_head,
+        kind=np.array(network.vdf_kind, dtype=np.int8),
+        free_flow_time=np.array(network.free_flow_time, dtype=np.float64),
+        capacity=np.array(network.capacity, dtype=np.float64),
+        alpha=np.array(network.alpha, dtype=np.float64),
+        beta=np.array(network.beta, dtype=np.float64),
+        first_thru=network.first_thru_node,
+    )
+
+
+def _check_reachable(net: Net, trips: Trips, classes: Sequence[Demand]) -> None:
+    scratch = new_scratch(net)
+    cost = net.free_flow_time.copy()
+    for g in range(len(trips.group_class)):
+        origin = int(trips.group_origin[g])
+        shortest_tree(
+            net.first_out, net.star_link, net.star_head, cost, net.first_thru, origin, scratch.dist,
+            scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
+        )  # fmt: skip
+        dest = trips.dest[trips.group_first[g] : trips.group_first[g + 1]]
+        lost = dest[~np.isfinite(scratch.dist[dest])]
+        if len(lost):
+            name = classes[int(trips.group_class[g])].name
+            raise InputError(f"demand {name!r}: no path from node index {origin} to node index {int(lost[0])}")
+
+
+def _gradient_projection(
+    net: Net, trips: Trips, state: LinkState, scratch: Scratch, should_stop: Callable[[int, float], bool]
+) -> tuple[np.ndarray, PathSet]:
+    """Class volumes and paths; iterates until ``should_stop(iteration, gap)``."""
+    pool = gp.new_pool(len(trips.demand), len(net.tail))
+    iteration = 0
+    while True:
+        iteration += 1
+        resume = gp.sweep(net, trips, state, scratch, pool, 0)
+        while resume >= 0:
+            pool = gp.grow(pool)
+            resume = gp.sweep(net, trips, state, scratch, pool, resume)
+        if resume == -2:
+            raise InputError("link costs overflowed to infinity: check capacities and volume-delay parameters")
+        for _ in range(_RESTRICTED_PASSES):
+            gp.restricted_pass(net, trips, state, pool)
+        if should_stop(iteration, gp.settle(net, trips, state, scratch, pool)):
+            break
+        pool = gp.compact(pool)
+    path_od, path_flow, link_first, links = gp.export_paths(pool)
+    od_class = trips.group_class[np.repeat(np.arange(len(trips.group_class)), np.diff(trips.group_first))]
+    paths = PathSet(od_class, trips.origin, trips.dest, path_od, path_flow, link_first, links)
+    # class volumes: each path's flow on each of its links, summed per (class, link)
+    n_classes, n_links = len(trips.weight), len(net.tail)
+    per_link = np.repeat(np.arange(len(path_od)), np.diff(link_first))
+    index = od_class[path_od[per_link]] * n_links + links
+    volumes = np.bincount(index, weights=path_flow[per_link], minlength=n_classes * n_links)
+    return volumes.reshape(n_classes, n_links), paths
+
+
+def _frank_wolfe(
+    net: Net, trips: Trips, state: LinkState, scratch: Scratch, variant: str, should_stop: Callable[[int, float], bool]
+) -> np.ndarray:
+    """Class volumes; iterates until ``should_stop(iteration, gap)``."""
+    solver = fw.FrankWolfe(net, trips, state, scratch, variant)
+    iteration = 0
+    while True:
+        iteration += 1
+        if should_stop(iteration, solver.gap()):
+            return solver.flows
+        solver.step()
+
+
+def assign(
+    network: AssignmentNetwork,
+    demand: Demand | Sequence[Demand],
+    *,
+    method: str = "ue",
+    algorithm: str = DEFAULT_ALGORITHM,
+    gap: float = 1e-4,
+    max_iterations: int = 10_000,
+    max_seconds: float | None = None,
+    progress: Callable[[int, float], None] | None = None,
+) -> AssignmentResult:
+    """Assign ``demand`` (one class or several) to ``network``.
+
+    Stops at the first iteration whose relative gap is at most ``gap``, or after
+    ``max_iterations`` iterations or ``max_seconds`` seconds, whichever comes first
+    (``converged`` tells which). ``progress(iteration, gap)`` is called after every iteration.
+    """
+    if method not in METHODS:
+        raise OptionsError(f"unknown method {method!r}; use one of {', '.join(METHODS)}", option="method")
+    if algorithm not in ALGORITHMS:
+        raise OptionsError(f"unknown algorithm {algorithm!r}; use one of {', '.join(ALGORITHMS)}", option="algorithm")
+    if not (np.isfinite(gap) and gap >= 0):
+        raise OptionsError(f"gap must be a finite number ≥ 0, got {gap}", option="gap")
+    if max_iterations < 1:
+        raise OptionsError("max_iterations must be at least 1", option="max_iterations")
+    classes = [demand] if isinstance(demand, Demand) else list(demand)
+    if not classes:
+        raise InputError("no demand classes given")
+    started = time.perf_counter()
+    net = _net(network)
+    trips = _trips(network, classes, SO if method == "so" else UE)
+    _check_reachable(net, trips, classes)
+    state, scratch = new_state(net), new_scratch(net)
+    history: list[float] = []
+
+    def should_stop(iteration: int, value: float) -> bool:
+        history.append(value)
+        if progress is not None:
+            progress(iteration, value)
+        if value <= gap or iteration >= max_iterations:
+            return True
+        return max_seconds is not None and time.perf_counter() - started >= max_seconds
+
+    paths = None
+    if len(trips.demand) == 0:
+        class_flows = np.zeros((len(classes), network.num_links))
+        history.append(0.0)
+    elif algorithm == "gp":
+        class_flows, paths = _gradient_projection(net, trips, state, scratch, should_stop)
+    else:
+        class_flows = _frank_wolfe(net, trips, state, scratch, algorithm, should_stop)
+    flows = class_flows.sum(axis=0)
+    times = state.time.copy() if len(trips.demand) else network.free_flow_time.copy()
+    queue = network.vdf_kind == VdfKind.QUEUE
+    return AssignmentResult(
+        method=method,
+        algorithm=algorithm,
+        flows=flows,
+        class_flows=class_flows,
+        link_times=times,
+        link_costs=times + network.fixed_cost,
+        relative_gap=history[-1],
+        iterations=len(history),
+        seconds=time.perf_counter() - started,
+        gap_history=np.array(history),
+        total_system_travel_time=float(flows @ times),
+        converged=history[-1] <= gap,
+        unserved_share=np.where(queue, unserved_share(flows, network.capacity), 0.0),
+        paths=paths,
+    )

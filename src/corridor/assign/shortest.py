@@ -1,0 +1,108 @@
+"""Shortest-path trees for assignment, compiled with numba.
+
+The network is a CSR star by tail node (``first_out``, and ``star_link``: the link id in each
+slot). Nodes numbered below ``first_thru`` are zones: a path may start or end at one but never
+pass through it, so their outgoing links are only relaxed from the tree's own origin.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["build_star", "load_tree", "shortest_tree"]
+
+
+def build_star(num_nodes: int, tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Forward star of the links: ``first_out`` (num_nodes + 1), link id per slot, head per slot."""
+    order = np.argsort(tail, kind="stable").astype(np.int64)
+    counts = np.bincount(tail, minlength=num_nodes)
+    first_out = np.zeros(num_nodes + 1, np.int64)
+    np.cumsum(counts, out=first_out[1:])
+    return first_out, order, np.ascontiguousarray(head[order], dtype=np.int64)
+
+
+@njit(cache=True, inline="always")
+def _push(keys, items, size, key, item):  # pragma: no cover - numba
+    i = size
+    while i > 0:
+        parent = (i - 1) >> 1
+        if keys[parent] <= key:
+            break
+        keys[i] = keys[parent]
+        items[i] = items[parent]
+        i = parent
+    keys[i] = key
+    items[i] = item
+    return size + 1
+
+
+@njit(cache=True, inline="always")
+def _pop(keys, items, size):  # pragma: no cover - numba
+    key, item = keys[0], items[0]
+    size -= 1
+    last_key, last_item = keys[size], items[size]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size and keys[child + 1] < keys[child]:
+            child += 1
+        if last_key <= keys[child]:
+            break
+        keys[i] = keys[child]
+        items[i] = items[child]
+        i = child
+    keys[i] = last_key
+    items[i] = last_item
+    return key, item, size
+
+
+@njit(cache=True)
+def shortest_tree(
+    first_out, star_link, star_head, cost, first_thru, origin, dist, pred_link, order, keys, items
+):  # pragma: no cover - numba
+    """Dijkstra from ``origin`` with per-link ``cost``; fills ``dist``, ``pred_link`` (-1 at the
+    origin and unreached nodes) and ``order`` (nodes in the order settled). Returns how many
+    nodes were settled. ``keys``/``items`` are heap buffers of at least len(star_link) + 1."""
+    for x in range(len(dist)):
+        dist[x] = np.inf
+        pred_link[x] = -1
+    dist[origin] = 0.0
+    size = _push(keys, items, 0, 0.0, origin)
+    settled = 0
+    while size > 0:
+        d, x, size = _pop(keys, items, size)
+        if d > dist[x]:
+            continue
+        order[settled] = x
+        settled += 1
+        if x < first_thru and x != origin:
+            continue
+        for slot in range(first_out[x], first_out[x + 1]):
+            y = star_head[slot]
+            link = star_link[slot]
+            nd = d + cost[link]
+            if nd < dist[y]:
+                dist[y] = nd
+                pred_link[y] = link
+                size = _push(keys, items, size, nd, y)
+    return settled
+
+
+@njit(cache=True)
+def load_tree(tail, pred_link, order, settled, node_demand, flows):  # pragma: no cover - numba
+    """Add each node's demand along its tree path to ``flows`` (all or nothing), leaves first.
+
+    ``node_demand`` is consumed (used as the accumulator)."""
+    for i in range(settled - 1, 0, -1):
+        x = order[i]
+        amount = node_demand[x]
+        if amount != 0.0:
+            link = pred_link[x]
+            flows[link] += amount
+            node_demand[tail[link]] += amount
+            node_demand[x] = 0.0
+    if settled > 0:
+        node_demand[order[0]] = 0.0

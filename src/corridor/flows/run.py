@@ -1,0 +1,255 @@
+"""Assign corridor demand: flows on services, crossings and terminals, congestion and bottlenecks.
+
+Each link of the assignable network costs ``value of time × hours + USD + carbon price × kg
+CO2e`` per TEU. Services, crossings and terminals with a capacity add a queueing delay to
+their hours (``corridor.assign.vdf``, QUEUE: ``w · ρ/(1 − ρ)`` with ``ρ`` the load and ``w``
+the delay scale: the interval between departures for a service, the processing time for a
+crossing, the handling time for a terminal); the stretches between them are uncongested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor.assign import AssignmentNetwork, AssignmentResult, VdfKind, assign
+from corridor.assign import Demand as ClassDemand
+from corridor.assign.vdf import DEFAULT_KNEE
+from corridor.errors import OptionsError
+from corridor.flows.demand import Demand
+from corridor.flows.network import CorridorNetwork
+
+__all__ = ["BOTTLENECK_CAPACITY_STEP", "FlowResult", "assign_corridor"]
+
+#: How much a capacity is raised to rank bottlenecks (each is re-assigned with its capacity × this).
+BOTTLENECK_CAPACITY_STEP = 1.25
+
+
+def _assignable(cn: CorridorNetwork, capacity: np.ndarray, carbon_usd_per_kg: float) -> AssignmentNetwork:
+    queue = np.isfinite(capacity)
+    return AssignmentNetwork(
+        num_nodes=cn.node_count,
+        tail=cn.tail,
+        head=cn.head,
+        free_flow_time=cn.hours,
+        capacity=capacity,
+        vdf_kind=np.where(queue, VdfKind.QUEUE, VdfKind.BPR).astype(np.int8),
+        alpha=np.where(queue, cn.wait_scale_hours, 0.0),
+        beta=np.where(queue, DEFAULT_KNEE, 0.0),
+        fixed_cost=cn.usd_per_teu + carbon_usd_per_kg * cn.kg_co2e_per_teu,
+    )
+
+
+def _classes(cn: CorridorNetwork, demand: Demand, vot: dict[str, float]) -> list[ClassDemand]:
+    out = []
+    for name in demand.classes:
+        rows = [r for r in demand.rows if r.user_class == name]
+        out.append(
+            ClassDemand(
+                origin=[cn.zone_origin[r.origin] for r in rows],
+                destination=[cn.zone_destination[r.destination] for r in rows],
+                flow=[r.teu_per_year for r in rows],
+                time_weight=vot[name],
+                name=name,
+            )
+        )
+    return out
+
+
+@dataclass
+class FlowResult:
+    """An assignment of corridor demand, as tables.
+
+    ``links``: every link with its TEU per year, capacity, utilisation and the delay congestion
+    adds; ``bottlenecks``: capacitated links ranked by the TEU-hours a year saved if their
+    capacity were raised by a quarter (each re-assigned); ``od``: every demand pair with its
+    route at equilibrium and when uncongested, and whether it changed; ``gap_history``: the
+    relative gap per iteration.
+    """
+
+    network: CorridorNetwork
+    assignment: AssignmentResult
+    links: pd.DataFrame
+    bottlenecks: pd.DataFrame
+    od: pd.DataFrame
+    gap_history: np.ndarray
+    unserved_teu_per_year: float
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Summary, links, bottlenecks and OD pairs, ready for JSON."""
+        return {
+            "summary": self.summary,
+            "links": _records(self.links.drop(columns=["geometry"], errors="ignore")),
+            "bottlenecks": _records(self.bottlenecks),
+            "od": _records(self.od),
+            "gap_history": [float(g) for g in self.gap_history],
+        }
+
+    def to_geojson(self) -> dict[str, Any]:
+        """Links with flow as GeoJSON LineStrings (lon, lat), TEU per year and utilisation as properties."""
+        features = []
+        for row, coords in zip(self.links.itertuples(index=False), self.network.geometry, strict=True):
+            if len(coords) < 2 or row.teu_per_year <= 0:
+                continue
+            props = {k: _plain(getattr(row, k)) for k in ("kind", "name", "teu_per_year", "utilisation", "delay_hours")}
+            geometry = {"type": "LineString", "coordinates": np.round(coords[:, ::-1], 4).tolist()}
+            features.append({"type": "Feature", "geometry": geometry, "properties": props})
+        return {"type": "FeatureCollection", "features": features}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float | np.floating):
+        return None if not np.isfinite(value) else round(float(value), 3)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _route_label(cn: CorridorNetwork, links: np.ndarray) -> str:
+    named = [str(cn.name[a]) for a in links if cn.kind[a] in ("service", "crossing", "terminal") and cn.name[a]]
+    return " → ".join(dict.fromkeys(named)) if named else "direct"
+
+
+def _main_routes(cn: CorridorNetwork, result: AssignmentResult, pairs) -> dict[tuple[int, int, int], tuple[str, float]]:
+    """(label of the path carrying most flow, its share) per (class, origin node, destination node)."""
+    out = {}
+    if result.paths is None:
+        return out
+    for c, o, d in pairs:
+        paths = result.paths.between(o, d, c)
+        if not paths:
+            continue
+        total = sum(f for _, f in paths) or 1.0
+        links, flow = max(paths, key=lambda p: p[1])
+        out[(c, o, d)] = (_route_label(cn, links), flow / total)
+    return out
+
+
+def assign_corridor(
+    cn: CorridorNetwork,
+    demand: Demand,
+    *,
+    value_of_time_usd_per_teu_hour: float | dict[str, float],
+    carbon_price_usd_per_t_co2e: float,
+    method: str = "ue",
+    gap: float = 1e-6,
+    max_seconds: float | None = None,
+    rank_bottlenecks: bool = True,
+    progress: Callable[[int, float], None] | None = None,
+) -> FlowResult:
+    """Assign ``demand`` on ``cn`` (see the module docstring for the costs)."""
+    vot = (
+        dict(value_of_time_usd_per_teu_hour)
+        if isinstance(value_of_time_usd_per_teu_hour, dict)
+        else dict.fromkeys(demand.classes, float(value_of_time_usd_per_teu_hour))
+    )
+    missing = [c for c in demand.classes if c not in vot]
+    if missing:
+        raise OptionsError(f"no value of time for demand class {', '.join(missing)}", option="value_of_time")
+    carbon = carbon_price_usd_per_t_co2e / 1000.0
+    classes = _classes(cn, demand, vot)
+    capacity = cn.capacity_teu_per_year
+    result = assign(_assignable(cn, capacity, carbon), classes, method=method, gap=gap, max_seconds=max_seconds,
+                    progress=progress)  # fmt: skip
+    uncongested = np.full_like(capacity, np.inf)
+    free = assign(_assignable(cn, uncongested, carbon), classes, method="ue", gap=1e-12, max_iterations=50)
+
+    flows = result.flows
+    utilisation = np.where(np.isfinite(capacity), flows / capacity, np.nan)
+    delay = result.link_times - cn.hours
+    over = np.where(np.isfinite(capacity), np.maximum(flows - capacity, 0.0), 0.0)
+    links = pd.DataFrame(
+        {
+            "link": np.arange(cn.link_count),
+            "kind": cn.kind,
+            "name": cn.name,
+            "teu_per_year": flows,
+            "capacity_teu_per_year": capacity,
+            "utilisation": utilisation,
+            "free_flow_hours": cn.hours,
+            "hours": result.link_times,
+            "delay_hours": delay,
+            "delay_teu_hours_per_year": flows * delay,
+            "over_capacity_teu_per_year": over,
+            "uncongested_teu_per_year": free.flows,
+            "km": cn.km,
+            "usd_per_teu": cn.usd_per_teu,
+            "kg_co2e_per_teu": cn.kg_co2e_per_teu,
+        }
+    )
+
+    bottlenecks = _bottlenecks(cn, classes, result, carbon, method, gap) if rank_bottlenecks else pd.DataFrame()
+
+    pairs = [(c, int(o), int(d)) for c, k in enumerate(classes) for o, d in zip(k.origin, k.destination, strict=True)]
+    at_eq, at_free = _main_routes(cn, result, pairs), _main_routes(cn, free, pairs)
+    names = {v: k for k, v in cn.zone_origin.items()}
+    dest_names = {v: k for k, v in cn.zone_destination.items()}
+    od_rows = []
+    for (c, o, d), k_flow in zip(pairs, np.concatenate([k.flow for k in classes]), strict=True):
+        eq_label, share = at_eq.get((c, o, d), ("", np.nan))
+        free_label, _ = at_free.get((c, o, d), ("", np.nan))
+        od_rows.append(
+            {
+                "origin": names[o],
+                "destination": dest_names[d],
+                "class": classes[c].name,
+                "teu_per_year": float(k_flow),
+                "route": eq_label,
+                "route_share": share,
+                "uncongested_route": free_label,
+                "route_changed": eq_label != free_label,
+            }
+        )
+    od = pd.DataFrame(od_rows)
+    teu_hours = float(flows @ result.link_times)
+    summary = {
+        **result.to_dict(),
+        "demand_teu_per_year": demand.total_teu_per_year,
+        "teu_hours_per_year": teu_hours,
+        "congestion_delay_teu_hours_per_year": float(flows @ delay),
+        "over_capacity_teu_per_year": float(over.sum()),
+        "od_pairs_rerouted": int(od["route_changed"].sum()) if len(od) else 0,
+        "unroutable_pairs": [list(u) for u in cn.unroutable],
+    }
+    return FlowResult(cn, result, links, bottlenecks, od, result.gap_history, float(over.sum()), summary)
+
+
+def _bottlenecks(cn, classes, base: AssignmentResult, carbon: float, method: str, gap: float) -> pd.DataFrame:
+    """Capacitated links in use, each re-assigned with its capacity raised by a quarter."""
+    base_teu_hours = float(base.flows @ base.link_times)
+    rows = []
+    for a in np.flatnonzero(np.isfinite(cn.capacity_teu_per_year) & (base.flows > 0)):
+        capacity = cn.capacity_teu_per_year.copy()
+        capacity[a] *= BOTTLENECK_CAPACITY_STEP
+        raised = assign(_assignable(cn, capacity, carbon), classes, method=method, gap=gap)
+        saved = base_teu_hours - float(raised.flows @ raised.link_times)
+        rows.append(
+            {
+                "link": int(a),
+                "kind": cn.kind[a],
+                "name": cn.name[a],
+                "teu_per_year": float(base.flows[a]),
+                "capacity_teu_per_year": float(cn.capacity_teu_per_year[a]),
+                "utilisation": float(base.flows[a] / cn.capacity_teu_per_year[a]),
+                "delay_hours": float(base.link_times[a] - cn.hours[a]),
+                "teu_hours_saved_per_year": saved,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if len(frame):
+        frame = frame.sort_values("teu_hours_saved_per_year", ascending=False, kind="stable").reset_index(drop=True)
+    return frame
+
+
+def demand_pairs(demand: Demand) -> Iterable[tuple[str, str]]:
+    """The distinct (origin, destination) pairs of a demand."""
+    return list(dict.fromkeys((r.origin, r.destination) for r in demand.rows))

@@ -1,0 +1,95 @@
+"""Corridor assignment on the real network: conservation, capacities, bottlenecks, reports, CLI."""
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import corridor
+from corridor.cli.app import app
+from corridor.flows.demand import parse_demand
+from corridor.flows.report import write_flow_report
+
+pytestmark = pytest.mark.integration
+runner = CliRunner()
+
+SMALL = "origin,destination,teu_per_year\nXi'an,Duisburg,300000\nKhorgos,Poti,60000\nAlmaty,Baku,40000\n"
+
+
+@pytest.fixture(scope="module")
+def small(world):
+    return world.assign(parse_demand(SMALL, source="small.csv"), gap=1e-8)
+
+
+def test_demand_is_conserved_and_capacities_reported(small):
+    links, net = small.links, small.network
+    assert small.summary["relative_gap"] <= 1e-8
+    for place, teu in (("Xi'an", 300000), ("Khorgos", 60000), ("Almaty", 40000)):
+        out = links["teu_per_year"][net.tail == net.zone_origin[place]].sum()
+        assert out == pytest.approx(teu, rel=1e-9)
+    for place, teu in (("Duisburg", 300000), ("Poti", 60000), ("Baku", 40000)):
+        arriving = links["teu_per_year"][net.head == net.zone_destination[place]].sum()
+        assert arriving == pytest.approx(teu, rel=1e-9)
+    capped = np.isfinite(links["capacity_teu_per_year"])
+    assert capped.any()
+    assert np.allclose(links["utilisation"][capped], (links["teu_per_year"] / links["capacity_teu_per_year"])[capped])
+    assert (links["delay_hours"] >= -1e-9).all() and (links.loc[~capped, "delay_hours"].abs() < 1e-9).all()
+    assert {"service", "crossing", "terminal", "path"} <= set(links["kind"])
+
+
+def test_bottlenecks_ranked_and_od_routes(small):
+    b = small.bottlenecks
+    assert len(b) > 0
+    saved = b["teu_hours_saved_per_year"].to_numpy()
+    assert (np.diff(saved) <= 1e-6).all() and saved[0] > 0
+    od = small.od
+    assert set(od["origin"]) == {"Xi'an", "Khorgos", "Almaty"}
+    assert od["route"].str.len().gt(0).all() and od["uncongested_route"].str.len().gt(0).all()
+    assert small.gap_history[-1] == small.summary["relative_gap"]
+
+
+def test_more_capacity_never_costs_more(world):
+    """Raising the most binding capacity lowers the TEU-hours (a sanity check of the ranking)."""
+    heavy = parse_demand("origin,destination,teu_per_year\nAlmaty,Baku,150000\n")
+    result = world.assign(heavy, gap=1e-8)
+    assert result.summary["teu_hours_per_year"] > 0
+    if len(result.bottlenecks):
+        assert result.bottlenecks["teu_hours_saved_per_year"].iloc[0] >= 0
+
+
+def test_over_capacity_demand_terminates_with_finite_flows(world):
+    huge = parse_demand("origin,destination,teu_per_year\nAktau,Baku,5000000\n")
+    result = world.assign(huge, gap=1e-6, max_seconds=30, rank_bottlenecks=False)
+    assert np.isfinite(result.links["teu_per_year"]).all() and np.isfinite(result.links["hours"]).all()
+    assert result.summary["over_capacity_teu_per_year"] > 0
+
+
+def test_unknown_place_names_the_line(world):
+    bad = parse_demand("origin,destination,teu_per_year\nXi'an,Duisburg,10\nAtlantis,Duisburg,5\n", source="od.csv")
+    with pytest.raises(corridor.InputError, match=r"od.csv: line 3: unknown place 'Atlantis'"):
+        world.assign(bad)
+
+
+def test_report_geojson_and_json(small, tmp_path):
+    page = write_flow_report(small, tmp_path / "flows.html").read_text()
+    assert "<svg" in page and "Bottlenecks" in page and "<script" not in page
+    geo = small.to_geojson()
+    assert geo["type"] == "FeatureCollection" and geo["features"]
+    assert all(f["properties"]["teu_per_year"] > 0 for f in geo["features"])
+    data = json.loads(json.dumps(small.to_dict()))
+    assert {"summary", "links", "bottlenecks", "od", "gap_history"} <= set(data)
+
+
+def test_cli_assign(world, tmp_path):
+    demand = tmp_path / "od.csv"
+    demand.write_text(SMALL, encoding="utf-8")
+    out = runner.invoke(app, ["assign", "--demand", str(demand), "--json", "--links", str(tmp_path / "links.csv")])
+    assert out.exit_code == 0, out.output
+    payload = json.loads(out.stdout)
+    assert payload["summary"]["demand_teu_per_year"] == 400000
+    assert (tmp_path / "links.csv").read_text().startswith("link,kind,name,teu_per_year")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("origin,destination,teu_per_year\nXi'an,Duisburg,-3\n", encoding="utf-8")
+    failed = runner.invoke(app, ["assign", "--demand", str(bad)])
+    assert failed.exit_code == 1 and "line 2" in failed.stderr and "Traceback" not in failed.output
