@@ -93,3 +93,21 @@ def test_cli_assign(world, tmp_path):
     bad.write_text("origin,destination,teu_per_year\nXi'an,Duisburg,-3\n", encoding="utf-8")
     failed = runner.invoke(app, ["assign", "--demand", str(bad)])
     assert failed.exit_code == 1 and "line 2" in failed.stderr and "Traceback" not in failed.output
+
+
+def test_classes_with_their_own_value_of_time(world, tmp_path):
+    demand = tmp_path / "classes.csv"
+    demand.write_text(
+        "origin,destination,teu_per_year,class\nXi'an,Duisburg,50000,bulk\nXi'an,Duisburg,50000,express\n",
+        encoding="utf-8",
+    )
+    out = runner.invoke(app, ["assign", "--demand", str(demand), "--value-of-time", "bulk=0.5,express=40", "--json"])
+    assert out.exit_code == 0, out.output
+    od = {row["class"]: row for row in json.loads(out.stdout)["od"]}
+    assert set(od) == {"bulk", "express"}
+    # a box that values time at US$40 an hour does not take the slow sea route a cheap one takes
+    assert od["bulk"]["route"] != od["express"]["route"]
+    missing = runner.invoke(app, ["assign", "--demand", str(demand), "--value-of-time", "bulk=1"])
+    assert missing.exit_code == 1 and "no value of time for demand class express" in missing.stderr
+    junk = runner.invoke(app, ["assign", "--demand", str(demand), "--value-of-time", "fast"])
+    assert junk.exit_code == 1 and "--value-of-time" in junk.stderr

@@ -17,7 +17,7 @@ from rich.table import Table
 
 import corridor
 from corridor.cli import tntp
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, OptionsError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
 network_app = typer.Typer(no_args_is_help=True, help="Inspect the network cache.")
@@ -278,6 +278,11 @@ def assign(
     method: Annotated[str, typer.Option(help="ue (user equilibrium) or so (system optimum).")] = "ue",
     gap: Annotated[float, typer.Option(help="Target relative gap.")] = 1e-6,
     max_seconds: Annotated[float | None, typer.Option(help="Stop the assignment after this long.")] = None,
+    value_of_time: Annotated[
+        str | None,
+        typer.Option(help="USD per TEU-hour: one number, or per demand class as class=value,… (default: the pack's)."),
+    ] = None,
+    carbon_price: Annotated[float | None, typer.Option(help="USD per t CO2e (default: the pack's).")] = None,
     report: Annotated[Path | None, typer.Option(help="Write an HTML report with a map.", dir_okay=False)] = None,
     links_csv: Annotated[
         Path | None, typer.Option("--links", help="Write the link table as CSV.", dir_okay=False)
@@ -303,9 +308,18 @@ def assign(
             bar.update(tasks[stage], info=f"iteration {done}, gap {value:.1e}")
 
     try:
+        vot = _value_of_time(value_of_time)
         net = _load()
         with bar:
-            result = net.assign(demand, method=method, gap=gap, max_seconds=max_seconds, progress=progress)
+            result = net.assign(
+                demand,
+                method=method,
+                gap=gap,
+                max_seconds=max_seconds,
+                value_of_time_usd_per_teu_hour=vot,
+                carbon_price_usd_per_t_co2e=carbon_price,
+                progress=progress,
+            )
         if report is not None:
             write_flow_report(result, report)
         if links_csv is not None:
@@ -341,6 +355,22 @@ def assign(
     ]))  # fmt: skip
     if report is not None:
         typer.echo(f"report written to {report}")
+
+
+def _value_of_time(text: str | None) -> float | dict[str, float] | None:
+    """'4' or 'standard=4,express=12' as a number or a per-class mapping."""
+    if text is None:
+        return None
+    try:
+        if "=" not in text:
+            return float(text)
+        pairs = (part.split("=", 1) for part in text.split(",") if part.strip())
+        return {name.strip(): float(value) for name, value in pairs}
+    except ValueError:
+        raise OptionsError(
+            f"--value-of-time {text!r}: expected a number or class=value pairs, e.g. standard=4,express=12",
+            option="value_of_time",
+        ) from None
 
 
 def _frame_table(title: str, frame, columns: list[tuple[str, str, str]]) -> Table:
