@@ -5,7 +5,8 @@ restriction, Russia and Belarus avoided, the land bridge avoided altogether). Ea
 cut at the elements that have a capacity in the data pack:
 
 * a **service** segment (ferry or train) — departures per week × TEU per departure × 52;
-* a named **crossing** — trains per day × TEU per train × 365;
+* a named **crossing** — trains per day × TEU per train × 365 (its queue's time scale is one
+  train's processing: the gauge change where there is one, else the dwell);
 * a **terminal** a container is handled at (origin, destination, or a change of mode) —
   the place's TEU per year; each terminal is split into an inbound and an outbound node
   joined by its capacity link.
@@ -76,7 +77,11 @@ class _Builder:
             if c.capacity_trains_per_day and c.teu_per_train:
                 crossing_capacity[i] = c.capacity_trains_per_day * c.teu_per_train * 365.0
         self.crossing_capacity = crossing_capacity
-        self.gauge_hours = {i: (c.gauge_change_hours or 0.0) + c.dwell_hours for i, c in enumerate(pack.crossings)}
+        # the queue's time scale is one train's processing: the gauge change where there is one, else the dwell
+        self.processing_hours = {
+            i: c.gauge_change_hours if c.gauge_change != "none" and c.gauge_change_hours else c.dwell_hours
+            for i, c in enumerate(pack.crossings)
+        }
 
     # nodes: graph nodes keep one assignable node; a terminal has an inbound and an outbound node
     def node(self, graph_node: int, side: str = "") -> int:
@@ -125,7 +130,7 @@ class _Builder:
         if g.edge_flags[e] & EdgeFlag.BORDER:
             c = int(g.borders.crossing[int(g.edge_ref[e])])
             if c in self.crossing_capacity:
-                return _CROSSING, g.crossing_names[c], self.crossing_capacity[c], max(self.gauge_hours[c], 1.0)
+                return _CROSSING, g.crossing_names[c], self.crossing_capacity[c], max(self.processing_hours[c], 1.0)
         return None
 
     def add_route(self, edges: np.ndarray, nodes: np.ndarray, origin: int, destination: int) -> None:
