@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from corridor.compare import CorridorOption, compare_corridors
 from corridor.datapack import DataPack, load_pack, pack_hash
 from corridor.errors import DataError, InputError, OptionsError, UnknownPlaceError
 from corridor.flows.demand import Demand, read_demand
@@ -257,6 +258,28 @@ class Network:
             "coef": coef,
             "max_snap_km": max_snap_km,
         }
+
+    def compare(
+        self,
+        origin: PlaceQuery,
+        destination: PlaceQuery,
+        *,
+        corridors: list[str] | None = None,
+        objective: str = "generalized",
+        value_of_time_usd_per_teu_hour: float | None = None,
+        carbon_price_usd_per_t_co2e: float | None = None,
+    ) -> list[CorridorOption]:
+        """The best route through each corridor family of the data pack (Northern, Middle, Middle +
+        Viking + Klaipėda, sea via Suez, sea via the Cape), side by side; see ``corridor.compare``."""
+        return compare_corridors(
+            self,
+            origin,
+            destination,
+            corridors=corridors,
+            objective=objective,
+            value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
+            carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e,
+        )
 
     def assign(
         self,

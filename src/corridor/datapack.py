@@ -43,6 +43,7 @@ __all__ = [
     "LAYERS",
     "REQUIRED_PARAMETERS",
     "BorderRule",
+    "CorridorFamily",
     "Crossing",
     "DataPack",
     "Gauge",
@@ -221,6 +222,16 @@ class MissingLink(_Row):
     km: OptPositive = None
 
 
+class CorridorFamily(_Row):
+    """A named corridor as routing rules: places to pass in order, countries to avoid, modes allowed."""
+
+    id: Id
+    name: Text
+    via: Annotated[tuple[Id, ...], BeforeValidator(_split)] = ()
+    avoid: Countries = ()
+    modes: Annotated[tuple[Literal["rail", "road", "sea", "ferry", "service"], ...], BeforeValidator(_split)] = ()
+
+
 def expected_wait_hours(departures_per_week: float, *, irregular: bool = False) -> float:
     """Expected wait for the next departure, for a container that arrives at a random time.
 
@@ -247,6 +258,7 @@ class DataPack(BaseModel):
     crossings: tuple[Crossing, ...]
     gauges: tuple[Gauge, ...]
     links: tuple[MissingLink, ...]
+    corridors: tuple[CorridorFamily, ...]
     _by_id: dict[str, Place] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any, /) -> None:
@@ -306,6 +318,7 @@ _TABLES: dict[str, tuple[str, type[_Row], tuple[str, ...]]] = {
     "crossings": ("crossings.csv", Crossing, ("id",)),
     "gauges": ("gauges.csv", Gauge, ("country",)),
     "links": ("links.csv", MissingLink, ("id",)),
+    "corridors": ("corridors.csv", CorridorFamily, ("id",)),
 }
 
 
@@ -377,6 +390,10 @@ def load_pack(directory: str | Path | None = None) -> DataPack:
         for field in ("from_place", "to_place"):
             if (pid := getattr(svc, field)) not in place_ids:
                 _fail(root, "services.csv", f"line {line}: field {field!r}: unknown place {pid!r}")
+    for line, family in tables["corridors"]:
+        for pid in family.via:
+            if pid not in place_ids:
+                _fail(root, "corridors.csv", f"line {line}: field 'via': unknown place {pid!r}")
     names = {row.name for _, row in tables["parameters"]}
     if absent := [n for n in REQUIRED_PARAMETERS if n not in names]:
         _fail(root, "parameters.csv", f"missing required parameter(s) {absent}")

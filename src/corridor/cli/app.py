@@ -117,6 +117,61 @@ def route(
 
 
 @app.command()
+def compare(
+    origin: Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")],
+    destination: Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")],
+    objective: Annotated[str, typer.Option(help="time | cost | co2 | generalized | distance.")] = "generalized",
+    corridor_ids: Annotated[
+        str | None, typer.Option("--corridors", help="Only these corridor families (comma list of ids).")
+    ] = None,
+    chart: Annotated[Path | None, typer.Option(help="Write a bar chart (.svg) of days, USD and CO2e.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one object per corridor family as JSON.")] = False,
+) -> None:
+    """The best route through each corridor family, side by side: days, USD and CO2e per TEU, borders."""
+    from corridor.compare_chart import comparison_svg
+
+    try:
+        net = _load()
+        chosen = [c.strip() for c in corridor_ids.split(",") if c.strip()] if corridor_ids else None
+        options = net.compare(origin, destination, corridors=chosen, objective=objective)
+        if chart is not None:
+            chart.write_text(comparison_svg(options, f"{origin} → {destination}"), encoding="utf-8")
+    except CorridorError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps([o.to_dict() for o in options], ensure_ascii=False))
+        return
+    table = Table(title=f"{origin} → {destination} by corridor ({objective})", title_justify="left")
+    for col, justify in (
+        ("corridor", "left"),
+        ("days", "right"),
+        ("USD/TEU", "right"),
+        ("kg CO2e/TEU", "right"),
+        ("borders", "right"),
+        ("gauge changes", "right"),
+        ("countries / why not", "left"),
+    ):
+        table.add_column(col, justify=justify, overflow="fold")
+    for o in options:
+        r = o.route
+        if r is None:
+            table.add_row(o.name, "—", "—", "—", "—", "—", f"[red]{o.reason}[/]")
+            continue
+        table.add_row(
+            o.name,
+            f"{r.days:.1f}",
+            f"{r.usd_per_teu:,.0f}",
+            f"{r.kg_co2e_per_teu:,.0f}",
+            str(len(r.border_crossings)),
+            str(o.gauge_changes),
+            "–".join(r.countries),
+        )
+    _out.print(table)
+    if chart is not None:
+        typer.echo(f"chart written to {chart}")
+
+
+@app.command()
 def places(
     country: Annotated[str | None, typer.Option(help="Only places in this ISO-2 country.")] = None,
     kind: Annotated[str | None, typer.Option(help="Only places of this kind (e.g. seaport).")] = None,
