@@ -20,6 +20,7 @@ from corridor.network.build import build_graph
 from corridor.network.cache import cache_key, load_or_build
 from corridor.network.graph import Graph
 from corridor.network.places import PlaceIndex, PlaceQuery
+from corridor.reach import ReachResult, reach
 from corridor.results import Route, RoutePath
 from corridor.routing.fixed import RailHierarchies, build_rail_hierarchies
 from corridor.routing.landmarks import compute_landmarks
@@ -280,6 +281,19 @@ class Network:
             value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e,
         )
+
+    def reach(
+        self,
+        origin: PlaceQuery,
+        *,
+        days: float | None = None,
+        usd_per_teu: float | None = None,
+        via: str | None = None,
+        corridor: str | None = None,
+    ) -> ReachResult:
+        """Places and countries ``origin`` reaches within ``days`` (fastest) or ``usd_per_teu`` (cheapest),
+        optionally through a gateway (``via``) and under a corridor family's rules; see ``corridor.reach``."""
+        return reach(self, origin, days=days, usd_per_teu=usd_per_teu, via=via, corridor=corridor)
 
     def assign(
         self,

@@ -171,6 +171,41 @@ def compare(
         typer.echo(f"chart written to {chart}")
 
 
+@app.command("reach")
+def reach_command(
+    origin: Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")],
+    days: Annotated[float | None, typer.Option(help="Budget in days (fastest routes).")] = None,
+    usd: Annotated[float | None, typer.Option(help="Budget in USD per TEU (cheapest routes).")] = None,
+    via: Annotated[str | None, typer.Option(help="Gateway to pass first, e.g. Klaipeda.")] = None,
+    corridor_id: Annotated[str | None, typer.Option("--corridor", help="A corridor family's rules.")] = None,
+    geojson: Annotated[Path | None, typer.Option(help="Write isochrone polygons and places as GeoJSON.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print places and countries as JSON.")] = False,
+) -> None:
+    """Which places and countries a terminal reaches within N days (or USD), by gateway or corridor."""
+    try:
+        result = _load().reach(origin, days=days, usd_per_teu=usd, via=via, corridor=corridor_id)
+        if geojson is not None:
+            geojson.write_text(json.dumps(result.to_geojson()), encoding="utf-8")
+    except CorridorError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    budget = f"{result.budget:g} days" if result.unit == "days" else f"US${result.budget:,.0f} per TEU"
+    gateway = f" via {via}" if via else ""
+    family = f", {corridor_id} rules" if corridor_id else ""
+    _out.print(_frame_table(f"Places {result.origin} reaches{gateway} within {budget}{family}", result.places, [
+        ("place", "place", "{}"), ("country", "country", "{}"), ("days", "days", "{:.1f}"),
+        ("usd_per_teu", "USD/TEU", "{:,.0f}"), ("kg_co2e_per_teu", "kg CO2e/TEU", "{:,.0f}"), ("km", "km", "{:,.0f}"),
+    ]))  # fmt: skip
+    unit_fmt = "{:.1f}" if result.unit == "days" else "{:,.0f}"
+    _out.print(_frame_table("Countries reached (first reached)", result.countries, [
+        ("country", "country", "{}"), (result.unit, result.unit, unit_fmt), ("places_reached", "places", "{}"),
+    ]))  # fmt: skip
+    if geojson is not None:
+        typer.echo(f"GeoJSON written to {geojson}")
+
+
 @app.command()
 def places(
     country: Annotated[str | None, typer.Option(help="Only places in this ISO-2 country.")] = None,

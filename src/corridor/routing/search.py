@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-__all__ = ["METRICS", "SearchResult", "dijkstra_all", "shortest_path"]
+__all__ = ["METRICS", "SearchResult", "bounded_tree", "dijkstra_all", "shortest_path"]
 
 #: Order of the metric axis in coefficient vectors and landmark tables.
 METRICS = ("hours", "usd", "co2", "km")
@@ -289,3 +289,72 @@ def _dijkstra_all(first_out, head, weight, source):  # pragma: no cover - numba
 def dijkstra_all(first_out: np.ndarray, head: np.ndarray, weight: np.ndarray, source: int) -> np.ndarray:
     """Distances from ``source`` to every node (inf where unreachable)."""
     return _dijkstra_all(first_out, head, np.asarray(weight, float), int(source))
+
+
+@njit(cache=True)
+def _bounded_tree(
+    first_out, head, metrics, mode, coef, mode_ok, node_ok, edge_blocked, sources, source_cost, limit
+):  # pragma: no cover - numba
+    n = len(first_out) - 1
+    dist = np.full(n, np.inf)
+    parent = np.full(n, -1, np.int64)
+    keys = np.empty(len(head) + len(sources) + 1)
+    items = np.empty(len(head) + len(sources) + 1, np.int64)
+    size = 0
+    for i in range(len(sources)):
+        s = sources[i]
+        if node_ok[s] and source_cost[i] < dist[s]:
+            dist[s] = source_cost[i]
+            size = _heap_push(keys, items, size, source_cost[i], s)
+    while size > 0:
+        d, x, size = _heap_pop(keys, items, size)
+        if d > dist[x]:
+            continue
+        if d > limit:
+            break
+        for e in range(first_out[x], first_out[x + 1]):
+            if edge_blocked[e] or not mode_ok[mode[e]]:
+                continue
+            y = head[e]
+            if not node_ok[y]:
+                continue
+            w = coef[0] * metrics[0, e] + coef[1] * metrics[1, e] + coef[2] * metrics[2, e] + coef[3] * metrics[3, e]
+            nd = d + w
+            if nd < dist[y] and nd <= limit:
+                dist[y] = nd
+                parent[y] = e
+                size = _heap_push(keys, items, size, nd, y)
+    return dist, parent
+
+
+def bounded_tree(
+    first_out: np.ndarray,
+    head: np.ndarray,
+    metrics: np.ndarray,
+    mode: np.ndarray,
+    coef: np.ndarray,
+    *,
+    sources: np.ndarray,
+    source_cost: np.ndarray,
+    mode_ok: np.ndarray,
+    node_ok: np.ndarray,
+    edge_blocked: np.ndarray,
+    limit: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cost from the sources to every node within ``limit`` (inf beyond), and each node's parent edge.
+
+    The same weights and masks as ``shortest_path``; for reach maps and isochrones.
+    """
+    return _bounded_tree(
+        first_out,
+        head,
+        metrics,
+        mode,
+        np.asarray(coef, float),
+        mode_ok,
+        node_ok,
+        edge_blocked,
+        np.asarray(sources, np.int64),
+        np.asarray(source_cost, float),
+        float(limit),
+    )

@@ -1,0 +1,185 @@
+"""Market reach: which places and countries a terminal reaches within a number of days (or USD).
+
+Optionally through a gateway (``via``: the best route to it, then onwards) and under a
+corridor family's rules (its avoided countries and modes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from corridor.errors import OptionsError
+from corridor.routing.route import ROUTABLE_MODES
+from corridor.routing.search import bounded_tree
+from corridor.units import Layer
+
+if TYPE_CHECKING:
+    from corridor.api import Network
+
+__all__ = ["ReachResult", "reach"]
+
+_TIME, _COST = np.array([1.0, 0.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0, 0.0])
+
+
+@dataclass(frozen=True)
+class ReachResult:
+    """Places and countries within the budget, and the reached land nodes for maps."""
+
+    origin: str
+    via: str | None
+    corridor: str | None
+    budget: float
+    unit: str  # "days" or "usd_per_teu"
+    places: pd.DataFrame  # place, country, days, usd_per_teu, kg_co2e_per_teu, km
+    countries: pd.DataFrame  # country, first reached (in the budget's unit), places reached
+    node_lat: np.ndarray  # reached rail/road nodes and their cost in the budget's unit
+    node_lon: np.ndarray
+    node_cost: np.ndarray
+
+    def to_geojson(self, bands: int = 4) -> dict[str, Any]:
+        """Isochrone-style polygons (concave hulls of reached land nodes) per band, and the places reached."""
+        import shapely
+
+        features = []
+        rng = np.random.default_rng(0)
+        for k in range(bands, 0, -1):
+            upper = self.budget * k / bands
+            inside = np.flatnonzero(self.node_cost <= upper)
+            if len(inside) < 3:
+                continue
+            if len(inside) > 20_000:  # a hull needs the outline, not every node
+                inside = rng.choice(inside, 20_000, replace=False)
+            points = shapely.multipoints(np.column_stack((self.node_lon[inside], self.node_lat[inside])))
+            hull = shapely.concave_hull(points, ratio=0.2)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": shapely.geometry.mapping(shapely.simplify(hull, 0.05)),
+                    "properties": {"band": k, f"max_{self.unit}": round(upper, 2)},
+                }
+            )
+        for row in self.places.itertuples(index=False):
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(row.lon, 5), round(row.lat, 5)]},
+                    "properties": {
+                        "place": row.place,
+                        "country": row.country,
+                        "days": round(row.days, 2),
+                        "usd_per_teu": round(row.usd_per_teu, 2),
+                    },
+                }
+            )
+        return {"type": "FeatureCollection", "features": features}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "via": self.via,
+            "corridor": self.corridor,
+            "budget": self.budget,
+            "unit": self.unit,
+            "places": self.places.drop(columns=["lat", "lon"]).round(3).to_dict(orient="records"),
+            "countries": self.countries.round(3).to_dict(orient="records"),
+        }
+
+
+def reach(
+    net: Network,
+    origin: str,
+    *,
+    days: float | None = None,
+    usd_per_teu: float | None = None,
+    via: str | None = None,
+    corridor: str | None = None,
+) -> ReachResult:
+    """What ``origin`` reaches within ``days`` (fastest routes) or ``usd_per_teu`` (cheapest routes)."""
+    if (days is None) == (usd_per_teu is None):
+        raise OptionsError("give exactly one budget: days or usd_per_teu", option="days")
+    budget = days if days is not None else usd_per_teu
+    if not np.isfinite(budget) or budget <= 0:
+        raise OptionsError(f"the budget must be a number > 0, got {budget}", option="days")
+    avoid, modes = frozenset(), frozenset(ROUTABLE_MODES)
+    if corridor is not None:
+        families = {f.id: f for f in net.pack.corridors}
+        if corridor not in families:
+            known = ", ".join(families)
+            raise OptionsError(f"unknown corridor {corridor!r}; the data pack defines {known}", option="corridor")
+        family = families[corridor]
+        avoid = frozenset(family.avoid)
+        modes = frozenset(family.modes) or modes
+    coef = _TIME if days is not None else _COST
+    limit = days * 24.0 if days is not None else usd_per_teu
+    router, g = net.router, net.graph
+    start = router.resolve(origin, modes=modes, max_snap_km=50.0)
+    sources, source_cost = start.nodes, np.zeros(len(start.nodes))
+    prefix = np.zeros(4)
+    if via is not None:
+        objective = "time" if days is not None else "cost"
+        sol = router.solve(origin, via, avoid=avoid, modes=modes, objective=objective, coef=coef)
+        prefix = router.metrics[:, sol.edges].sum(axis=1)
+        sources, source_cost = np.array([sol.nodes[-1]]), np.array([float(coef @ prefix)])
+    node_ok, mode_ok, blocked = router.masks(avoid, modes)
+    dist, parent = bounded_tree(
+        g.first_out,
+        g.head,
+        router.metrics,
+        g.edge_mode,
+        coef,
+        sources=sources,
+        source_cost=source_cost,
+        mode_ok=mode_ok,
+        node_ok=node_ok,
+        edge_blocked=blocked,
+        limit=limit,
+    )
+    tail = router.tail
+    rows = []
+    for i, place in enumerate(net.pack.places):
+        t = int(g.place_node[i])
+        if not np.isfinite(dist[t]) or (t in sources and via is None):
+            continue
+        total, x = prefix.copy(), t
+        while parent[x] >= 0:
+            total += router.metrics[:, parent[x]]
+            x = int(tail[parent[x]])
+        rows.append(
+            {
+                "place": place.name,
+                "country": place.country,
+                "days": total[0] / 24.0,
+                "usd_per_teu": total[1],
+                "kg_co2e_per_teu": total[2],
+                "km": total[3],
+                "lat": place.lat,
+                "lon": place.lon,
+            }
+        )
+    unit = "days" if days is not None else "usd_per_teu"
+    columns = ["place", "country", "days", "usd_per_teu", "kg_co2e_per_teu", "km", "lat", "lon"]
+    places = pd.DataFrame(rows, columns=columns)
+    places = places.sort_values(unit, kind="stable").reset_index(drop=True)
+    land = np.flatnonzero(np.isfinite(dist) & np.isin(g.node_layer, [Layer.RAIL, Layer.ROAD]) & (g.node_country >= 0))
+    scale = 24.0 if days is not None else 1.0
+    cost = dist[land] / scale
+    first = pd.DataFrame({"country": np.array(g.countries)[g.node_country[land]], unit: cost})
+    countries = first.groupby("country", as_index=False)[unit].min().sort_values(unit, kind="stable")
+    counts = places.groupby("country").size()
+    countries["places_reached"] = [int(counts.get(c, 0)) for c in countries["country"]]
+    return ReachResult(
+        origin=start.label,
+        via=via,
+        corridor=corridor,
+        budget=float(budget),
+        unit=unit,
+        places=places,
+        countries=countries.reset_index(drop=True),
+        node_lat=g.node_lat[land],
+        node_lon=g.node_lon[land],
+        node_cost=cost,
+    )
