@@ -14,7 +14,7 @@ from corridor.compare import CorridorOption, compare_corridors
 from corridor.datapack import DataPack, load_pack, pack_hash
 from corridor.errors import DataError, InputError, OptionsError, UnknownPlaceError
 from corridor.flows.demand import Demand, read_demand
-from corridor.flows.network import build_corridor_network
+from corridor.flows.network import VARIANTS, build_corridor_network
 from corridor.flows.run import FlowResult, assign_corridor, demand_pairs
 from corridor.network.build import build_graph
 from corridor.network.cache import cache_key, load_or_build
@@ -25,6 +25,7 @@ from corridor.results import Route, RoutePath
 from corridor.routing.fixed import RailHierarchies, build_rail_hierarchies
 from corridor.routing.landmarks import compute_landmarks
 from corridor.routing.route import ROUTABLE_MODES, Router, objective_coefficients
+from corridor.units import EdgeFlag
 
 __all__ = ["Network", "PlaceInfo", "list_places"]
 
@@ -161,6 +162,31 @@ class Network:
             raise DataError(f"network cache is inconsistent ({exc}); run with rebuild=True") from exc
         return cls(graph, pack, landmark_dist, hierarchies)
 
+    @classmethod
+    def from_pack(
+        cls, pack: DataPack, *, closed_crossings: Iterable[str] = (), progress: Progress | None = None
+    ) -> Network:
+        """A network built in memory from a data pack (a scenario's), never touching the cache.
+
+        ``closed_crossings`` (crossing ids) lose their border edges. No rail contraction
+        hierarchy is built: every query uses the landmark search, which is exact.
+        """
+        say = progress or (lambda _s, _f: None)
+        graph = build_graph(pack, progress=say)
+        closed = [i for i, c in enumerate(pack.crossings) if c.id in set(closed_crossings)]
+        if closed:
+            border = np.flatnonzero(graph.edge_flags & EdgeFlag.BORDER)
+            shut = border[np.isin(graph.borders.crossing[graph.edge_ref[border]], closed)]
+            for values in (graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km):
+                values[shut] = np.inf
+        tail = graph.edge_tail()
+        metrics = np.vstack([graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km])
+        _, table = compute_landmarks(
+            graph.first_out, graph.head, tail, metrics, graph.node_usable, candidates=graph.place_node,
+            progress=lambda f: say("computing landmark bounds", 0.80 + 0.2 * f),
+        )  # fmt: skip
+        return cls(graph, pack, table, None)
+
     # --- queries ------------------------------------------------------------------
     def route(
         self,
@@ -269,6 +295,7 @@ class Network:
         objective: str = "generalized",
         value_of_time_usd_per_teu_hour: float | None = None,
         carbon_price_usd_per_t_co2e: float | None = None,
+        avoid: Iterable[str] | str | None = None,
     ) -> list[CorridorOption]:
         """The best route through each corridor family of the data pack (Northern, Middle, Middle +
         Viking + Klaipėda, sea via Suez, sea via the Cape), side by side; see ``corridor.compare``."""
@@ -280,6 +307,7 @@ class Network:
             objective=objective,
             value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e,
+            avoid=_normalise_codes(avoid, "avoid"),
         )
 
     def reach(
@@ -305,6 +333,7 @@ class Network:
         value_of_time_usd_per_teu_hour: float | dict[str, float] | None = None,
         carbon_price_usd_per_t_co2e: float | None = None,
         rank_bottlenecks: bool = True,
+        avoid: Iterable[str] | str | None = None,
         progress: Callable[[str, int, float], None] | None = None,
     ) -> FlowResult:
         """Share out a demand (TEU per year between places) over the corridors, with capacities.
@@ -338,12 +367,14 @@ class Network:
         coef = objective_coefficients(
             "generalized", value_of_time_usd_per_teu_hour=route_vot, carbon_price_usd_per_t_co2e=price
         )
+        closed = _normalise_codes(avoid, "avoid")
         cn = build_corridor_network(
             self.graph,
             self.pack,
             self.router,
             demand_pairs(dem),
             coef=coef,
+            variants=tuple((name, countries | closed) for name, countries in VARIANTS),
             progress=(lambda done, total: progress("routing demand pairs", done, total)) if progress else None,
         )
         return assign_corridor(

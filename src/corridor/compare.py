@@ -53,14 +53,16 @@ class CorridorOption:
         }
 
 
-def _family_route(net: Network, origin: str, destination: str, family: CorridorFamily, **options) -> CorridorOption:
+def _family_route(
+    net: Network, origin: str, destination: str, family: CorridorFamily, *, extra_avoid=frozenset(), **options
+) -> CorridorOption:
     via = [net.pack.place(pid).name for pid in family.via]
     try:
         route = net.route(
             origin,
             destination,
             via=via,
-            avoid=set(family.avoid),
+            avoid=set(family.avoid) | set(extra_avoid),
             modes=list(family.modes) or None,
             **options,
         )
@@ -78,8 +80,11 @@ def compare_corridors(
     objective: str = "generalized",
     value_of_time_usd_per_teu_hour: float | None = None,
     carbon_price_usd_per_t_co2e: float | None = None,
+    avoid: frozenset[str] = frozenset(),
 ) -> list[CorridorOption]:
     """The best route through each corridor family (all of them, or those named), in pack order.
+
+    ``avoid`` closes countries for every family (a scenario's closures).
 
     A family that cannot serve the pair (an end in an avoided country, no route under its
     rules) comes back with ``feasible`` False and the reason.
@@ -100,4 +105,4 @@ def compare_corridors(
         options["carbon_price_usd_per_t_co2e"] = carbon_price_usd_per_t_co2e
     elif value_of_time_usd_per_teu_hour is not None or carbon_price_usd_per_t_co2e is not None:
         raise OptionsError("value of time and carbon price apply only to objective 'generalized'", option="objective")
-    return [_family_route(net, origin, destination, families[c], **options) for c in chosen]
+    return [_family_route(net, origin, destination, families[c], extra_avoid=avoid, **options) for c in chosen]

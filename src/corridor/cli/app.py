@@ -22,6 +22,8 @@ from corridor.errors import CorridorError, OptionsError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
 network_app = typer.Typer(no_args_is_help=True, help="Inspect the network cache.")
 app.add_typer(network_app, name="network")
+scenario_app = typer.Typer(no_args_is_help=True, help="What-if scenarios: run one, or compare two.")
+app.add_typer(scenario_app, name="scenario")
 
 _out = Console(width=max(Console().width, 150))
 
@@ -501,6 +503,117 @@ def _summary_table(title: str, data) -> Table:
     for row in shown.itertuples(index=False):
         table.add_row(*map(str, row))
     return table
+
+
+def _scenario_progress(enabled: bool):
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn("{task.description:<40}"), BarColumn(), console=Console(stderr=True), transient=True,
+                   disable=not enabled)  # fmt: skip
+    task = bar.add_task("scenario", total=1.0)
+
+    def say(step: str, fraction: float) -> None:
+        bar.update(task, description=step[:40], completed=min(max(fraction, 0.0), 1.0))
+
+    return bar, say
+
+
+def _print_scenario(result) -> None:
+    table = result.corridor_table()
+    _out.print(_frame_table(f"Scenario {result.name}: corridors", table, [
+        ("origin", "origin", "{}"), ("destination", "destination", "{}"), ("corridor", "corridor", "{}"),
+        ("days", "days", "{:.1f}"), ("usd_per_teu", "USD/TEU", "{:,.0f}"), ("kg_co2e_per_teu", "kg CO2e", "{:,.0f}"),
+        ("why_not", "why not", "{}"),
+    ]))  # fmt: skip
+    _out.print(_frame_table(f"Scenario {result.name}: bottlenecks", result.flows.bottlenecks.head(8), [
+        ("name", "name", "{}"), ("teu_per_year", "TEU/yr", "{:,.0f}"), ("utilisation", "utilisation", "{:.0%}"),
+        ("teu_hours_saved_per_year", "TEU-h saved/yr", "{:,.0f}"),
+    ]))  # fmt: skip
+
+
+@scenario_app.command("run")
+def scenario_run(
+    scenario: Annotated[str, typer.Argument(help="A scenario YAML file, or a shipped scenario's name.")],
+    report: Annotated[Path | None, typer.Option(help="Write an HTML report.", dir_okay=False)] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the corridor table and flows summary as JSON.")
+    ] = False,
+) -> None:
+    """Apply a scenario to a copy of the data pack, reroute, re-assign and report."""
+    from corridor.scenario import load_scenario, run_scenario, write_scenario_report
+
+    try:
+        spec = load_scenario(scenario)
+        bar, say = _scenario_progress(not as_json)
+        with bar:
+            result = run_scenario(spec, progress=say)
+        if report is not None:
+            write_scenario_report(result, report)
+    except CorridorError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        payload = {
+            "scenario": result.name,
+            "chain": list(result.applied.names),
+            "corridors": json.loads(result.corridor_table().to_json(orient="records")),
+            "flows": result.flows.summary,
+            "bottlenecks": json.loads(result.flows.bottlenecks.to_json(orient="records")),
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    _print_scenario(result)
+    if report is not None:
+        typer.echo(f"report written to {report}")
+
+
+@scenario_app.command("compare")
+def scenario_compare(
+    a: Annotated[str, typer.Argument(help="Scenario A (file or shipped name).")],
+    b: Annotated[str, typer.Argument(help="Scenario B, compared against A.")],
+    report: Annotated[Path | None, typer.Option(help="Write an HTML report.", dir_okay=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the differences as JSON.")] = False,
+) -> None:
+    """Scenario B against A: corridor days, USD and CO2e per pair, rerouted pairs, moved flows."""
+    from corridor.scenario import diff_scenarios, load_scenario, run_scenario, write_diff_report
+
+    try:
+        spec_a, spec_b = load_scenario(a), load_scenario(b)
+        bar, say = _scenario_progress(not as_json)
+        with bar:
+            result_a = run_scenario(spec_a, progress=lambda s, f: say(f"A: {s}", f / 2))
+            result_b = run_scenario(spec_b, progress=lambda s, f: say(f"B: {s}", 0.5 + f / 2))
+        diff = diff_scenarios(result_a, result_b)
+        if report is not None:
+            write_diff_report(diff, result_a, result_b, report)
+    except CorridorError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        payload = {
+            "summary": diff.summary,
+            "corridors": json.loads(diff.corridors.to_json(orient="records")),
+            "od": json.loads(diff.od.to_json(orient="records")),
+            "elements": json.loads(diff.elements.to_json(orient="records")),
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    s = diff.summary
+    hours = f"{s['teu_hours_per_year_a']:,.0f} → {s['teu_hours_per_year_b']:,.0f}"
+    binding = f"{s['binding_capacity_a']} → {s['binding_capacity_b']}"
+    typer.echo(
+        f"{diff.b} against {diff.a}: TEU-hours a year {hours}; binding capacity {binding}; "
+        f"{s['od_pairs_rerouted']} pairs rerouted"
+    )
+    _out.print(_frame_table("Corridors: B − A", diff.corridors, [
+        ("origin", "origin", "{}"), ("destination", "destination", "{}"), ("corridor", "corridor", "{}"),
+        ("delta_days", "Δ days", "{:+.1f}"), ("delta_usd_per_teu", "Δ USD/TEU", "{:+,.0f}"),
+        ("delta_kg_co2e_per_teu", "Δ kg CO2e", "{:+,.0f}"), ("feasible_b", "feasible in B", "{}"),
+    ]))  # fmt: skip
+    _out.print(_frame_table("Flows moved (TEU per year)", diff.elements.head(12), [
+        ("kind", "kind", "{}"), ("name", "name", "{}"), ("teu_per_year_a", "A", "{:,.0f}"),
+        ("teu_per_year_b", "B", "{:,.0f}"), ("delta_teu_per_year", "B − A", "{:+,.0f}"),
+    ]))  # fmt: skip
+    if report is not None:
+        typer.echo(f"report written to {report}")
 
 
 tntp.register(app)

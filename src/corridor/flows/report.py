@@ -12,7 +12,7 @@ from corridor.charts import svg_figure
 from corridor.errors import OptionsError
 from corridor.flows.run import FlowResult
 
-__all__ = ["flow_map_svg", "write_flow_report"]
+__all__ = ["flow_map_svg", "html_table", "write_flow_report"]
 
 _COLOURS = {"path": "#4a7bb7", "service": "#d9822b", "crossing": "#c0392b", "terminal": "#333333"}
 
@@ -65,7 +65,7 @@ def _number(v: float) -> str:
     return f"{v:,.2f}" if abs(v) < 10 else f"{v:,.0f}"
 
 
-def _table(frame: pd.DataFrame) -> str:
+def html_table(frame: pd.DataFrame) -> str:
     shown = frame.copy()
     for col in shown.columns:
         if shown[col].dtype.kind == "f":
@@ -100,17 +100,17 @@ table.t {{ border-collapse: collapse; margin: 1em 0; }}
 table.t th, table.t td {{ padding: 3px 8px; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }}
 </style></head><body>
 <h1>Flows and bottlenecks</h1>
-{_table(summary)}
+{html_table(summary)}
 <h2>Map</h2>
 {flow_map_svg(result)}
 <h2>Bottlenecks</h2>
 <p>Capacitated links in use, ranked by the TEU-hours a year saved when the capacity is raised by a quarter
 (each one re-assigned).</p>
-{_table(result.bottlenecks)}
+{html_table(result.bottlenecks)}
 <h2>Services, crossings and terminals</h2>
-{_table(capacitated.drop(columns=["link"]))}
+{html_table(capacitated.drop(columns=["link"]))}
 <h2>Origin–destination pairs</h2>
-{_table(result.od)}
+{html_table(result.od)}
 <p>Unroutable pairs: {html.escape(str(s.get("unroutable_pairs") or "none"))}</p>
 </body></html>
 """

@@ -1,0 +1,79 @@
+"""Self-contained HTML reports of a scenario run and of a scenario comparison."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from corridor.errors import OptionsError
+from corridor.flows.report import flow_map_svg, html_table
+from corridor.scenario.run import ScenarioDiff, ScenarioResult
+
+__all__ = ["write_diff_report", "write_scenario_report"]
+
+_STYLE = """<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
+table.t { border-collapse: collapse; margin: 1em 0; }
+table.t th, table.t td { padding: 3px 8px; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+</style>"""
+
+
+def _check(path: str | Path) -> Path:
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise OptionsError(f"report {path.name!r}: use a .html file name", option="report")
+    return path
+
+
+def write_scenario_report(result: ScenarioResult, path: str | Path) -> Path:
+    """The scenario's corridor comparisons, flows map, bottlenecks and OD routes."""
+    path = _check(path)
+    s = result.scenario
+    flows = result.flows
+    page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>scenario {html.escape(s.name)}</title>
+{_STYLE}</head><body>
+<h1>Scenario: {html.escape(s.name)}</h1>
+<p>{html.escape(s.description)}</p>
+<p>Chain: {html.escape(" → ".join(result.applied.names))}. Closed countries:
+{html.escape(", ".join(sorted(result.applied.closed_countries)) or "none")}; closed crossings:
+{html.escape(", ".join(sorted(result.applied.closed_crossings)) or "none")}.</p>
+<h2>Corridors</h2>
+{html_table(result.corridor_table())}
+<h2>Flows ({flows.summary["demand_teu_per_year"]:,.0f} TEU per year)</h2>
+{flow_map_svg(flows)}
+<h3>Bottlenecks</h3>
+{html_table(flows.bottlenecks)}
+<h3>Origin–destination routes</h3>
+{html_table(flows.od)}
+<h2>Sources</h2>
+<ul>{"".join(f"<li>{html.escape(x)}</li>" for x in s.sources)}</ul>
+</body></html>
+"""
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def write_diff_report(diff: ScenarioDiff, a: ScenarioResult, b: ScenarioResult, path: str | Path) -> Path:
+    """Scenario B against A: corridor deltas, rerouted pairs, moved flows, both flow maps."""
+    path = _check(path)
+    summary = pd.DataFrame(list(diff.summary.items()), columns=["", "value"])
+    page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{html.escape(diff.b)} against {html.escape(diff.a)}</title>{_STYLE}</head><body>
+<h1>{html.escape(diff.b)} against {html.escape(diff.a)}</h1>
+{html_table(summary)}
+<h2>Corridors: change per pair and family (B − A)</h2>
+{html_table(diff.corridors)}
+<h2>Demand pairs whose route changes</h2>
+{html_table(diff.od[diff.od["route_changed"]])}
+<h2>Flows moved between services, crossings and terminals</h2>
+{html_table(diff.elements)}
+<h2>Flows in {html.escape(diff.a)}</h2>
+{flow_map_svg(a.flows)}
+<h2>Flows in {html.escape(diff.b)}</h2>
+{flow_map_svg(b.flows)}
+</body></html>
+"""
+    path.write_text(page, encoding="utf-8")
+    return path
