@@ -46,6 +46,9 @@ def test_northern_closed_moves_flows_off_russia(world, tmp_path):
     assert len(kena) == 1 and kena["teu_per_year_b"].iloc[0] == 0 and kena["teu_per_year_a"].iloc[0] > 0
     assert diff.summary["od_pairs_rerouted"] > 0
     assert diff.summary["teu_hours_per_year_b"] > diff.summary["teu_hours_per_year_a"]
+    by_country = diff.countries.set_index("country")
+    assert by_country.loc["RU", "teu_km_per_year_a"] > 0 and by_country.loc["RU", "teu_km_per_year_b"] == 0
+    assert by_country.loc["open sea", "delta_teu_km_per_year"] > 0
     assert "<svg" in write_diff_report(diff, base, closed, tmp_path / "d.html").read_text()
 
 

@@ -66,7 +66,10 @@ def test_changes_apply_to_a_copy(tmp_path):
         "add:\n"
         "  services:\n"
         "    - {id: aktau-poti_x, service: Test line, mode: ferry, from_place: aktau, to_place: kuryk, km: 70,\n"
-        "       departures_per_week: 3}\n",
+        "       departures_per_week: 3}\n"
+        "  links:\n"
+        "    - {id: new_line, name: A new line, mode: rail, from_lat: 43.6, from_lon: 51.2, to_lat: 43.2,\n"
+        "       to_lon: 51.6}\n",
     )
     applied = apply_scenario(base, load_scenario(path))
     pack = applied.pack
@@ -79,6 +82,7 @@ def test_changes_apply_to_a_copy(tmp_path):
     assert next(c for c in pack.crossings if c.id == "brest_malaszewicze").dwell_hours == 24
     assert not any(s.service == "Viking train" for s in pack.services)
     assert any(s.id == "aktau-poti_x" for s in pack.services)
+    assert any(link.id == "new_line" and link.mode == "rail" for link in pack.links)
     assert applied.closed_crossings == {"kena_gudogai"}
     # the baseline pack is untouched
     assert base == load_pack() and any(s.service == "Viking train" for s in base.services)

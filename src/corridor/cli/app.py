@@ -593,6 +593,7 @@ def scenario_compare(
             "corridors": json.loads(diff.corridors.to_json(orient="records")),
             "od": json.loads(diff.od.to_json(orient="records")),
             "elements": json.loads(diff.elements.to_json(orient="records")),
+            "countries": json.loads(diff.countries.to_json(orient="records")),
         }
         typer.echo(json.dumps(payload, ensure_ascii=False))
         return
@@ -611,6 +612,10 @@ def scenario_compare(
     _out.print(_frame_table("Flows moved (TEU per year)", diff.elements.head(12), [
         ("kind", "kind", "{}"), ("name", "name", "{}"), ("teu_per_year_a", "A", "{:,.0f}"),
         ("teu_per_year_b", "B", "{:,.0f}"), ("delta_teu_per_year", "B − A", "{:+,.0f}"),
+    ]))  # fmt: skip
+    _out.print(_frame_table("Per country: TEU-km a year", diff.countries.head(12), [
+        ("country", "country", "{}"), ("teu_km_per_year_a", "A", "{:,.0f}"), ("teu_km_per_year_b", "B", "{:,.0f}"),
+        ("delta_teu_km_per_year", "B − A", "{:+,.0f}"),
     ]))  # fmt: skip
     if report is not None:
         typer.echo(f"report written to {report}")

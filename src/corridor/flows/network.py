@@ -59,6 +59,7 @@ class CorridorNetwork:
     zone_origin: dict[str, int]  # place name → the node its demand leaves from (before its terminal link)
     zone_destination: dict[str, int]  # place name → the node its demand arrives at (after its terminal link)
     geometry: list[np.ndarray] = field(repr=False)  # (n, 2) lat, lon per link
+    country_km: list[dict[str, float]] = field(repr=False, default_factory=list)  # km per country code per link
     unroutable: list[tuple[str, str, str]] = field(default_factory=list)  # (origin, destination, why)
 
     @property
@@ -98,7 +99,20 @@ class _Builder:
         self.add(a, b, _TERMINAL, p.name, 0.0, 0.0, 0.0, 0.0, capacity, max(p.handling_hours, 1.0), None)
         return a, b
 
-    def add(self, a, b, kind, name, hours, usd, co2, km, capacity, wait_scale, nodes) -> None:
+    def country_km(self, edges: np.ndarray | None) -> dict[str, float]:
+        """km per country of the edges (by the country of each edge's start; "open sea" outside any)."""
+        if edges is None or not len(edges):
+            return {}
+        g = self.g
+        codes = g.node_country[self.router.tail[edges]]
+        out: dict[str, float] = {}
+        for code, km in zip(codes.tolist(), g.edge_km[edges].tolist(), strict=True):
+            if km > 0:
+                key = g.countries[code] if code >= 0 else "open sea"
+                out[key] = out.get(key, 0.0) + km
+        return out
+
+    def add(self, a, b, kind, name, hours, usd, co2, km, capacity, wait_scale, nodes, edges=None) -> None:
         key = (a, b, kind if kind != _PATH else _PATH)
         cost = hours + usd  # only to keep the cheapest parallel stretch; any fixed weighting would do
         old = self.links.get(key)
@@ -114,6 +128,7 @@ class _Builder:
                 "capacity": capacity,
                 "wait": wait_scale,
                 "coords": coords,
+                "country_km": self.country_km(edges),
             }
 
     def element(self, e: int) -> tuple[str, str, float, float] | None:
@@ -145,7 +160,8 @@ class _Builder:
             if i_end > start_i:
                 seg = edges[start_i:i_end]
                 hours, usd, co2, km = metrics[:, seg].sum(axis=1)
-                self.add(start_node, end_node, _PATH, "", hours, usd, co2, km, np.inf, 0.0, nodes[start_i : i_end + 1])
+                piece = nodes[start_i : i_end + 1]
+                self.add(start_node, end_node, _PATH, "", hours, usd, co2, km, np.inf, 0.0, piece, edges=seg)
             elif start_node != end_node:  # touching elements: a zero link keeps the graph connected
                 self.add(start_node, end_node, _PATH, "", 0.0, 0.0, 0.0, 0.0, np.inf, 0.0, nodes[i_end : i_end + 1])
 
@@ -157,7 +173,8 @@ class _Builder:
                 a, b = self.node(int(nodes[i])), self.node(head_node)
                 close(i, a)
                 hours, usd, co2, km = metrics[:, e]
-                self.add(a, b, kind, name, hours, usd, co2, km, capacity, wait, nodes[i : i + 2])
+                here = slice(i, i + 1)
+                self.add(a, b, kind, name, hours, usd, co2, km, capacity, wait, nodes[i : i + 2], edges=edges[here])
                 start_node, start_i = b, i + 1
             elif head_node in self.place_of_node and i + 1 < len(edges):  # handled at a terminal mid-route
                 t_in, t_out = self.terminal(self.place_of_node[head_node])
@@ -183,6 +200,7 @@ class _Builder:
             zone_origin={name: self.node_of[("in", int(self.g.place_node[i]))] for name, i in zones.items()},
             zone_destination={name: self.node_of[("out", int(self.g.place_node[i]))] for name, i in zones.items()},
             geometry=[r["coords"] if r["coords"] is not None else np.zeros((0, 2)) for r in rows],
+            country_km=[r["country_km"] for r in rows],
             unroutable=unroutable,
         )
 

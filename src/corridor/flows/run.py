@@ -80,6 +80,16 @@ class FlowResult:
     unserved_teu_per_year: float
     summary: dict[str, Any] = field(default_factory=dict)
 
+    def countries(self) -> pd.DataFrame:
+        """TEU-km a year per country ("open sea" outside any), from each link's flow and its km in each country."""
+        totals: dict[str, float] = {}
+        for flow, by_country in zip(self.links["teu_per_year"], self.network.country_km, strict=True):
+            if flow > 0:
+                for code, km in by_country.items():
+                    totals[code] = totals.get(code, 0.0) + flow * km
+        frame = pd.DataFrame(sorted(totals.items(), key=lambda kv: -kv[1]), columns=["country", "teu_km_per_year"])
+        return frame
+
     def to_dict(self) -> dict[str, Any]:
         """Summary, links, bottlenecks and OD pairs, ready for JSON."""
         return {

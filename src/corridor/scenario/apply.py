@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from corridor.datapack import DataPack, Service
+from corridor.datapack import DataPack, MissingLink, Service
 from corridor.errors import DataError
 from corridor.scenario.schema import Scenario
 
@@ -83,6 +83,10 @@ def _apply_one(pack: DataPack, s: Scenario, closed: set[str]) -> DataPack:
         row = new.model_dump()
         row.update(basis="estimate", as_of="2026-11", note="added by a scenario", via_countries="")
         services.append(Service.model_validate(row))
+    for new in s.add.links:
+        row = new.model_dump()
+        row.update(basis="estimate", as_of="2026-11", note="added by a scenario")
+        links.append(MissingLink.model_validate(row))
     change = s.change
     for key, fields in change.services.items():
         hits = [i for i, x in enumerate(services) if key in (x.service, x.id)]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from corridor.charts import svg_figure
 from corridor.errors import OptionsError
 from corridor.flows.report import flow_map_svg, html_table
 from corridor.scenario.run import ScenarioDiff, ScenarioResult
@@ -55,6 +56,20 @@ def write_scenario_report(result: ScenarioResult, path: str | Path) -> Path:
     return path
 
 
+def _country_chart(diff: ScenarioDiff) -> str:
+    """Bars of the change in TEU-km a year per country (the 15 largest changes)."""
+    top = diff.countries.head(15).iloc[::-1]
+
+    def draw(fig, ax) -> None:
+        values = top["delta_teu_km_per_year"].to_numpy() / 1e9
+        ax.barh(range(len(top)), values, color=["#3a9a5b" if v >= 0 else "#c0392b" for v in values])
+        ax.set_yticks(range(len(top)), list(top["country"]), fontsize=8)
+        ax.set_xlabel(f"change in TEU-km a year, billions ({diff.b} − {diff.a})")
+        ax.axvline(0, color="#888", linewidth=0.8)
+
+    return svg_figure(draw, size_inches=(9, 0.3 * len(top) + 1.2))
+
+
 def write_diff_report(diff: ScenarioDiff, a: ScenarioResult, b: ScenarioResult, path: str | Path) -> Path:
     """Scenario B against A: corridor deltas, rerouted pairs, moved flows, both flow maps."""
     path = _check(path)
@@ -69,6 +84,9 @@ def write_diff_report(diff: ScenarioDiff, a: ScenarioResult, b: ScenarioResult, 
 {html_table(diff.od[diff.od["route_changed"]])}
 <h2>Flows moved between services, crossings and terminals</h2>
 {html_table(diff.elements)}
+<h2>Per country: TEU-km a year</h2>
+{_country_chart(diff)}
+{html_table(diff.countries)}
 <h2>Flows in {html.escape(diff.a)}</h2>
 {flow_map_svg(a.flows)}
 <h2>Flows in {html.escape(diff.b)}</h2>

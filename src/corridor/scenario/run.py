@@ -94,6 +94,7 @@ class ScenarioDiff:
     corridors: pd.DataFrame  # per pair and family: Δdays, ΔUSD, ΔCO2e, feasibility change
     od: pd.DataFrame  # per demand pair: route in A and B, changed or not
     elements: pd.DataFrame  # per service/crossing/terminal: TEU in A and B, utilisation
+    countries: pd.DataFrame  # TEU-km a year per country in A and B
     summary: dict
 
 
@@ -124,6 +125,11 @@ def diff_scenarios(a: ScenarioResult, b: ScenarioResult) -> ScenarioDiff:
         b_ = result.bottlenecks
         return str(b_["name"].iloc[0]) if len(b_) else "none"
 
+    countries = a.flows.countries().merge(b.flows.countries(), on="country", how="outer", suffixes=("_a", "_b"))
+    countries = countries.fillna({"teu_km_per_year_a": 0.0, "teu_km_per_year_b": 0.0})
+    countries["delta_teu_km_per_year"] = countries["teu_km_per_year_b"] - countries["teu_km_per_year_a"]
+    countries = countries.sort_values("delta_teu_km_per_year", key=abs, ascending=False, kind="stable")
+    countries = countries.reset_index(drop=True)
     summary = {
         "a": a.name,
         "b": b.name,
@@ -133,4 +139,4 @@ def diff_scenarios(a: ScenarioResult, b: ScenarioResult) -> ScenarioDiff:
         "binding_capacity_b": binding(b.flows),
         "od_pairs_rerouted": int(od["route_changed"].sum()),
     }
-    return ScenarioDiff(a.name, b.name, corridors, od, el, summary)
+    return ScenarioDiff(a.name, b.name, corridors, od, el, countries, summary)

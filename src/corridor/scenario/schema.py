@@ -71,8 +71,23 @@ class NewService(_Strict):
     source: str = "scenario"
 
 
+class NewLink(_Strict):
+    """A rail or road line to add between two points (the columns of ``links.csv``)."""
+
+    id: str
+    name: str
+    mode: Literal["rail", "road"]
+    from_lat: float = Field(ge=-90, le=90)
+    from_lon: float = Field(ge=-180, le=180)
+    to_lat: float = Field(ge=-90, le=90)
+    to_lon: float = Field(ge=-180, le=180)
+    km: float | None = Field(default=None, gt=0)
+    source: str = "scenario"
+
+
 class Add(_Strict):
     services: list[NewService] = []
+    links: list[NewLink] = []
 
 
 class Changes(_Strict):
