@@ -6,17 +6,22 @@ to avoid, modes allowed — so adding a corridor is a data change, not a code ch
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corridor.errors import CorridorError, OptionsError
+import pandas as pd
+
+from corridor.errors import CorridorError, DataError, OptionsError
 from corridor.results import Route
 
 if TYPE_CHECKING:
     from corridor.api import Network
     from corridor.datapack import CorridorFamily
 
-__all__ = ["CorridorOption", "compare_corridors"]
+__all__ = ["CorridorOption", "compare_corridors", "comparison_table", "read_pairs"]
 
 
 @dataclass(frozen=True)
@@ -106,3 +111,47 @@ def compare_corridors(
     elif value_of_time_usd_per_teu_hour is not None or carbon_price_usd_per_t_co2e is not None:
         raise OptionsError("value of time and carbon price apply only to objective 'generalized'", option="objective")
     return [_family_route(net, origin, destination, families[c], extra_avoid=avoid, **options) for c in chosen]
+
+
+def comparison_table(options_by_pair: dict[tuple[str, str], list[CorridorOption]]) -> pd.DataFrame:
+    """One row per pair and corridor family: feasible, days, USD, kg CO2e, borders, gauge changes, why not."""
+    rows = []
+    for (origin, destination), options in options_by_pair.items():
+        for o in options:
+            r = o.route
+            rows.append(
+                {
+                    "origin": origin,
+                    "destination": destination,
+                    "corridor": o.corridor,
+                    "feasible": o.feasible,
+                    "days": r.days if r else float("nan"),
+                    "usd_per_teu": r.usd_per_teu if r else float("nan"),
+                    "kg_co2e_per_teu": r.kg_co2e_per_teu if r else float("nan"),
+                    "border_crossings": len(r.border_crossings) if r else 0,
+                    "gauge_changes": o.gauge_changes,
+                    "why_not": o.reason,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def read_pairs(path: str | Path) -> list[tuple[str, str]]:
+    """Origin–destination pairs from a CSV with ``origin`` and ``destination`` columns (e.g. a demand file)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot read ({exc})", path=str(path)) from None
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if not reader.fieldnames or not {"origin", "destination"} <= {f.strip().lower() for f in reader.fieldnames}:
+        raise DataError(f"{path}: line 1: header needs 'origin' and 'destination' columns", path=str(path))
+    pairs = []
+    for row in reader:
+        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        if not row["origin"] or not row["destination"]:
+            raise DataError(f"{path}: line {reader.line_num}: origin and destination must not be empty")
+        pairs.append((row["origin"], row["destination"]))
+    if not pairs:
+        raise DataError(f"{path}: no pairs")
+    return list(dict.fromkeys(pairs))

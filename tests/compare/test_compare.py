@@ -65,3 +65,19 @@ def test_cli_json_and_chart(world, tmp_path):
     assert table.exit_code == 0 and "Sea via Suez" in table.stdout
     bad = runner.invoke(app, ["compare", "Xi'an", "Duisburg", "--corridors", "polar"])
     assert bad.exit_code == 1 and "unknown corridor" in bad.stderr
+
+
+def test_matrix_of_pairs(world, tmp_path):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("origin,destination,teu_per_year\nXi'an,Duisburg,1\nAlmaty,Kaunas,2\nXi'an,Duisburg,3\n")
+    out = runner.invoke(app, ["compare", "--matrix", str(pairs), "--json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.stdout)
+    assert len(rows) == 2 * len(world.pack.corridors)  # the repeated pair is compared once
+    assert {(r["origin"], r["destination"]) for r in rows} == {("Xi'an", "Duisburg"), ("Almaty", "Kaunas")}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("from,to\nA,B\n")
+    failed = runner.invoke(app, ["compare", "--matrix", str(bad)])
+    assert failed.exit_code == 1 and "origin" in failed.stderr
+    neither = runner.invoke(app, ["compare"])
+    assert neither.exit_code == 1 and "--matrix" in neither.stderr

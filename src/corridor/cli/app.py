@@ -120,8 +120,11 @@ def route(
 
 @app.command()
 def compare(
-    origin: Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")],
-    destination: Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")],
+    origin: Annotated[str | None, typer.Argument(help="Place name or 'lat,lon'.")] = None,
+    destination: Annotated[str | None, typer.Argument(help="Place name or 'lat,lon'.")] = None,
+    matrix: Annotated[
+        Path | None, typer.Option(help="Compare every pair of a CSV with origin,destination columns instead.")
+    ] = None,
     objective: Annotated[str, typer.Option(help="time | cost | co2 | generalized | distance.")] = "generalized",
     corridor_ids: Annotated[
         str | None, typer.Option("--corridors", help="Only these corridor families (comma list of ids).")
@@ -130,8 +133,30 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="Print one object per corridor family as JSON.")] = False,
 ) -> None:
     """The best route through each corridor family, side by side: days, USD and CO2e per TEU, borders."""
+    from corridor.compare import comparison_table, read_pairs
     from corridor.compare_chart import comparison_svg
 
+    if matrix is not None or origin is None or destination is None:
+        if matrix is None or origin is not None:
+            raise _fail(OptionsError("give ORIGIN and DESTINATION, or --matrix FILE", option="matrix"))
+        try:
+            net = _load()
+            chosen = [c.strip() for c in corridor_ids.split(",") if c.strip()] if corridor_ids else None
+            table = comparison_table(
+                {pair: net.compare(*pair, corridors=chosen, objective=objective) for pair in read_pairs(matrix)}
+            )
+        except CorridorError as exc:
+            raise _fail(exc) from None
+        if as_json:
+            typer.echo(table.to_json(orient="records", force_ascii=False))
+            return
+        _out.print(_frame_table(f"Corridors for {matrix} ({objective})", table, [
+            ("origin", "origin", "{}"), ("destination", "destination", "{}"), ("corridor", "corridor", "{}"),
+            ("days", "days", "{:.1f}"), ("usd_per_teu", "USD/TEU", "{:,.0f}"),
+            ("kg_co2e_per_teu", "kg CO2e/TEU", "{:,.0f}"), ("gauge_changes", "gauge changes", "{}"),
+            ("why_not", "why not", "{}"),
+        ]))  # fmt: skip
+        return
     try:
         net = _load()
         chosen = [c.strip() for c in corridor_ids.split(",") if c.strip()] if corridor_ids else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from corridor.compare import CorridorOption
+from corridor.compare import CorridorOption, comparison_table
 from corridor.datapack import load_pack
 from corridor.flows.demand import Demand, DemandRow, read_demand
 from corridor.flows.run import FlowResult
@@ -33,24 +33,8 @@ class ScenarioResult:
         return self.scenario.name
 
     def corridor_table(self) -> pd.DataFrame:
-        """One row per (pair, corridor family): feasible, days, USD and kg CO2e per TEU."""
-        rows = []
-        for (o, d), options in self.comparisons.items():
-            for opt in options:
-                r = opt.route
-                rows.append(
-                    {
-                        "origin": o,
-                        "destination": d,
-                        "corridor": opt.corridor,
-                        "feasible": opt.feasible,
-                        "days": r.days if r else float("nan"),
-                        "usd_per_teu": r.usd_per_teu if r else float("nan"),
-                        "kg_co2e_per_teu": r.kg_co2e_per_teu if r else float("nan"),
-                        "why_not": opt.reason,
-                    }
-                )
-        return pd.DataFrame(rows)
+        """One row per (pair, corridor family): feasible, days, USD and kg CO2e per TEU, why not."""
+        return comparison_table(self.comparisons)
 
 
 def _scaled(demand: Demand, scale: float) -> Demand:
