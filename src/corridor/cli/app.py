@@ -646,6 +646,27 @@ def scenario_compare(
         typer.echo(f"report written to {report}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    cors: Annotated[
+        list[str] | None, typer.Option(help="Allow browser calls from this origin (repeat); off by default.")
+    ] = None,
+) -> None:
+    """The map page and the REST API (OpenAPI at /docs), on one process sharing one loaded network."""
+    import uvicorn
+
+    from corridor.server import create_app
+
+    try:
+        net = _load()
+    except CorridorError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"corridor: http://{host}:{port} (API docs at /docs)", err=True)
+    uvicorn.run(create_app(net, cors_origins=cors), host=host, port=port, log_level="warning")
+
+
 tntp.register(app)
 
 

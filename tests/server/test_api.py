@@ -1,0 +1,110 @@
+"""The REST API with the real app and the real network: answers, errors and caps."""
+
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from corridor.server import Limits, create_app
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def client(world):
+    return TestClient(create_app(world))
+
+
+def test_health_places_and_docs(client, world):
+    assert client.get("/health").json()["places"] == len(world.pack.places)
+    lt = client.get("/places", params={"country": "LT"}).json()
+    assert {p["name"] for p in lt} >= {"Klaipėda", "Kaunas", "Vilnius"}
+    assert client.get("/places", params={"country": "Lithuania"}).status_code == 422
+    schema = client.get("/openapi.json").json()
+    assert {"/route", "/compare", "/reach", "/scenario/run", "/network/{layer}", "/places", "/health"} <= set(
+        schema["paths"]
+    )
+    assert client.get("/docs").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_route_equals_python_api(client, world):
+    body = {"origin": "Xi'an", "destination": "Klaipeda", "avoid": ["RU", "BY"], "objective": "time"}
+    answer = client.post("/route", json=body)
+    assert answer.status_code == 200
+    expected = world.route("Xi'an", "Klaipeda", avoid=["RU", "BY"], objective="time").to_dict()
+    assert answer.json() == expected
+
+
+def test_compare_reach_and_layer(client):
+    options = client.post("/compare", json={"origin": "Xi'an", "destination": "Duisburg"}).json()
+    assert [o["corridor"] for o in options][:2] == ["northern", "middle"] and all("route" in o for o in options)
+    reach = client.post("/reach", json={"origin": "Almaty", "days": 8, "geojson": True}).json()
+    assert reach["places"] and reach["geojson"]["type"] == "FeatureCollection"
+    layer = client.get("/network/rail", params={"bbox": "20,50,30,58", "zoom": 6}).json()
+    lines = layer["features"][0]["geometry"]["coordinates"]
+    assert lines and all(20 - 1 <= x <= 30 + 1 for seg in lines for x, _ in seg)
+    coarse = client.get("/network/rail", params={"bbox": "20,50,30,58", "zoom": 2}).json()
+    assert len(coarse["features"][0]["geometry"]["coordinates"]) < len(lines)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "needle"),
+    [
+        ("post", "/route", {"origin": "Atlantis", "destination": "Minsk"}, 404, "unknown place"),
+        ("post", "/route", {"origin": "Minsk"}, 422, "destination"),
+        ("post", "/route", {"origin": "Minsk", "destination": "Klaipeda", "objective": "fastest"}, 422, "objective"),
+        ("post", "/route", {"origin": "91,0", "destination": "Minsk"}, 422, "out of range"),
+        ("post", "/route", {"origin": "Aktau", "destination": "Baku", "modes": ["rail"], "avoid": ["RU", "IR"]}, 404,
+         "no route"),
+        ("post", "/route", {"origin": "Minsk", "destination": "Klaipeda", "extra": 1}, 422, "extra"),
+        ("post", "/reach", {"origin": "Almaty"}, 422, "exactly one budget"),
+        ("post", "/scenario/run", {"name": "no-such"}, 404, "unknown scenario"),
+        ("post", "/scenario/run", {"body": {"name": "x", "extends": "/etc/passwd"}}, 422, "only a shipped scenario"),
+        ("get", "/network/metro?bbox=20,50,30,58", None, 404, "unknown layer"),
+        ("get", "/network/rail?bbox=30,50,20,58", None, 422, "west < east"),
+    ],
+)  # fmt: skip
+def test_errors(client, method, path, body, status, needle):
+    answer = client.post(path, json=body) if method == "post" else client.get(path)
+    assert answer.status_code == status, answer.text
+    assert needle in answer.text
+    if status == 404 and "unknown place" in answer.text:
+        assert answer.json()["suggestions"]
+
+
+def test_body_cap_413(world):
+    client = TestClient(create_app(world, limits=Limits(max_body_bytes=200)))
+    big = {"origin": "Xi'an", "destination": "Klaipeda", "via": ["Almaty"] * 8, "avoid": ["RU"] * 30}
+    assert client.post("/route", json=big).status_code == 413
+
+
+def test_compute_cap_503_and_in_flight_cap_429(world):
+    slow_limits = Limits(compute_seconds=0.001)
+    client = TestClient(create_app(world, limits=slow_limits))
+    answer = client.post("/compare", json={"origin": "Xi'an", "destination": "Duisburg"})
+    assert answer.status_code == 503 and "too long" in answer.text
+    busy = create_app(world, limits=Limits(max_in_flight=1, wait_for_slot_seconds=0.01, compute_seconds=30))
+    results = []
+
+    def call():
+        with TestClient(busy) as c:
+            results.append(c.post("/scenario/run", json={"name": "baseline"}).status_code)
+
+    first = threading.Thread(target=call)
+    first.start()
+    time.sleep(0.5)
+    with TestClient(busy) as c:
+        second = c.post("/route", json={"origin": "Minsk", "destination": "Klaipeda"})
+    first.join()
+    assert second.status_code == 429 and "in flight" in second.text
+    assert results == [200]
+
+
+def test_cors_off_by_default(client, world):
+    answer = client.get("/health", headers={"Origin": "https://example.org"})
+    assert "access-control-allow-origin" not in answer.headers
+    open_client = TestClient(create_app(world, cors_origins=["https://example.org"]))
+    answer = open_client.get("/health", headers={"Origin": "https://example.org"})
+    assert answer.headers.get("access-control-allow-origin") == "https://example.org"
