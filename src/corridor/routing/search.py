@@ -32,7 +32,7 @@ class SearchResult:
     settled: int
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _heap_push(keys, items, size, key, item):  # pragma: no cover - numba
     i = size
     keys[i] = key
@@ -47,7 +47,7 @@ def _heap_push(keys, items, size, key, item):  # pragma: no cover - numba
     return size + 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _heap_pop(keys, items, size):  # pragma: no cover - numba
     key, item = keys[0], items[0]
     size -= 1
@@ -68,7 +68,7 @@ def _heap_pop(keys, items, size):  # pragma: no cover - numba
     return key, item, size
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _potential(v, lm, coef, target_lm):  # pragma: no cover - numba
     """Lower bound on the cost from ``v`` to the nearest target, from landmark distances."""
     best = np.inf
@@ -92,7 +92,7 @@ def _potential(v, lm, coef, target_lm):  # pragma: no cover - numba
     return best if np.isfinite(best) else 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _astar(
     first_out,
     head,
@@ -169,7 +169,7 @@ def _astar(
     return best, best_target, settled
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _unwind(parent, head, first_out_tail, target):  # pragma: no cover - numba
     count = 0
     x = target
@@ -265,7 +265,7 @@ def shortest_path(
     return SearchResult(float(cost), edges, int(source), int(target), settled)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _dijkstra_all(first_out, head, weight, source):  # pragma: no cover - numba
     n = len(first_out) - 1
     dist = np.full(n, np.inf)
@@ -291,7 +291,7 @@ def dijkstra_all(first_out: np.ndarray, head: np.ndarray, weight: np.ndarray, so
     return _dijkstra_all(first_out, head, np.asarray(weight, float), int(source))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _bounded_tree(
     first_out, head, metrics, mode, coef, mode_ok, node_ok, edge_blocked, sources, source_cost, limit
 ):  # pragma: no cover - numba

@@ -13,6 +13,7 @@ import asyncio
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -49,6 +50,7 @@ class Limits:
     compute_seconds: float = 20.0
     scenario_seconds: float = 180.0
     max_network_features: int = 30_000
+    cached_answers: int = 4096  # route and compare answers kept per process (the network never changes)
 
 
 class _BusyError(Exception):
@@ -174,39 +176,42 @@ def create_app(
         """The data pack's places, optionally by country and kind."""
         return [p.to_dict() for p in net().places(country=country, kind=kind)]
 
+    # the network never changes within a process, so an answer can be reused for the same question
+    @lru_cache(maxsize=limits.cached_answers)
+    def cached_route(key: str) -> dict[str, Any]:
+        body = RouteRequest.model_validate_json(key)
+        route = net().route(
+            body.origin,
+            body.destination,
+            via=body.via,
+            avoid=body.avoid,
+            modes=body.modes,
+            objective=body.objective,
+            value_of_time_usd_per_teu_hour=body.value_of_time_usd_per_teu_hour,
+            carbon_price_usd_per_t_co2e=body.carbon_price_usd_per_t_co2e,
+        )
+        return route.to_dict()
+
+    @lru_cache(maxsize=limits.cached_answers)
+    def cached_compare(key: str) -> list[dict[str, Any]]:
+        body = CompareRequest.model_validate_json(key)
+        options = net().compare(
+            body.origin, body.destination, corridors=body.corridors, objective=body.objective, avoid=body.avoid
+        )
+        return [{**o.to_dict(), "name": o.name} for o in options]
+
     @app.post("/route", responses=errors)
     async def route(body: RouteRequest) -> dict[str, Any]:
         """The best route, with legs, borders and a GeoJSON line (``Route.to_dict()``)."""
-
-        def run():
-            return (
-                net()
-                .route(
-                    body.origin,
-                    body.destination,
-                    via=body.via,
-                    avoid=body.avoid,
-                    modes=body.modes,
-                    objective=body.objective,
-                    value_of_time_usd_per_teu_hour=body.value_of_time_usd_per_teu_hour,
-                    carbon_price_usd_per_t_co2e=body.carbon_price_usd_per_t_co2e,
-                )
-                .to_dict()
-            )
-
-        return await compute(run, limits.compute_seconds)
+        key = body.model_dump_json()
+        return await compute(lambda: cached_route(key), limits.compute_seconds)
 
     @app.post("/compare", response_model=list[CorridorOptionModel], responses=errors)
     async def compare(body: CompareRequest):
         """The best route through each corridor family, side by side."""
 
-        def run():
-            options = net().compare(
-                body.origin, body.destination, corridors=body.corridors, objective=body.objective, avoid=body.avoid
-            )
-            return [{**o.to_dict(), "name": o.name} for o in options]
-
-        return await compute(run, limits.compute_seconds)
+        key = body.model_dump_json()
+        return await compute(lambda: cached_compare(key), limits.compute_seconds)
 
     @app.post("/reach", responses=errors)
     async def reach(body: ReachRequest) -> dict[str, Any]:
