@@ -54,6 +54,21 @@ class Leg:
         return out
 
 
+def _totals(r: Route | RoutePath) -> dict[str, Any]:
+    """The totals a Route and a RoutePath share, rounded for output."""
+    return {
+        "km": round(r.km, 1),
+        "hours": round(r.hours, 2),
+        "days": round(r.days, 2),
+        "usd_per_teu": round(r.usd_per_teu, 2),
+        "kg_co2e_per_teu": round(r.kg_co2e_per_teu, 2),
+    }
+
+
+def _snap(r: Route | RoutePath) -> dict[str, float]:
+    return {"origin": round(r.snap_km[0], 3), "destination": round(r.snap_km[1], 3)}
+
+
 @dataclass(frozen=True)
 class Route:
     """A door-to-door route: totals, countries in order, legs and the line it follows."""
@@ -97,16 +112,12 @@ class Route:
             "destination": self.destination,
             "via": list(self.via),
             "objective": self.objective,
-            "km": round(self.km, 1),
-            "hours": round(self.hours, 2),
-            "days": round(self.days, 2),
+            **_totals(self),
             "transit_hours": round(self.transit_hours, 2),
-            "usd_per_teu": round(self.usd_per_teu, 2),
-            "kg_co2e_per_teu": round(self.kg_co2e_per_teu, 2),
             "countries": list(self.countries),
             "legs": [leg.to_dict() for leg in self.legs],
             "border_crossings": [asdict(b) for b in self.border_crossings],
-            "snap_km": {"origin": round(self.snap_km[0], 3), "destination": round(self.snap_km[1], 3)},
+            "snap_km": _snap(self),
             "geometry": self.geometry(),
         }
 
@@ -148,11 +159,7 @@ class RoutePath:
             "origin": self.origin,
             "destination": self.destination,
             "objective": self.objective,
-            "km": round(self.km, 1),
-            "hours": round(self.hours, 2),
-            "days": round(self.days, 2),
-            "usd_per_teu": round(self.usd_per_teu, 2),
-            "kg_co2e_per_teu": round(self.kg_co2e_per_teu, 2),
-            "snap_km": {"origin": round(self.snap_km[0], 3), "destination": round(self.snap_km[1], 3)},
+            **_totals(self),
+            "snap_km": _snap(self),
             "geometry": self.geometry(),
         }

@@ -238,15 +238,8 @@ class Router:
         """Best route's line and totals only, without legs: the cheap answer for bulk queries."""
         sol = self.solve(origin, destination, **options)
         g = self.graph
-        totals = self.metrics[:, sol.edges].sum(axis=1)
         return RoutePath(
-            origin=sol.stops[0].label,
-            destination=sol.stops[-1].label,
-            objective=sol.objective,
-            km=float(totals[3]),
-            hours=float(totals[0]),
-            usd_per_teu=float(totals[1]),
-            kg_co2e_per_teu=float(totals[2]),
+            **self._totals(sol),
             nodes=sol.nodes,
             coordinates=np.column_stack((g.node_lat[sol.nodes], g.node_lon[sol.nodes])),
             snap_km=sol.snap_km,
@@ -324,6 +317,19 @@ class Router:
         np.not_equal(codes[1:], codes[:-1], out=keep[1:])
         return tuple(self.graph.countries[c] for c in codes[keep].tolist())
 
+    def _totals(self, sol: Solution) -> dict:
+        """Ends, objective and the summed metrics of a solution: the fields a Route and a RoutePath share."""
+        hours, usd, co2, km = self.metrics[:, sol.edges].sum(axis=1).tolist()
+        return {
+            "origin": sol.stops[0].label,
+            "destination": sol.stops[-1].label,
+            "objective": sol.objective,
+            "km": km,
+            "hours": hours,
+            "usd_per_teu": usd,
+            "kg_co2e_per_teu": co2,
+        }
+
     def _runs(self, path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Start and end indices (into ``path``) of the runs that become legs.
 
@@ -381,7 +387,6 @@ class Router:
                 legs.append(self._leg(nodes[i : j + 1], mode, run, note=note, from_name=name, to_name=name))
             else:
                 legs.extend(self._land_legs(path[i:j], nodes[i : j + 1], mode, run, **ends_at))
-        totals = self.metrics[:, path].sum(axis=1)
         origin_wait, terminal_hours = 0.0, (0.0, 0.0)
         if len(path):
             if run_modes[0] in (_FERRY, _SERVICE):  # boards at the origin: the first departure's expected wait
@@ -394,13 +399,7 @@ class Router:
                 float(self.place_handling_hours[last]) if last is not None else 0.0,
             )
         return Route(
-            origin=sol.stops[0].label,
-            destination=sol.stops[-1].label,
-            objective=sol.objective,
-            km=float(totals[3]),
-            hours=float(totals[0]),
-            usd_per_teu=float(totals[1]),
-            kg_co2e_per_teu=float(totals[2]),
+            **self._totals(sol),
             countries=self._countries(nodes),
             legs=tuple(legs),
             coordinates=tuple(zip(g.node_lat[nodes].tolist(), g.node_lon[nodes].tolist(), strict=True)),
