@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENDOR := src/corridor/server/static/vendor
+WEB_STAMP := $(VENDOR)/.installed
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench clean-cache
+.PHONY: run test web lint bench clean-cache
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,13 +16,31 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+## web: the map page's browser libraries (MapLibre GL JS, Swagger UI) from npm, copied into the package
+web: $(WEB_STAMP)
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p $(VENDOR)
+	cp web/node_modules/maplibre-gl/dist/maplibre-gl.mjs web/node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs \
+	   web/node_modules/maplibre-gl/dist/maplibre-gl.css $(VENDOR)/
+	cp web/node_modules/maplibre-gl/LICENSE.txt $(VENDOR)/maplibre-gl.LICENSE.txt
+	cp web/node_modules/swagger-ui-dist/swagger-ui-bundle.js web/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
+	cp web/node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui.LICENSE.txt
+	touch $(WEB_STAMP)
+
+# headless Chromium for the browser tests (Debian's package; Playwright drives it, no browser download)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
 ## run: build the network cache if needed, then route Xi'an → Klaipėda with and without --avoid RU,BY
-run: $(STAMP)
+run: $(STAMP) $(WEB_STAMP)
 	$(BIN)/corridor route "Xi'an" Klaipeda
 	$(BIN)/corridor route "Xi'an" Klaipeda --avoid RU,BY
 
-## test: the whole test suite (unit tests, then integration tests on the real world network)
-test: $(STAMP)
+## test: the whole test suite (unit tests, integration tests on the real world network, browser tests)
+test: $(STAMP) $(WEB_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -108,3 +108,30 @@ def test_cors_off_by_default(client, world):
     open_client = TestClient(create_app(world, cors_origins=["https://example.org"]))
     answer = open_client.get("/health", headers={"Origin": "https://example.org"})
     assert answer.headers.get("access-control-allow-origin") == "https://example.org"
+
+
+def test_country_and_service_layers_and_offline_docs(client, world):
+    countries = client.get("/network/countries", params={"bbox": "20,50,30,58", "zoom": 4}).json()
+    codes = {f["properties"]["country"] for f in countries["features"]}
+    assert {"LT", "LV", "BY", "PL"} <= codes and "CN" not in codes
+    for feature in countries["features"]:
+        for ring in _rings(feature["geometry"]):
+            assert all(20 - 1e-6 <= x <= 30 + 1e-6 and 50 - 1e-6 <= y <= 58 + 1e-6 for x, y in ring)
+    services = client.get("/network/services", params={"bbox": "-180,-85,180,85"}).json()["features"]
+    names = {f["properties"]["service"] for f in services}
+    assert names == {s.service for s in world.pack.services}
+    caspian = client.get("/network/services", params={"bbox": "46,36,56,47"}).json()["features"]
+    assert caspian and all(f["properties"]["mode"] in ("ferry", "service") for f in caspian)
+    assert len(caspian) < len(services)
+    assert client.get("/network/lakes", params={"bbox": "20,50,30,58"}).status_code == 404
+    docs = client.get("/docs").text
+    assert "/static/vendor/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert client.get("/static/vendor/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/vendor/maplibre-gl.mjs").status_code == 200
+    assert client.get("/static/../app.py").status_code == 404
+
+
+def _rings(geometry):
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"]
+    return [ring for polygon in geometry["coordinates"] for ring in polygon]

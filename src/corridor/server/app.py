@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from corridor.errors import CoordinateError, CorridorError, InputError, NoRouteError, UnknownPlaceError
 from corridor.server.models import (
@@ -38,6 +41,10 @@ if TYPE_CHECKING:
     from corridor.api import Network
 
 __all__ = ["Limits", "create_app"]
+
+STATIC_DIR = Path(str(resources.files("corridor").joinpath("server/static")))
+VENDOR_DIR = STATIC_DIR / "vendor"  # browser libraries copied from npm by `make web`
+LAYERS = ("rail", "road", "sea", "countries", "services")
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,49 @@ def _layer_geojson(net: Network, layer: str, bbox: tuple[float, float, float, fl
     return {"type": "FeatureCollection", "features": [feature]}
 
 
+@lru_cache(maxsize=16)
+def _outlines(tolerance_deg: float) -> tuple[tuple[str, Any], ...]:
+    from corridor.network.countries import country_outlines
+
+    return tuple((code, shape) for code, shape in country_outlines(tolerance_deg) if not shape.is_empty)
+
+
+def _countries_geojson(bbox: tuple[float, float, float, float], zoom: int) -> dict:
+    """Country outlines (Natural Earth) clipped to the box, simplified to about a pixel at ``zoom``."""
+    import shapely
+
+    tolerance = max(0.01, 360.0 / 2 ** (zoom + 9))
+    tolerance = float(2 ** round(math.log2(tolerance)))  # a few cached levels, not one per zoom
+    features = []
+    for code, shape in _outlines(tolerance):
+        part = shapely.clip_by_rect(shape, *bbox)
+        if part.is_empty:
+            continue
+        geometry = shapely.geometry.mapping(shapely.set_precision(part, tolerance / 4))
+        features.append({"type": "Feature", "geometry": geometry, "properties": {"country": code}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _services_geojson(net: Network, bbox: tuple[float, float, float, float]) -> dict:
+    """The data pack's scheduled services (trains, ferries) as lines from place to place (schematic)."""
+    pack = net.pack
+    west, south, east, north = bbox
+    where = {p.id: p for p in pack.places}
+    seen, features = set(), []
+    for s in pack.services:
+        a, b = where.get(s.from_place), where.get(s.to_place)
+        if a is None or b is None or (s.service, frozenset((a.id, b.id))) in seen:
+            continue
+        if not any(west <= p.lon <= east and south <= p.lat <= north for p in (a, b)):
+            continue
+        seen.add((s.service, frozenset((a.id, b.id))))
+        props = {"service": s.service, "mode": s.mode, "from": a.name, "to": b.name, "hours": s.hours}
+        props["departures_per_week"] = s.departures_per_week
+        line = {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]}
+        features.append({"type": "Feature", "geometry": line, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def create_app(
     network: Network | Callable[[], Network] | None = None,
     *,
@@ -98,6 +148,8 @@ def create_app(
         title="corridor",
         summary="Freight routes, days, cost and CO2 on the China – Kazakhstan – Europe corridors.",
         version="1",
+        docs_url=None,  # served below from the bundled Swagger UI: no CDN
+        redoc_url=None,
     )
     state: dict[str, Any] = {}
     slots = asyncio.Semaphore(limits.max_in_flight)
@@ -272,9 +324,11 @@ def create_app(
         bbox: str = Query(..., description="west,south,east,north in degrees", examples=["20,50,30,58"]),
         zoom: int = Query(5, ge=0, le=14),
     ) -> dict[str, Any]:
-        """GeoJSON of one layer (rail, road or sea) inside a bounding box, simplified by zoom."""
-        if layer not in ("rail", "road", "sea"):
-            return JSONResponse({"detail": f"unknown layer {layer!r}; use rail, road or sea"}, 404)
+        """GeoJSON of one layer inside a bounding box, simplified by zoom: the rail, road or sea
+        network, the country outlines (``countries``) or the scheduled trains and ferries
+        (``services``, drawn place to place)."""
+        if layer not in LAYERS:
+            return JSONResponse({"detail": f"unknown layer {layer!r}; use one of {', '.join(LAYERS)}"}, 404)
         try:
             west, south, east, north = (float(x) for x in bbox.split(","))
         except ValueError:
@@ -283,24 +337,38 @@ def create_app(
         if not ok or not all(math.isfinite(v) for v in (west, south, east, north)):
             return _invalid("bbox", "bbox must be west,south,east,north with west < east, south < north", where="query")
         box = (west, south, east, north)
+        if layer == "countries":
+            return await compute(lambda: _countries_geojson(box, zoom), limits.compute_seconds)
+        if layer == "services":
+            return await compute(lambda: _services_geojson(net(), box), limits.compute_seconds)
         return await compute(
             lambda: _layer_geojson(net(), layer, box, zoom, limits.max_network_features), limits.compute_seconds
         )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page():
-        return HTMLResponse(
-            resources.files("corridor").joinpath("server/static/index.html").read_text(encoding="utf-8")
+        if not (VENDOR_DIR / "maplibre-gl.mjs").is_file():
+            return HTMLResponse(_NO_VENDOR, status_code=503)
+        return HTMLResponse((STATIC_DIR / "index.html").read_text(encoding="utf-8"))
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    async def docs():
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title="corridor API",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
         )
 
-    @app.get("/static/{name}", include_in_schema=False)
-    async def static(name: str):
-        folder = resources.files("corridor").joinpath("server/static")
-        if "/" in name or "\\" in name or name.startswith(".") or not folder.joinpath(name).is_file():
-            return JSONResponse({"detail": "not found"}, 404)
-        return FileResponse(str(folder.joinpath(name)))
-
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+_NO_VENDOR = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>corridor</title></head><body>
+<h1>corridor</h1><p>The map library is not bundled with this installation: run <code>make web</code>
+(it copies MapLibre GL JS and Swagger UI from npm into the package) and reload.
+The REST API works without it: <a href="/openapi.json">/openapi.json</a>.</p></body></html>"""
 
 
 def _invalid(field: str, message: str, *, where: str = "body") -> JSONResponse:

@@ -1,0 +1,460 @@
+// The map page: a thin client of the REST API (/places, /compare, /route, /network/{layer}).
+// Everything it draws comes from this server: no tiles, fonts or scripts from elsewhere.
+import * as maplibregl from "/static/vendor/maplibre-gl.mjs";
+
+const CORRIDOR_COLOURS = {
+  best: "#1d2733",
+  northern: "#c0392b",
+  middle: "#1f8a4c",
+  middle_viking_klaipeda: "#8e44ad",
+  sea_suez: "#1f5fa8",
+  sea_cape: "#d98e04",
+};
+const SPARE_COLOURS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4"];
+const WORLD = "-180,-85,180,85";
+const EMPTY = { type: "FeatureCollection", features: [] };
+
+const $ = (id) => document.getElementById(id);
+const state = { rows: [], selected: null, clickTarget: "origin", markers: {}, railAbort: null };
+
+function setPageState(value) {
+  document.body.dataset.state = value;
+}
+
+function showStatus(text, { error = false, suggestions = [], field = null } = {}) {
+  const status = $("status");
+  status.textContent = text;
+  status.classList.toggle("error", error);
+  for (const name of suggestions) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = name;
+    button.addEventListener("click", () => {
+      $(field || "origin").value = name;
+      $("query").requestSubmit();
+    });
+    status.append(" ", button);
+  }
+}
+
+// ---- the REST API ---------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, data) {
+    super(describeError(status, data));
+    this.status = status;
+    this.data = data;
+  }
+}
+
+function describeError(status, data) {
+  const detail = data && data.detail;
+  if (Array.isArray(detail)) {
+    return detail.map((d) => `${(d.loc || []).slice(1).join(".") || "request"}: ${d.msg}`).join("; ");
+  }
+  if (typeof detail === "string") return detail;
+  return `the server answered ${status}`;
+}
+
+async function api(path, body) {
+  const init = body === undefined ? {} : {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  const response = await fetch(path, init);
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+// ---- the query, the form and the shareable URL ----------------------------------------------
+
+function splitList(text, separator) {
+  return text.split(separator).map((s) => s.trim()).filter(Boolean);
+}
+
+function readForm() {
+  return {
+    from: $("origin").value.trim(),
+    to: $("destination").value.trim(),
+    objective: $("objective").value,
+    avoid: splitList($("avoid").value.toUpperCase(), /[,;\s]+/),
+    via: splitList($("via").value, ";"),
+  };
+}
+
+function writeForm(query) {
+  $("origin").value = query.from || "";
+  $("destination").value = query.to || "";
+  $("objective").value = query.objective || "generalized";
+  $("avoid").value = (query.avoid || []).join(",");
+  $("via").value = (query.via || []).join("; ");
+  if ((query.avoid || []).length || (query.via || []).length) $("options").open = true;
+}
+
+function queryFromUrl() {
+  const params = new URLSearchParams(location.search);
+  if (!params.get("from") || !params.get("to")) return null;
+  return {
+    from: params.get("from"),
+    to: params.get("to"),
+    objective: params.get("objective") || "generalized",
+    avoid: splitList(params.get("avoid") || "", ","),
+    via: splitList(params.get("via") || "", ";"),
+    show: params.get("show"),
+  };
+}
+
+function writeUrl(query) {
+  const params = new URLSearchParams({ from: query.from, to: query.to, objective: query.objective });
+  if (query.avoid.length) params.set("avoid", query.avoid.join(","));
+  if (query.via.length) params.set("via", query.via.join(";"));
+  if (state.selected) params.set("show", state.selected);
+  history.replaceState(null, "", `${location.pathname}?${params}`);
+  $("share").disabled = false;
+}
+
+async function runQuery(query) {
+  setPageState("loading");
+  showStatus(`Routing ${query.from} → ${query.to} through every corridor…`);
+  $("go").disabled = true;
+  const common = { origin: query.from, destination: query.to, objective: query.objective, avoid: query.avoid };
+  try {
+    const [options, best] = await Promise.all([
+      api("/compare", common),
+      api("/route", { ...common, via: query.via }).catch((error) => error),
+    ]);
+    if (best instanceof ApiError && best.status !== 404) throw best;
+    state.rows = tableRows(options, best, query);
+    const shown = state.rows.find((r) => r.id === query.show && r.route) || state.rows.find((r) => r.route);
+    state.selected = shown ? shown.id : null;
+    renderTable();
+    drawRoutes({ fit: true });
+    renderLegs();
+    writeUrl(query);
+    const feasible = state.rows.filter((r) => r.route).length;
+    showStatus(`${feasible} of ${state.rows.length} options found. Click a row to see its legs.`);
+    setPageState("done");
+  } catch (error) {
+    const data = error.data || {};
+    const missing = data.detail && typeof data.detail === "string" && data.detail.includes(`'${query.to}'`);
+    showStatus(error.message, { error: true, suggestions: data.suggestions || [], field: missing ? "destination" : "origin" });
+    setPageState("error");
+  } finally {
+    $("go").disabled = false;
+  }
+}
+
+function tableRows(options, best, query) {
+  const rows = [];
+  const mine = query.via.length ? `your options, via ${query.via.join(", ")}` : "your options";
+  if (best instanceof ApiError) {
+    rows.push({ id: "best", name: `Best route (${mine})`, route: null, reason: best.message });
+  } else {
+    rows.push({
+      id: "best", name: `Best route (${mine})`, route: best, days: best.days, usd: best.usd_per_teu,
+      co2: best.kg_co2e_per_teu, borders: best.border_crossings.length,
+      gauge: best.border_crossings.filter((b) => b.gauge_change).length,
+    });
+  }
+  for (const o of options) {
+    rows.push({
+      id: o.corridor, name: o.name, route: o.feasible ? o.route : null, reason: o.feasible ? null : o.route,
+      days: o.days, usd: o.usd_per_teu, co2: o.kg_co2e_per_teu, borders: o.border_crossings, gauge: o.gauge_changes,
+    });
+  }
+  rows.forEach((row, i) => { row.colour = CORRIDOR_COLOURS[row.id] || SPARE_COLOURS[i % SPARE_COLOURS.length]; });
+  return rows;
+}
+
+// ---- results: the table and the legs --------------------------------------------------------
+
+const number = (value, digits = 0) =>
+  value == null ? "–" : value.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function renderTable() {
+  const body = $("results").querySelector("tbody");
+  body.replaceChildren();
+  for (const row of state.rows) {
+    const tr = document.createElement("tr");
+    tr.dataset.corridor = row.id;
+    const name = document.createElement("td");
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    swatch.style.background = row.colour;
+    name.append(swatch, row.name);
+    tr.append(name);
+    if (row.route) {
+      for (const [value, digits] of [[row.days, 1], [row.usd, 0], [row.co2, 0], [row.borders, 0], [row.gauge, 0]]) {
+        const td = document.createElement("td");
+        td.textContent = number(value, digits);
+        tr.append(td);
+      }
+      tr.addEventListener("click", () => select(row.id));
+    } else {
+      tr.className = "infeasible";
+      const reason = document.createElement("span");
+      reason.className = "reason";
+      reason.textContent = row.reason || "no route";
+      name.append(reason);
+      const td = document.createElement("td");
+      td.colSpan = 5;
+      td.textContent = "not feasible";
+      tr.append(td);
+    }
+    tr.classList.toggle("selected", row.id === state.selected);
+    body.append(tr);
+  }
+  $("results").hidden = false;
+}
+
+function select(id) {
+  state.selected = id;
+  for (const tr of $("results").querySelectorAll("tbody tr")) tr.classList.toggle("selected", tr.dataset.corridor === id);
+  drawRoutes({ fit: false });
+  renderLegs();
+  writeUrl(readForm());
+}
+
+function legText(leg) {
+  const hours = `${number(leg.hours, 1)} h`;
+  if (leg.mode === "border") {
+    const b = leg.border || {};
+    const gauge = b.gauge_change ? ` · gauge change (${b.gauge_change.replace("_", " ")})` : "";
+    return [`${b.name || leg.from} (${leg.countries.join("→")})`, `${hours} at the border${gauge}`];
+  }
+  if (leg.mode === "transfer") return [`${leg.from}`, `${hours} handling`];
+  const what = leg.service ? `${leg.service}: ` : "";
+  const wait = leg.wait_hours > 0 ? ` (incl. ${number(leg.wait_hours, 1)} h waiting for a departure)` : "";
+  return [`${what}${leg.from} → ${leg.to}`, `${number(leg.km)} km · ${hours}${wait} · ${leg.countries.join("–")}`];
+}
+
+function renderLegs() {
+  const row = state.rows.find((r) => r.id === state.selected);
+  const section = $("legs");
+  if (!row || !row.route) {
+    section.hidden = true;
+    return;
+  }
+  $("legs-title").textContent = `${row.name}: ${number(row.days, 1)} days, ${number(row.usd)} USD/TEU`;
+  const list = $("leg-list");
+  list.replaceChildren();
+  for (const leg of row.route.legs) {
+    const li = document.createElement("li");
+    li.className = `leg-${leg.mode}`;
+    const [title, detail] = legText(leg);
+    const mode = document.createElement("span");
+    mode.className = "mode";
+    mode.textContent = leg.mode;
+    li.append(mode, ` ${title} — ${detail}`);
+    if (leg.note) {
+      const note = document.createElement("span");
+      note.className = "leg-note";
+      note.textContent = leg.note;
+      li.append(note);
+    }
+    list.append(li);
+  }
+  section.hidden = false;
+}
+
+// ---- the map ----------------------------------------------------------------------------------
+
+const map = new maplibregl.Map({
+  container: "map",
+  style: {
+    version: 8,
+    sources: {},
+    layers: [{ id: "sea", type: "background", paint: { "background-color": "#d6e4f0" } }],
+  },
+  center: [52, 44],
+  zoom: 2.6,
+  attributionControl: false,
+});
+map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+map.addControl(new maplibregl.ScaleControl());
+map.addControl(new maplibregl.AttributionControl({
+  compact: true,
+  customAttribution: "Natural Earth · rail from OpenStreetMap contributors · corridor data pack",
+}));
+
+function drawRoutes({ fit }) {
+  const source = map.getSource("routes");
+  if (!source) return;
+  const features = state.rows
+    .filter((row) => row.route)
+    .map((row) => ({
+      type: "Feature",
+      geometry: row.route.geometry,
+      properties: { corridor: row.id, colour: row.colour, selected: row.id === state.selected },
+    }));
+  // the selected route last, so it is drawn on top
+  features.sort((a, b) => Number(a.properties.selected) - Number(b.properties.selected));
+  source.setData({ type: "FeatureCollection", features });
+  const ends = features.length ? features[0].geometry.coordinates : null;
+  if (ends && ends.length) {
+    setMarker("origin", ends[0]);
+    setMarker("destination", ends[ends.length - 1]);
+  }
+  if (fit && features.length) {
+    const bounds = new maplibregl.LngLatBounds();
+    for (const f of features) for (const c of f.geometry.coordinates) bounds.extend(c);
+    map.fitBounds(bounds, { padding: 40, duration: 0, maxZoom: 8 });
+  }
+}
+
+function setMarker(which, lngLat) {
+  if (!state.markers[which]) {
+    state.markers[which] = new maplibregl.Marker({ color: which === "origin" ? "#1f8a4c" : "#a4161a" });
+  }
+  state.markers[which].setLngLat(lngLat).addTo(map);
+}
+
+async function refreshRail() {
+  if (state.railAbort) state.railAbort.abort();
+  const abort = new AbortController();
+  state.railAbort = abort;
+  const b = map.getBounds();
+  const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+  const box = [clamp(b.getWest(), -180, 179.9), clamp(b.getSouth(), -85, 84.9), clamp(b.getEast(), -179.9, 180), clamp(b.getNorth(), -84.9, 85)];
+  const zoom = clamp(Math.round(map.getZoom()), 0, 14);
+  try {
+    const response = await fetch(`/network/rail?bbox=${box.map((v) => v.toFixed(3)).join(",")}&zoom=${zoom}`, { signal: abort.signal });
+    if (response.ok) map.getSource("rail").setData(await response.json());
+  } catch (error) {
+    if (error.name !== "AbortError") showStatus(`rail layer: ${error.message}`, { error: true });
+  }
+}
+
+function setClickTarget(which) {
+  state.clickTarget = which;
+  $("click-target").textContent = which;
+}
+
+function pick(text) {
+  const field = state.clickTarget;
+  $(field).value = text;
+  if (field === "origin") {
+    setClickTarget("destination");
+  } else if ($("origin").value.trim()) {
+    $("query").requestSubmit();
+  }
+}
+
+async function placesLayer() {
+  const places = await api("/places");
+  const names = $("place-names");
+  for (const p of places) {
+    const option = document.createElement("option");
+    option.value = p.name;
+    option.label = `${p.name} (${p.country}, ${p.kinds.join(", ").replaceAll("_", " ")})`;
+    names.append(option);
+  }
+  return {
+    type: "FeatureCollection",
+    features: places.map((p) => ({
+      type: "Feature",
+      geometry: { type: "Point", coordinates: [p.lon, p.lat] },
+      properties: { name: p.name, country: p.country, kinds: p.kinds.join(", ").replaceAll("_", " "), port: p.kinds.some((k) => k.endsWith("port")) },
+    })),
+  };
+}
+
+map.on("load", async () => {
+  map.addSource("countries", { type: "geojson", data: `/network/countries?bbox=${WORLD}&zoom=3` });
+  map.addLayer({ id: "land", type: "fill", source: "countries", paint: { "fill-color": "#f4f1ea" } });
+  map.addLayer({ id: "borders", type: "line", source: "countries", paint: { "line-color": "#9aa5b1", "line-width": 0.7 } });
+  map.addSource("rail", { type: "geojson", data: EMPTY });
+  map.addLayer({ id: "rail", type: "line", source: "rail", paint: { "line-color": "#8a8f98", "line-width": 0.6, "line-opacity": 0.7 } });
+  map.addSource("services", { type: "geojson", data: `/network/services?bbox=${WORLD}` });
+  map.addLayer({
+    id: "services", type: "line", source: "services",
+    paint: {
+      "line-color": ["match", ["get", "mode"], "ferry", "#1f5fa8", "#6b3fa0"],
+      "line-width": 1.5,
+      "line-dasharray": [3, 2],
+    },
+  });
+  map.addSource("routes", { type: "geojson", data: EMPTY });
+  map.addLayer({
+    id: "routes-casing", type: "line", source: "routes", layout: { "line-join": "round", "line-cap": "round" },
+    paint: { "line-color": "#ffffff", "line-width": ["case", ["get", "selected"], 8, 5] },
+  });
+  map.addLayer({
+    id: "routes", type: "line", source: "routes", layout: { "line-join": "round", "line-cap": "round" },
+    paint: { "line-color": ["get", "colour"], "line-width": ["case", ["get", "selected"], 5, 3], "line-opacity": ["case", ["get", "selected"], 1, 0.75] },
+  });
+  map.addSource("places", { type: "geojson", data: EMPTY });
+  map.addLayer({
+    id: "places", type: "circle", source: "places",
+    paint: {
+      "circle-radius": 4,
+      "circle-color": ["case", ["get", "port"], "#1f5fa8", "#3d4852"],
+      "circle-stroke-color": "#ffffff",
+      "circle-stroke-width": 1,
+    },
+  });
+
+  const hover = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
+  map.on("mouseenter", "places", (e) => {
+    map.getCanvas().style.cursor = "pointer";
+    const p = e.features[0].properties;
+    hover.setLngLat(e.lngLat).setText(`${p.name} (${p.country}) — ${p.kinds}`).addTo(map);
+  });
+  map.on("mouseleave", "places", () => {
+    map.getCanvas().style.cursor = "";
+    hover.remove();
+  });
+  map.on("click", (e) => {
+    const hit = map.queryRenderedFeatures(e.point, { layers: ["places"] });
+    setMarker(state.clickTarget, hit.length ? hit[0].geometry.coordinates : e.lngLat);
+    pick(hit.length ? hit[0].properties.name : `${e.lngLat.lat.toFixed(4)},${e.lngLat.lng.toFixed(4)}`);
+  });
+  map.on("moveend", refreshRail);
+  refreshRail();
+
+  try {
+    map.getSource("places").setData(await placesLayer());
+  } catch (error) {
+    showStatus(`places: ${error.message}`, { error: true });
+  }
+  const restored = queryFromUrl();
+  if (restored) {
+    writeForm(restored);
+    await runQuery(restored);
+  } else {
+    setPageState("ready");
+  }
+});
+
+// ---- wiring -------------------------------------------------------------------------------------
+
+$("query").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const query = readForm();
+  if (!query.from || !query.to) {
+    showStatus("Give an origin and a destination.", { error: true });
+    return;
+  }
+  query.show = state.selected;
+  runQuery(query);
+});
+$("origin").addEventListener("focus", () => setClickTarget("origin"));
+$("destination").addEventListener("focus", () => setClickTarget("destination"));
+$("share").addEventListener("click", async () => {
+  try {
+    await navigator.clipboard.writeText(location.href);
+    showStatus("Link copied: it opens this query with the same options.");
+  } catch {
+    showStatus(`Link to this query: ${location.href}`);
+  }
+});
+
+// a handle for scripted checks of what is drawn
+window.corridor = { map, state };

@@ -1,0 +1,221 @@
+"""The map page in headless Chromium (Debian's package, driven by Playwright; no browser download).
+
+A real server (uvicorn, the real app and network) on a free local port. Screenshots are kept
+in ``artifacts/browser/`` for a person to look at.
+"""
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pytest
+import uvicorn
+
+from corridor.server import create_app
+
+pytestmark = pytest.mark.integration
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
+CHROMIUM = os.environ.get("CORRIDOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# no GPU here: WebGL through SwiftShader; no background traffic to the outside world
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(world):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(world), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's chromium package (`make test` does) "
+                    "or set CORRIDOR_CHROMIUM")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page; console errors, page errors and failed responses are collected in ``page.problems``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"))
+    yield page
+    context.close()
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def rendered(page, layer):
+    """How many features of a map layer are drawn on screen now."""
+    page.evaluate("() => new Promise((done) => { const m = window.corridor.map; "
+                  "m.loaded() ? done() : m.once('idle', done); })")
+    return page.evaluate(f"() => window.corridor.map.queryRenderedFeatures({{layers: ['{layer}']}}).length")
+
+
+def wait_state(page, state, seconds=90):
+    page.wait_for_selector(f"body[data-state={state}]", timeout=seconds * 1000)
+
+
+def table(page):
+    """The results table as {corridor id: [cell texts after the name]}."""
+    rows = page.query_selector_all("#results tbody tr")
+    return {r.get_attribute("data-corridor"): [c.inner_text() for c in r.query_selector_all("td")][1:] for r in rows}
+
+
+def test_page_loads_offline_without_console_errors(page, base_url, world):
+    outside = []
+    page.on("request", lambda r: not r.url.startswith(base_url) and outside.append(r.url))
+    page.goto(base_url)
+    wait_state(page, "ready")
+    assert page.title().startswith("corridor")
+    assert rendered(page, "land") > 20  # country outlines from our own data
+    assert rendered(page, "places") > 20  # the data pack's places
+    page.wait_for_load_state("networkidle")
+    assert rendered(page, "rail") > 0  # the rail network in view
+    assert rendered(page, "services") > 0  # ferries and trains
+    options = page.eval_on_selector_all("#place-names option", "os => os.map(o => o.value)")
+    assert set(options) == {p.name for p in world.pack.places}
+    shot(page, "page-loaded")
+    assert page.problems == []
+    assert outside == [], "the page must not reach outside the server"
+
+
+def test_search_boxes_draw_routes_and_fill_the_table(page, base_url, world):
+    page.goto(base_url)
+    wait_state(page, "ready")
+    page.fill("#origin", "Xi'an")
+    page.fill("#destination", "Klaipeda")
+    page.click("#go")
+    wait_state(page, "done")
+
+    rows = table(page)
+    expected = world.compare("Xi'an", "Klaipeda", objective="generalized")
+    assert list(rows) == ["best"] + [o.corridor for o in expected]
+    for option in expected:
+        cells = rows[option.corridor]
+        if option.feasible:
+            assert float(cells[0]) == pytest.approx(option.route.days, abs=0.05)
+            assert int(cells[3]) == len(option.route.border_crossings)
+        else:
+            assert cells == ["not feasible"]
+    best = world.route("Xi'an", "Klaipeda", objective="generalized")
+    assert float(rows["best"][0]) == pytest.approx(best.days, abs=0.05)
+
+    # every feasible corridor is drawn, in its own colour
+    page.wait_for_load_state("networkidle")
+    drawn = page.evaluate(
+        "() => [...new Set(window.corridor.map.queryRenderedFeatures({layers: ['routes']})"
+        ".map(f => f.properties.corridor + ' ' + f.properties.colour))]"
+    )
+    assert {d.split()[0] for d in drawn} == {"best"} | {o.corridor for o in expected if o.feasible}
+    assert len({d.split()[1] for d in drawn}) == len(drawn)
+
+    # the legs of the selected route: one list item per leg, borders and gauge changes named
+    legs = page.query_selector_all("#leg-list li")
+    assert len(legs) == len(best.legs)
+    border_text = " ".join(li.inner_text() for li in page.query_selector_all("#leg-list li.leg-border"))
+    assert "gauge change" in border_text
+    page.click("#results tr[data-corridor=middle]")
+    middle = next(o for o in expected if o.corridor == "middle")
+    assert len(page.query_selector_all("#leg-list li")) == len(middle.route.legs)
+    assert page.query_selector_all("#leg-list li.leg-ferry"), "the Caspian crossing is listed"
+    assert "waiting for a departure" in page.inner_text("#leg-list")
+    shot(page, "query-from-search-boxes")
+
+    query = parse_qs(urlparse(page.url).query)
+    assert query["from"] == ["Xi'an"] and query["to"] == ["Klaipeda"] and query["show"] == ["middle"]
+    assert page.problems == []
+
+
+def test_shared_url_restores_the_query(page, base_url, world):
+    params = {"from": "Almaty", "to": "Poti", "objective": "time", "avoid": "RU,BY", "via": "Aktau", "show": "middle"}
+    page.goto(f"{base_url}/?{urlencode(params)}")
+    wait_state(page, "done")
+    assert page.input_value("#origin") == "Almaty"
+    assert page.input_value("#destination") == "Poti"
+    assert page.input_value("#objective") == "time"
+    assert page.input_value("#avoid") == "RU,BY"
+    assert page.input_value("#via") == "Aktau"
+    assert page.get_attribute("#results tr.selected", "data-corridor") == "middle"
+
+    best = world.route("Almaty", "Poti", objective="time", avoid=["RU", "BY"], via=["Aktau"])
+    assert float(table(page)["best"][0]) == pytest.approx(best.days, abs=0.05)
+    page.wait_for_load_state("networkidle")
+    assert rendered(page, "routes") > 0
+    shot(page, "query-from-shared-url")
+    assert parse_qs(urlparse(page.url).query) == {k: [v] for k, v in params.items()}
+    assert page.problems == []
+
+
+def test_clicking_two_places_on_the_map_runs_the_query(page, base_url):
+    page.goto(base_url)
+    wait_state(page, "ready")
+    rendered(page, "places")
+    for name in ("Almaty", "Aktau"):
+        x, y = page.evaluate(
+            "(name) => { const m = window.corridor.map; const f = m.queryRenderedFeatures({layers: ['places']})"
+            ".find(f => f.properties.name === name); const p = m.project(f.geometry.coordinates); return [p.x, p.y]; }",
+            name,
+        )
+        box = page.query_selector("#map").bounding_box()
+        page.mouse.click(box["x"] + x, box["y"] + y)
+    wait_state(page, "done")
+    assert page.input_value("#origin") == "Almaty"
+    assert page.input_value("#destination") == "Aktau"
+    assert table(page)["best"][0] != "not feasible"
+    shot(page, "query-from-map-clicks")
+    assert page.problems == []
+
+
+def test_unknown_place_offers_suggestions(page, base_url):
+    page.goto(base_url)
+    wait_state(page, "ready")
+    page.fill("#origin", "Klaipeeda")
+    page.fill("#destination", "Baku")
+    page.click("#go")
+    wait_state(page, "error")
+    assert "Klaipeeda" in page.inner_text("#status")
+    suggestions = page.eval_on_selector_all("#status button", "bs => bs.map(b => b.textContent)")
+    assert "Klaipėda" in suggestions
+    page.click("#status button >> nth=0")  # taking a suggestion runs the query
+    wait_state(page, "done")
+    assert page.input_value("#origin") == suggestions[0]
