@@ -57,8 +57,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).is_file():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's chromium package (`make test` does) "
-                    "or set CORRIDOR_CHROMIUM")
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: install Debian's chromium package (`make test` does) or set CORRIDOR_CHROMIUM"
+        )
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -86,8 +87,9 @@ def shot(page, name):
 
 def rendered(page, layer):
     """How many features of a map layer are drawn on screen now."""
-    page.evaluate("() => new Promise((done) => { const m = window.corridor.map; "
-                  "m.loaded() ? done() : m.once('idle', done); })")
+    page.evaluate(
+        "() => new Promise((done) => { const m = window.corridor.map; m.loaded() ? done() : m.once('idle', done); })"
+    )
     return page.evaluate(f"() => window.corridor.map.queryRenderedFeatures({{layers: ['{layer}']}}).length")
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import math
-from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
