@@ -103,7 +103,7 @@ def compare_corridors(
         )
     # bad places or options fail once, for all families, rather than as "infeasible" rows
     net.router.resolve(origin, modes=frozenset({"rail", "road"}), max_snap_km=50.0)
-    net.router.resolve(destination, modes=frozenset({"rail", "road"}), max_snap_km=50.0)
+    net.router.resolve(destination, modes=frozenset({"rail", "road"}), max_snap_km=50.0, option="destination")
     options: dict[str, Any] = {"objective": objective}
     if objective == "generalized":
         options["value_of_time_usd_per_teu_hour"] = value_of_time_usd_per_teu_hour

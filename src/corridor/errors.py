@@ -49,6 +49,7 @@ class CoordinateError(InputError):
         self.lat = lat
         self.lon = lon
         self.snap_distance_km = snap_distance_km
+        self.option: str | None = None  # which input held them ("origin", "via", "destination"), once known
         super().__init__(message)
 
 

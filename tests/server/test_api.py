@@ -74,6 +74,24 @@ def test_errors(client, method, path, body, status, needle):
         assert answer.json()["suggestions"]
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/route", {"origin": "Minsk", "destination": "43.0,51.6"}, "destination"),  # the Caspian, far from land
+        ("/route", {"origin": "43.0,51.6", "destination": "Minsk"}, "origin"),
+        ("/route", {"origin": "Minsk", "destination": "Riga", "via": ["43.0,51.6"]}, "via"),
+        ("/compare", {"origin": "Minsk", "destination": "43.0,51.6"}, "destination"),
+        ("/reach", {"origin": "43.0,51.6", "days": 3}, "origin"),
+    ],
+)
+def test_coordinates_far_from_the_network_name_their_field(client, path, body, field):
+    answer = client.post(path, json=body)
+    assert answer.status_code == 422
+    (error,) = answer.json()["detail"]
+    assert error["loc"] == ["body", field]
+    assert "more than 50 km from any usable" in error["msg"]
+
+
 def test_body_cap_413(world):
     client = TestClient(create_app(world, limits=Limits(max_body_bytes=200)))
     big = {"origin": "Xi'an", "destination": "Klaipeda", "via": ["Almaty"] * 8, "avoid": ["RU"] * 30}

@@ -127,9 +127,18 @@ class Router:
                 self._trees[layers] = (idx, cKDTree(to_unit_xyz(g.node_lat[idx], g.node_lon[idx])))
             return self._trees[layers]
 
-    def resolve(self, text: PlaceQuery, *, modes: frozenset[str], max_snap_km: float) -> Endpoint:
+    def resolve(
+        self, text: PlaceQuery, *, modes: frozenset[str], max_snap_km: float, option: str = "origin"
+    ) -> Endpoint:
         """A place name, 'lat,lon' or a (lat, lon) pair as an Endpoint (coordinates snap to the nearest usable land
-        node)."""
+        node). A CoordinateError names the ``option`` (origin, via, destination) that held the coordinates."""
+        try:
+            return self._resolve(text, modes=modes, max_snap_km=max_snap_km)
+        except CoordinateError as exc:
+            exc.option = exc.option or option
+            raise
+
+    def _resolve(self, text: PlaceQuery, *, modes: frozenset[str], max_snap_km: float) -> Endpoint:
         coords = parse_coordinates(text) if isinstance(text, str) else check_coordinates(text)
         g = self.graph
         if coords is None:
@@ -197,7 +206,8 @@ class Router:
         max_snap_km: float = 50.0,
     ) -> Solution:
         """Best edge sequence origin → via… → destination; raises NoRouteError when none exists."""
-        stops = [self.resolve(t, modes=modes, max_snap_km=max_snap_km) for t in (origin, *via, destination)]
+        ends = [(origin, "origin"), *((v, "via") for v in via), (destination, "destination")]
+        stops = [self.resolve(t, modes=modes, max_snap_km=max_snap_km, option=o) for t, o in ends]
         node_ok, mode_ok, blocked = self.masks(avoid, modes)
         for stop in stops:
             if not node_ok[stop.nodes].any():

@@ -10,8 +10,14 @@ origins are given.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import math
+import os
+import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -20,9 +26,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from fastapi import FastAPI, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from corridor.errors import CoordinateError, CorridorError, InputError, NoRouteError, UnknownPlaceError
@@ -58,6 +63,8 @@ class Limits:
     scenario_seconds: float = 180.0
     max_network_features: int = 30_000
     cached_answers: int = 4096  # route and compare answers kept per process (the network never changes)
+    quick_workers: int = os.cpu_count() or 2  # threads for route, places and map layers
+    heavy_workers: int = os.cpu_count() or 2  # threads for compare, reach and scenarios (lower OS priority)
 
 
 class _BusyError(Exception):
@@ -180,13 +187,22 @@ def create_app(
                 return JSONResponse({"detail": f"request body over {limits.max_body_bytes} bytes"}, status_code=413)
         return await call_next(request)
 
-    async def compute(fn: Callable[[], Any], seconds: float) -> Any:
+    # Two lanes of worker threads. The heavy lane (a compare is five corridor searches) runs at a
+    # lower OS priority: it takes the cores a single route, the common request, leaves idle, so
+    # route answers stay quick under load. The searches release the GIL, so the OS decides.
+    lanes = {
+        "quick": ThreadPoolExecutor(limits.quick_workers, thread_name_prefix="corridor-quick"),
+        "heavy": ThreadPoolExecutor(limits.heavy_workers, thread_name_prefix="corridor-heavy", initializer=_yield_cpu),
+    }
+
+    async def compute(fn: Callable[[], Any], seconds: float, lane: str = "quick") -> Any:
         try:
             await asyncio.wait_for(slots.acquire(), timeout=limits.wait_for_slot_seconds)
         except TimeoutError:
             raise _BusyError from None
         try:
-            return await asyncio.wait_for(run_in_threadpool(fn), timeout=seconds)
+            work = asyncio.get_running_loop().run_in_executor(lanes[lane], fn)
+            return await asyncio.wait_for(work, timeout=seconds)
         except TimeoutError:
             raise _TooSlowError from None
         finally:
@@ -230,7 +246,7 @@ def create_app(
 
     # the network never changes within a process, so an answer can be reused for the same question
     @lru_cache(maxsize=limits.cached_answers)
-    def cached_route(key: str) -> dict[str, Any]:
+    def cached_route(key: str) -> bytes:
         body = RouteRequest.model_validate_json(key)
         route = net().route(
             body.origin,
@@ -242,28 +258,29 @@ def create_app(
             value_of_time_usd_per_teu_hour=body.value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=body.carbon_price_usd_per_t_co2e,
         )
-        return route.to_dict()
+        return _json(route.to_dict())
 
     @lru_cache(maxsize=limits.cached_answers)
-    def cached_compare(key: str) -> list[dict[str, Any]]:
+    def cached_compare(key: str) -> bytes:
         body = CompareRequest.model_validate_json(key)
         options = net().compare(
             body.origin, body.destination, corridors=body.corridors, objective=body.objective, avoid=body.avoid
         )
-        return [{**o.to_dict(), "name": o.name} for o in options]
+        return _json([{**o.to_dict(), "name": o.name} for o in options])
 
-    @app.post("/route", responses=errors)
-    async def route(body: RouteRequest) -> dict[str, Any]:
+    @app.post("/route", response_model=dict[str, Any], responses=errors)
+    async def route(body: RouteRequest):
         """The best route, with legs, borders and a GeoJSON line (``Route.to_dict()``)."""
         key = body.model_dump_json()
-        return await compute(lambda: cached_route(key), limits.compute_seconds)
+        answer = await compute(lambda: cached_route(key), limits.compute_seconds)
+        return Response(answer, media_type="application/json")
 
     @app.post("/compare", response_model=list[CorridorOptionModel], responses=errors)
     async def compare(body: CompareRequest):
         """The best route through each corridor family, side by side."""
-
         key = body.model_dump_json()
-        return await compute(lambda: cached_compare(key), limits.compute_seconds)
+        answer = await compute(lambda: cached_compare(key), limits.compute_seconds, "heavy")
+        return Response(answer, media_type="application/json")
 
     @app.post("/reach", responses=errors)
     async def reach(body: ReachRequest) -> dict[str, Any]:
@@ -278,7 +295,7 @@ def create_app(
                 out["geojson"] = result.to_geojson()
             return _finite(out)
 
-        return await compute(run, limits.compute_seconds)
+        return await compute(run, limits.compute_seconds, "heavy")
 
     @app.post("/scenario/run", responses=errors)
     async def scenario_run(body: ScenarioRunRequest) -> dict[str, Any]:
@@ -316,7 +333,7 @@ def create_app(
                 }
             )
 
-        return await compute(run, limits.scenario_seconds)
+        return await compute(run, limits.scenario_seconds, "heavy")
 
     @app.get("/network/{layer}", responses=errors)
     async def network_layer(
@@ -375,6 +392,18 @@ def _invalid(field: str, message: str, *, where: str = "body") -> JSONResponse:
     """A 422 in FastAPI's validation-error shape, naming the field."""
     loc = [where] if field == where else [where, field]
     return JSONResponse({"detail": [{"loc": loc, "msg": message, "type": "value_error"}]}, 422)
+
+
+def _yield_cpu() -> None:
+    """Lower this worker thread's CPU priority (Linux threads have their own nice value)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):  # not allowed: the lane still works, at normal priority
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
+def _json(value: Any) -> bytes:
+    """A JSON answer encoded once (it is cached as bytes), NaN and infinity as null."""
+    return json.dumps(_finite(value), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _finite(value: Any) -> Any:
