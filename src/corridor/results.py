@@ -104,7 +104,8 @@ class Route:
 
     def geometry(self) -> dict[str, Any]:
         """GeoJSON LineString (lon, lat order, as GeoJSON requires)."""
-        return {"type": "LineString", "coordinates": [[round(lon, 5), round(lat, 5)] for lat, lon in self.coordinates]}
+        line = [[round(lon, 5), round(lat, 5)] for lat, lon in self.coordinates]
+        return {"type": "LineString", "coordinates": line * 2 if len(line) == 1 else line}  # two ends on one node
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -152,7 +153,8 @@ class RoutePath:
 
     def geometry(self) -> dict[str, Any]:
         """GeoJSON LineString (lon, lat order)."""
-        return {"type": "LineString", "coordinates": np.round(self.coordinates[:, ::-1], 5).tolist()}
+        line = np.round(self.coordinates[:, ::-1], 5).tolist()
+        return {"type": "LineString", "coordinates": line * 2 if len(line) == 1 else line}  # two ends on one node
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -92,6 +92,20 @@ def test_coordinates_far_from_the_network_name_their_field(client, path, body, f
     assert "more than 50 km from any usable" in error["msg"]
 
 
+def test_two_ends_on_one_network_node(client, world):
+    # two points in the Caspian off Aktau snap to the same port node: a route of no legs, not an error
+    body = {"origin": "43.29015,51.65437", "destination": "43.53240,51.41812", "objective": "cost"}
+    answer = client.post("/route", json=body)
+    assert answer.status_code == 200, answer.text
+    route = answer.json()
+    assert route["km"] == 0 and route["legs"] == [] and route["countries"] == ["KZ"]
+    assert route["snap_km"]["origin"] > 0 and route["snap_km"]["destination"] > 0
+    (a, b) = route["geometry"]["coordinates"]  # a LineString needs two positions
+    assert a == b
+    path = world.path(body["origin"], body["destination"], objective="cost")
+    assert path.km == 0 and len(path.geometry()["coordinates"]) == 2
+
+
 def test_body_cap_413(world):
     client = TestClient(create_app(world, limits=Limits(max_body_bytes=200)))
     big = {"origin": "Xi'an", "destination": "Klaipeda", "via": ["Almaty"] * 8, "avoid": ["RU"] * 30}

@@ -348,6 +348,8 @@ class Router:
         alighted at a terminal.
         """
         g = self.graph
+        if len(path) == 0:  # both ends snapped to the same node
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
         mode = g.edge_mode[path]
         cont = np.zeros(len(path), np.bool_)
         if len(path) > 1:
