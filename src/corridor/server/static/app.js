@@ -196,7 +196,14 @@ function renderTable() {
         td.textContent = number(value, digits);
         tr.append(td);
       }
+      tr.tabIndex = 0;  // rows are reachable and chosen with the keyboard too
       tr.addEventListener("click", () => select(row.id));
+      tr.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          select(row.id);
+        }
+      });
     } else {
       tr.className = "infeasible";
       const reason = document.createElement("span");
