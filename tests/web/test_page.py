@@ -214,6 +214,18 @@ def test_clicking_two_places_on_the_map_runs_the_query(page, base_url):
     assert page.problems == []
 
 
+def test_api_docs_work_offline(page, base_url):
+    outside = []
+    page.on("request", lambda r: not r.url.startswith(base_url) and outside.append(r.url))
+    page.goto(f"{base_url}/docs")
+    page.wait_for_selector(".swagger-ui .opblock-summary-path[data-path='/route']", timeout=60_000)
+    paths = page.eval_on_selector_all(".opblock-summary-path", "ps => ps.map(p => p.dataset.path)")
+    assert {"/route", "/compare", "/reach", "/scenario/run", "/network/{layer}", "/places", "/health"} <= set(paths)
+    shot(page, "api-docs")
+    assert page.problems == []
+    assert outside == []
+
+
 def test_unknown_place_offers_suggestions(page, base_url):
     page.goto(base_url)
     wait_state(page, "ready")
