@@ -187,12 +187,14 @@ def create_app(
                 return JSONResponse({"detail": f"request body over {limits.max_body_bytes} bytes"}, status_code=413)
         return await call_next(request)
 
-    # Two lanes of worker threads. The heavy lane (a compare is five corridor searches) runs at a
-    # lower OS priority: it takes the cores a single route, the common request, leaves idle, so
-    # route answers stay quick under load. The searches release the GIL, so the OS decides.
+    # Lanes of worker threads. The heavy lane (a compare is five corridor searches) and the
+    # scenario lane (one run at a time; a run can take minutes) work at a lower OS priority: they
+    # take the cores a single route, the common request, leaves idle, so route answers stay quick
+    # under load. The searches release the GIL, so the OS decides.
     lanes = {
         "quick": ThreadPoolExecutor(limits.quick_workers, thread_name_prefix="corridor-quick"),
         "heavy": ThreadPoolExecutor(limits.heavy_workers, thread_name_prefix="corridor-heavy", initializer=_yield_cpu),
+        "scenario": ThreadPoolExecutor(1, thread_name_prefix="corridor-scenario", initializer=_yield_cpu),
     }
 
     async def compute(fn: Callable[[], Any], seconds: float, lane: str = "quick") -> Any:
@@ -333,7 +335,7 @@ def create_app(
                 }
             )
 
-        return await compute(run, limits.scenario_seconds, "heavy")
+        return await compute(run, limits.scenario_seconds, "scenario")
 
     @app.get("/network/{layer}", responses=errors)
     async def network_layer(
