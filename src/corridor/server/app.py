@@ -127,15 +127,14 @@ def _services_geojson(net: Network, bbox: tuple[float, float, float, float]) -> 
     """The data pack's scheduled services (trains, ferries) as lines from place to place (schematic)."""
     pack = net.pack
     west, south, east, north = bbox
-    where = {p.id: p for p in pack.places}
+    where = {p.id: p for p in pack.places}  # the pack guarantees every service's places exist
     seen, features = set(), []
     for s in pack.services:
-        a, b = where.get(s.from_place), where.get(s.to_place)
-        if a is None or b is None or (s.service, frozenset((a.id, b.id))) in seen:
+        a, b = where[s.from_place], where[s.to_place]
+        key = (s.service, frozenset((a.id, b.id)))  # one line for both directions
+        if key in seen or not any(west <= p.lon <= east and south <= p.lat <= north for p in (a, b)):
             continue
-        if not any(west <= p.lon <= east and south <= p.lat <= north for p in (a, b)):
-            continue
-        seen.add((s.service, frozenset((a.id, b.id))))
+        seen.add(key)
         props = {"service": s.service, "mode": s.mode, "from": a.name, "to": b.name, "hours": s.hours}
         props["departures_per_week"] = s.departures_per_week
         line = {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]}

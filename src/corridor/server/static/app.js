@@ -15,7 +15,7 @@ const WORLD = "-180,-85,180,85";
 const EMPTY = { type: "FeatureCollection", features: [] };
 
 const $ = (id) => document.getElementById(id);
-const state = { rows: [], selected: null, clickTarget: "origin", markers: {}, railAbort: null };
+const state = { query: null, rows: [], selected: null, clickTarget: "origin", markers: {}, railAbort: null };
 
 function setPageState(value) {
   document.body.dataset.state = value;
@@ -137,6 +137,7 @@ async function runQuery(query) {
     renderTable();
     drawRoutes({ fit: true });
     renderLegs();
+    state.query = query;  // what the table shows, whatever the form holds later
     writeUrl(query);
     const feasible = state.rows.filter((r) => r.route).length;
     showStatus(`${feasible} of ${state.rows.length} options found. Click a row to see its legs.`);
@@ -226,7 +227,7 @@ function select(id) {
   for (const tr of $("results").querySelectorAll("tbody tr")) tr.classList.toggle("selected", tr.dataset.corridor === id);
   drawRoutes({ fit: false });
   renderLegs();
-  writeUrl(readForm());
+  writeUrl(state.query);
 }
 
 function legText(leg) {
