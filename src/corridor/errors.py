@@ -6,7 +6,11 @@ Every error names the input at fault and what was expected. Catch at any level::
     ├── InputError(CorridorError, ValueError)   bad user input
     │   ├── UnknownPlaceError      .query, .suggestions
     │   ├── CoordinateError        .lat, .lon, .snap_distance_km
-    │   └── OptionsError           conflicting or invalid options (.option)
+    │   ├── OptionsError           conflicting or invalid options (.option)
+    │   └── FileInputError         a user's file or request body that cannot be used (.path, .line, .field)
+    │       ├── ScenarioError      scenario YAML or JSON body
+    │       ├── DemandError        demand CSV or OMX
+    │       └── FileFormatError    TNTP files, benchmark tables, other tables
     ├── DataError                  data pack, base layer or cache problem (.path)
     └── NoRouteError               .origin, .destination, .constraints
 """
@@ -17,9 +21,13 @@ __all__ = [
     "CoordinateError",
     "CorridorError",
     "DataError",
+    "DemandError",
+    "FileFormatError",
+    "FileInputError",
     "InputError",
     "NoRouteError",
     "OptionsError",
+    "ScenarioError",
     "UnknownPlaceError",
 ]
 
@@ -59,6 +67,30 @@ class OptionsError(InputError):
     def __init__(self, message: str, *, option: str) -> None:
         self.option = option
         super().__init__(message)
+
+
+class FileInputError(InputError):
+    """A file or request body given by the user that cannot be used; names where the fault is."""
+
+    def __init__(
+        self, message: str, *, path: str | None = None, line: int | None = None, field: str | None = None
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.field = field
+        super().__init__(message)
+
+
+class ScenarioError(FileInputError):
+    """A scenario (YAML file or JSON body) that is malformed or names what the data pack lacks."""
+
+
+class DemandError(FileInputError):
+    """A demand matrix (CSV or OMX) that is malformed, too large or names unknown places."""
+
+
+class FileFormatError(FileInputError):
+    """A TNTP file, benchmark table or other input table that does not follow its format."""
 
 
 class DataError(CorridorError):
