@@ -1,7 +1,8 @@
 """The ``corridor`` command line: a thin skin over the Python API.
 
-Errors from corridor become one line on stderr and exit status 1; usage errors keep
-Typer's status 2. No traceback reaches the user.
+Errors from corridor, and files that cannot be read or written, become one line on stderr
+and exit status 1 (one boundary: :class:`_Commands`); usage errors keep Typer's status 2.
+No traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -11,26 +12,45 @@ import math
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 import corridor
 from corridor.cli import tntp
+from corridor.cli.files import check_output
 from corridor.errors import CorridorError, OptionsError
+from corridor.jsontext import dumps
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
-network_app = typer.Typer(no_args_is_help=True, help="Inspect the network cache.")
+
+class _Commands(TyperGroup):
+    """The one error boundary of the CLI: a corridor error or an unusable file is one line, exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CorridorError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=1) from None
+        except OSError as exc:  # a file or folder the user named: missing, a folder, not writable, disk full
+            where = f" {exc.filename}" if exc.filename else ""
+            typer.echo(f"error: cannot use{where}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(code=1) from None
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
+network_app = typer.Typer(cls=_Commands, no_args_is_help=True, help="Inspect the network cache.")
 app.add_typer(network_app, name="network")
-scenario_app = typer.Typer(no_args_is_help=True, help="What-if scenarios: run one, or compare two.")
+scenario_app = typer.Typer(cls=_Commands, no_args_is_help=True, help="What-if scenarios: run one, or compare two.")
 app.add_typer(scenario_app, name="scenario")
 
 _out = Console(width=max(Console().width, 150))
 
 
-def _fail(exc: CorridorError) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(code=1)
+def _echo_json(value) -> None:
+    typer.echo(dumps(value))
 
 
 def _load(rebuild: bool = False) -> corridor.Network:
@@ -98,22 +118,19 @@ def route(
     as_json: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
 ) -> None:
     """Best route between two places, with its legs, days, cost and CO2."""
-    try:
-        net = _load()
-        r = net.route(
-            origin,
-            destination,
-            via=via,
-            avoid=avoid,
-            modes=modes,
-            objective=objective,
-            value_of_time_usd_per_teu_hour=value_of_time,
-            carbon_price_usd_per_t_co2e=carbon_price,
-        )
-    except CorridorError as exc:
-        raise _fail(exc) from None
+    net = _load()
+    r = net.route(
+        origin,
+        destination,
+        via=via,
+        avoid=avoid,
+        modes=modes,
+        objective=objective,
+        value_of_time_usd_per_teu_hour=value_of_time,
+        carbon_price_usd_per_t_co2e=carbon_price,
+    )
     if as_json:
-        typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+        _echo_json(r.to_dict())
     else:
         _out.print(_route_table(r))
 
@@ -136,17 +153,15 @@ def compare(
     from corridor.compare import comparison_table, read_pairs
     from corridor.compare_chart import comparison_svg
 
+    check_output(chart, "chart")
     if matrix is not None or origin is None or destination is None:
         if matrix is None or origin is not None:
-            raise _fail(OptionsError("give ORIGIN and DESTINATION, or --matrix FILE", option="matrix"))
-        try:
-            net = _load()
-            chosen = [c.strip() for c in corridor_ids.split(",") if c.strip()] if corridor_ids else None
-            table = comparison_table(
-                {pair: net.compare(*pair, corridors=chosen, objective=objective) for pair in read_pairs(matrix)}
-            )
-        except CorridorError as exc:
-            raise _fail(exc) from None
+            raise OptionsError("give ORIGIN and DESTINATION, or --matrix FILE", option="matrix")
+        net = _load()
+        chosen = [c.strip() for c in corridor_ids.split(",") if c.strip()] if corridor_ids else None
+        table = comparison_table(
+            {pair: net.compare(*pair, corridors=chosen, objective=objective) for pair in read_pairs(matrix)}
+        )
         if as_json:
             typer.echo(table.to_json(orient="records", force_ascii=False))
             return
@@ -157,16 +172,13 @@ def compare(
             ("why_not", "why not", "{}"),
         ]))  # fmt: skip
         return
-    try:
-        net = _load()
-        chosen = [c.strip() for c in corridor_ids.split(",") if c.strip()] if corridor_ids else None
-        options = net.compare(origin, destination, corridors=chosen, objective=objective)
-        if chart is not None:
-            chart.write_text(comparison_svg(options, f"{origin} → {destination}"), encoding="utf-8")
-    except CorridorError as exc:
-        raise _fail(exc) from None
+    net = _load()
+    chosen = [c.strip() for c in corridor_ids.split(",") if c.strip()] if corridor_ids else None
+    options = net.compare(origin, destination, corridors=chosen, objective=objective)
+    if chart is not None:
+        chart.write_text(comparison_svg(options, f"{origin} → {destination}"), encoding="utf-8")
     if as_json:
-        typer.echo(json.dumps([o.to_dict() for o in options], ensure_ascii=False))
+        _echo_json([o.to_dict() for o in options])
         return
     table = Table(title=f"{origin} → {destination} by corridor ({objective})", title_justify="left")
     for col, justify in (
@@ -209,14 +221,12 @@ def reach_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print places and countries as JSON.")] = False,
 ) -> None:
     """Which places and countries a terminal reaches within N days (or USD), by gateway or corridor."""
-    try:
-        result = _load().reach(origin, days=days, usd_per_teu=usd, via=via, corridor=corridor_id)
-        if geojson is not None:
-            geojson.write_text(json.dumps(result.to_geojson()), encoding="utf-8")
-    except CorridorError as exc:
-        raise _fail(exc) from None
+    check_output(geojson, "geojson")
+    result = _load().reach(origin, days=days, usd_per_teu=usd, via=via, corridor=corridor_id)
+    if geojson is not None:
+        geojson.write_text(dumps(result.to_geojson()), encoding="utf-8")
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        _echo_json(result.to_dict())
         return
     budget = f"{result.budget:g} days" if result.unit == "days" else f"US${result.budget:,.0f} per TEU"
     gateway = f" via {via}" if via else ""
@@ -240,12 +250,9 @@ def places(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the data pack's places."""
-    try:
-        found = corridor.list_places(country=country, kind=kind)
-    except CorridorError as exc:
-        raise _fail(exc) from None
+    found = corridor.list_places(country=country, kind=kind)
     if as_json:
-        typer.echo(json.dumps([p.to_dict() for p in found], ensure_ascii=False))
+        _echo_json([p.to_dict() for p in found])
         return
     table = Table()
     for col in ("id", "name", "country", "kinds", "lat", "lon", "handling h", "handling USD/TEU"):
@@ -270,12 +277,9 @@ def network_report(
     rebuild: Annotated[bool, typer.Option(help="Rebuild the cache first.")] = False,
 ) -> None:
     """The healing report: gaps bridged, missing lines added, how places were joined."""
-    try:
-        report = _load(rebuild).report()
-    except CorridorError as exc:
-        raise _fail(exc) from None
+    report = _load(rebuild).report()
     if as_json:
-        typer.echo(json.dumps(report, ensure_ascii=False))
+        _echo_json(report)
         return
     layers = Table(title="Base layers and healing", title_justify="left")
     for col in (
@@ -333,12 +337,8 @@ def network_report(
 
 @app.command()
 def validate(
-    benchmarks: Annotated[
-        Path | None, typer.Option(help="Benchmark CSV (default: the shipped set).", dir_okay=False)
-    ] = None,
-    report: Annotated[
-        Path | None, typer.Option(help="Also write a report: a .html or .md file.", dir_okay=False)
-    ] = None,
+    benchmarks: Annotated[Path | None, typer.Option(help="Benchmark CSV (default: the shipped set).")] = None,
+    report: Annotated[Path | None, typer.Option(help="Also write a report: a .html or .md file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows and the summary as JSON.")] = False,
 ) -> None:
     """Hold the model against published figures: one row per benchmark and a summary of the fit.
@@ -349,22 +349,20 @@ def validate(
 
     from corridor.validation import read_benchmarks, shipped_benchmarks, summarise, validate, write_report
 
-    try:
-        bench = read_benchmarks(benchmarks) if benchmarks is not None else shipped_benchmarks()
-        for problem in bench.problems:
-            typer.echo(f"warning: {bench.origin}: {problem} (row skipped)", err=True)
-        if not bench.rows:
-            typer.echo(f"warning: {bench.origin}: no benchmark rows", err=True)
-        net = _load()
-        rows = bench.rows
-        if not as_json and len(rows) > 3:
-            rows = tuple(track(rows, description="routing benchmarks", console=Console(stderr=True), transient=True))
-        frame = validate(net, type(bench)(rows, bench.problems, bench.origin))
-        summary = summarise(frame)
-        if report is not None:
-            write_report(frame, report, summary)
-    except CorridorError as exc:
-        raise _fail(exc) from None
+    check_output(report, "report", (".html", ".htm", ".md", ".markdown"))
+    bench = read_benchmarks(benchmarks) if benchmarks is not None else shipped_benchmarks()
+    for problem in bench.problems:
+        typer.echo(f"warning: {bench.origin}: {problem} (row skipped)", err=True)
+    if not bench.rows:
+        typer.echo(f"warning: {bench.origin}: no benchmark rows", err=True)
+    net = _load()
+    rows = bench.rows
+    if not as_json and len(rows) > 3:
+        rows = tuple(track(rows, description="routing benchmarks", console=Console(stderr=True), transient=True))
+    frame = validate(net, type(bench)(rows, bench.problems, bench.origin))
+    summary = summarise(frame)
+    if report is not None:
+        write_report(frame, report, summary)
     if as_json:
         payload = {
             "rows": json.loads(frame.to_json(orient="records")),
@@ -374,7 +372,7 @@ def validate(
             },
             "skipped": [str(p) for p in bench.problems],
         }
-        typer.echo(json.dumps(payload, ensure_ascii=False))
+        _echo_json(payload)
         return
     _out.print(_validation_table(frame))
     for title, table in (
@@ -400,11 +398,9 @@ def assign(
         typer.Option(help="USD per TEU-hour: one number, or per demand class as class=value,… (default: the pack's)."),
     ] = None,
     carbon_price: Annotated[float | None, typer.Option(help="USD per t CO2e (default: the pack's).")] = None,
-    report: Annotated[Path | None, typer.Option(help="Write an HTML report with a map.", dir_okay=False)] = None,
-    links_csv: Annotated[
-        Path | None, typer.Option("--links", help="Write the link table as CSV.", dir_okay=False)
-    ] = None,
-    geojson: Annotated[Path | None, typer.Option(help="Write the flows as GeoJSON.", dir_okay=False)] = None,
+    report: Annotated[Path | None, typer.Option(help="Write an HTML report with a map.")] = None,
+    links_csv: Annotated[Path | None, typer.Option("--links", help="Write the link table as CSV.")] = None,
+    geojson: Annotated[Path | None, typer.Option(help="Write the flows as GeoJSON.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Share a demand (TEU per year) over the corridors with capacities: flows, utilisation, bottlenecks."""
@@ -424,29 +420,29 @@ def assign(
         else:
             bar.update(tasks[stage], info=f"iteration {done}, gap {value:.1e}")
 
-    try:
-        vot = _value_of_time(value_of_time)
-        net = _load()
-        with bar:
-            result = net.assign(
-                demand,
-                method=method,
-                gap=gap,
-                max_seconds=max_seconds,
-                value_of_time_usd_per_teu_hour=vot,
-                carbon_price_usd_per_t_co2e=carbon_price,
-                progress=progress,
-            )
-        if report is not None:
-            write_flow_report(result, report)
-        if links_csv is not None:
-            result.links.to_csv(links_csv, index=False)
-        if geojson is not None:
-            geojson.write_text(json.dumps(result.to_geojson()), encoding="utf-8")
-    except CorridorError as exc:
-        raise _fail(exc) from None
+    check_output(report, "report", (".html", ".htm"))
+    check_output(links_csv, "links")
+    check_output(geojson, "geojson")
+    vot = _value_of_time(value_of_time)
+    net = _load()
+    with bar:
+        result = net.assign(
+            demand,
+            method=method,
+            gap=gap,
+            max_seconds=max_seconds,
+            value_of_time_usd_per_teu_hour=vot,
+            carbon_price_usd_per_t_co2e=carbon_price,
+            progress=progress,
+        )
+    if report is not None:
+        write_flow_report(result, report)
+    if links_csv is not None:
+        result.links.to_csv(links_csv, index=False)
+    if geojson is not None:
+        geojson.write_text(dumps(result.to_geojson()), encoding="utf-8")
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        _echo_json(result.to_dict())
         return
     s = result.summary
     typer.echo(
@@ -559,7 +555,7 @@ def _print_scenario(result) -> None:
 @scenario_app.command("run")
 def scenario_run(
     scenario: Annotated[str, typer.Argument(help="A scenario YAML file, or a shipped scenario's name.")],
-    report: Annotated[Path | None, typer.Option(help="Write an HTML report.", dir_okay=False)] = None,
+    report: Annotated[Path | None, typer.Option(help="Write an HTML report.")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the corridor table and flows summary as JSON.")
     ] = False,
@@ -567,15 +563,13 @@ def scenario_run(
     """Apply a scenario to a copy of the data pack, reroute, re-assign and report."""
     from corridor.scenario import load_scenario, run_scenario, write_scenario_report
 
-    try:
-        spec = load_scenario(scenario)
-        bar, say = _scenario_progress(not as_json)
-        with bar:
-            result = run_scenario(spec, progress=say)
-        if report is not None:
-            write_scenario_report(result, report)
-    except CorridorError as exc:
-        raise _fail(exc) from None
+    check_output(report, "report", (".html", ".htm"))
+    spec = load_scenario(scenario)
+    bar, say = _scenario_progress(not as_json)
+    with bar:
+        result = run_scenario(spec, progress=say)
+    if report is not None:
+        write_scenario_report(result, report)
     if as_json:
         payload = {
             "scenario": result.name,
@@ -584,7 +578,7 @@ def scenario_run(
             "flows": result.flows.summary,
             "bottlenecks": json.loads(result.flows.bottlenecks.to_json(orient="records")),
         }
-        typer.echo(json.dumps(payload, ensure_ascii=False))
+        _echo_json(payload)
         return
     _print_scenario(result)
     if report is not None:
@@ -595,23 +589,21 @@ def scenario_run(
 def scenario_compare(
     a: Annotated[str, typer.Argument(help="Scenario A (file or shipped name).")],
     b: Annotated[str, typer.Argument(help="Scenario B, compared against A.")],
-    report: Annotated[Path | None, typer.Option(help="Write an HTML report.", dir_okay=False)] = None,
+    report: Annotated[Path | None, typer.Option(help="Write an HTML report.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the differences as JSON.")] = False,
 ) -> None:
     """Scenario B against A: corridor days, USD and CO2e per pair, rerouted pairs, moved flows."""
     from corridor.scenario import diff_scenarios, load_scenario, run_scenario, write_diff_report
 
-    try:
-        spec_a, spec_b = load_scenario(a), load_scenario(b)
-        bar, say = _scenario_progress(not as_json)
-        with bar:
-            result_a = run_scenario(spec_a, progress=lambda s, f: say(f"A: {s}", f / 2))
-            result_b = run_scenario(spec_b, progress=lambda s, f: say(f"B: {s}", 0.5 + f / 2))
-        diff = diff_scenarios(result_a, result_b)
-        if report is not None:
-            write_diff_report(diff, result_a, result_b, report)
-    except CorridorError as exc:
-        raise _fail(exc) from None
+    check_output(report, "report", (".html", ".htm"))
+    spec_a, spec_b = load_scenario(a), load_scenario(b)
+    bar, say = _scenario_progress(not as_json)
+    with bar:
+        result_a = run_scenario(spec_a, progress=lambda s, f: say(f"A: {s}", f / 2))
+        result_b = run_scenario(spec_b, progress=lambda s, f: say(f"B: {s}", 0.5 + f / 2))
+    diff = diff_scenarios(result_a, result_b)
+    if report is not None:
+        write_diff_report(diff, result_a, result_b, report)
     if as_json:
         payload = {
             "summary": diff.summary,
@@ -620,7 +612,7 @@ def scenario_compare(
             "elements": json.loads(diff.elements.to_json(orient="records")),
             "countries": json.loads(diff.countries.to_json(orient="records")),
         }
-        typer.echo(json.dumps(payload, ensure_ascii=False))
+        _echo_json(payload)
         return
     s = diff.summary
     hours = f"{s['teu_hours_per_year_a']:,.0f} → {s['teu_hours_per_year_b']:,.0f}"
@@ -649,7 +641,7 @@ def scenario_compare(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port (1–65535).", min=1, max=65535)] = 8000,
     cors: Annotated[
         list[str] | None, typer.Option(help="Allow browser calls from this origin (repeat); off by default.")
     ] = None,
@@ -659,10 +651,7 @@ def serve(
 
     from corridor.server import create_app
 
-    try:
-        net = _load()
-    except CorridorError as exc:
-        raise _fail(exc) from None
+    net = _load()
     typer.echo(f"corridor: http://{host}:{port} (API docs at /docs)", err=True)
     uvicorn.run(create_app(net, cors_origins=cors), host=host, port=port, log_level="warning")
 

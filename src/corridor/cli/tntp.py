@@ -6,7 +6,6 @@ stderr and is left out with ``--json``.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +16,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from corridor.assign import ALGORITHMS, DEFAULT_ALGORITHM, METHODS, assign, read_tntp_dir, write_flows
+from corridor.cli.files import check_output
 from corridor.errors import CorridorError
+from corridor.jsontext import dumps
 
 __all__ = ["assign_tntp", "register"]
 
@@ -49,6 +50,7 @@ def assign_tntp(
 ) -> None:
     """Static traffic assignment of a TNTP network: relative gap, iterations, seconds, total travel time."""
     try:
+        check_output(flows, "flows")
         problem = read_tntp_dir(directory)
         network, demand = problem.assignment_network(), problem.demand()
         bar = Progress(
@@ -94,7 +96,7 @@ def assign_tntp(
         "total_system_travel_time": result.total_system_travel_time,
     }
     if as_json:
-        typer.echo(json.dumps(summary))
+        typer.echo(dumps(summary))
         return
     table = Table(title=f"{problem.name}: {method} by {algorithm}", title_justify="left", show_header=False)
     table.add_column("what")
