@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from corridor.datapack import KINDS, LAYERS, REQUIRED_PARAMETERS, DataPack, load_pack, pack_hash
+from corridor.datapack import KINDS, LAYERS, REQUIRED_PARAMETERS, DataPack, load_pack, pack_hash, parse_range
 from corridor.errors import DataError, UnknownPlaceError
 
 REQUIRED_PLACES = [
@@ -300,3 +300,47 @@ def test_pack_hash_changes_with_content(pack_copy: Path) -> None:
     edit_csv(pack_copy / "parameters.csv", 0, "value", "61")
     assert pack_hash(pack_copy) != before
     load_pack(pack_copy)  # still valid after the edit
+
+
+def row_of(path: Path, column: str, value: str) -> int:
+    """0-based index of the data row whose ``column`` is ``value``."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return next(i for i, row in enumerate(csv.DictReader(f)) if row[column] == value)
+
+
+@pytest.mark.parametrize(
+    ("filename", "key", "column", "value", "field"),
+    [
+        ("parameters.csv", ("name", "sea_usd_per_teu_km"), "value", "-10", "value"),
+        ("parameters.csv", ("name", "sea_usd_per_teu_km"), "value", "nan", "value"),
+        ("parameters.csv", ("name", "value_of_time_usd_per_teu_hour"), "value", "inf", "value"),
+        ("parameters.csv", ("name", "road_speed_km_per_hour"), "value", "0", "value"),
+        ("parameters.csv", ("name", "usd_per_feu_factor"), "value", "2.5", "value"),
+        ("parameters.csv", ("name", "sea_usd_per_teu_km"), "range", "[-1, inf)", "range"),
+        ("parameters.csv", ("name", "sea_usd_per_teu_km"), "range", "any", "range"),
+        ("services.csv", ("id", "aktau-baku_alat"), "hours", "inf", "hours"),
+        ("services.csv", ("id", "aktau-baku_alat"), "capacity_teu_per_departure", "0", "capacity_teu_per_departure"),
+        ("places.csv", ("id", "kaunas"), "handling_hours", "nan", "handling_hours"),
+        ("places.csv", ("id", "kaunas"), "capacity_teu_per_year", "0", "capacity_teu_per_year"),
+        ("crossings.csv", ("id", "kena_gudogai"), "teu_per_train", "-82", "teu_per_train"),
+        ("crossings.csv", ("id", "kena_gudogai"), "dwell_hours", "1e400", "dwell_hours"),
+        ("rail_speeds.csv", ("country", "KZ"), "speed_km_per_day", "-800", "speed_km_per_day"),
+        ("borders.csv", ("mode", "rail"), "fee_usd_per_teu", "-1", "fee_usd_per_teu"),
+    ],
+)
+def test_figures_out_of_range_raise_data_error(
+    pack_copy: Path, filename: str, key: tuple[str, str], column: str, value: str, field: str
+) -> None:
+    """Every figure of the shipped pack is finite and in its range, so the router never sees a negative cost."""
+    path = pack_copy / filename
+    line = edit_csv(path, row_of(path, *key), column, value)
+    with pytest.raises(DataError, match=rf"{re.escape(filename)}: line {line}: field '{field}'"):
+        load_pack(pack_copy)
+
+
+def test_every_parameter_has_a_range_that_holds_its_value(pack: DataPack) -> None:
+    for name, parameter in pack.parameters.items():
+        low, high, low_in, _ = parse_range(parameter.range)
+        assert low >= 0 and low <= parameter.value <= high, name
+        if "_km_per_" in name or name.endswith("_per_week"):  # speeds and frequencies: zero is meaningless
+            assert (low, low_in) == (0.0, False), name

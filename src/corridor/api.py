@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -12,20 +13,32 @@ import numpy as np
 
 from corridor.compare import CorridorOption, compare_corridors
 from corridor.datapack import DataPack, load_pack, pack_hash
-from corridor.errors import DataError, InputError, OptionsError, UnknownPlaceError
+from corridor.errors import DataError, OptionsError
 from corridor.flows.demand import Demand, read_demand
-from corridor.flows.network import VARIANTS, build_corridor_network
+from corridor.flows.network import VARIANTS, build_corridor_network, resolve_demand_places
 from corridor.flows.run import FlowResult, assign_corridor, demand_pairs
 from corridor.network.build import build_graph
-from corridor.network.cache import cache_key, load_or_build
-from corridor.network.graph import Graph
+from corridor.network.cache import cache_key, has_schema, in_range, is_csr, is_permutation, load_or_build, non_negative
+from corridor.network.graph import GAUGE_CHANGE_KINDS, BorderTable, Graph, ServiceTable
 from corridor.network.places import PlaceIndex, PlaceQuery
 from corridor.reach import ReachResult, reach
 from corridor.results import Route, RoutePath
-from corridor.routing.fixed import RailHierarchies, build_rail_hierarchies
+from corridor.routing.ch import ContractionHierarchy
+from corridor.routing.fixed import FIXED_OBJECTIVES, RailHierarchies, build_rail_hierarchies
 from corridor.routing.landmarks import compute_landmarks
-from corridor.routing.route import ROUTABLE_MODES, Router, objective_coefficients
-from corridor.units import EdgeFlag
+from corridor.routing.options import (
+    CARBON_PRICE_MAX_USD_PER_T_CO2E,
+    MAX_SNAP_KM_LIMIT,
+    VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR,
+    check_number,
+    check_objective,
+    country_codes,
+    route_modes,
+    via_places,
+)
+from corridor.routing.route import Router, objective_coefficients
+from corridor.routing.search import METRICS
+from corridor.units import EdgeFlag, Layer, Mode
 
 __all__ = ["Network", "PlaceInfo", "list_places"]
 
@@ -75,15 +88,8 @@ def _rich_progress() -> tuple[Progress, Callable[[], None]]:
 
 
 def _normalise_codes(values: Iterable[str] | str | None, option: str) -> frozenset[str]:
-    if values is None:
-        return frozenset()
-    if isinstance(values, str):
-        values = values.split(",")
-    codes = frozenset(v.strip().upper() for v in values if v and v.strip())
-    bad = sorted(c for c in codes if len(c) != 2 or not c.isalpha())
-    if bad:
-        raise OptionsError(f"{option}: {', '.join(bad)} is not an ISO 3166-1 alpha-2 code (e.g. RU, BY)", option=option)
-    return codes
+    """ISO-A2 codes from a comma list or an iterable; OptionsError naming ``option`` otherwise."""
+    return country_codes(values, option)
 
 
 class Network:
@@ -180,7 +186,7 @@ class Network:
             for values in (graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km):
                 values[shut] = np.inf
         tail = graph.edge_tail()
-        metrics = np.vstack([graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km])
+        metrics = _edge_metrics(graph)
         _, table = compute_landmarks(
             graph.first_out, graph.head, tail, metrics, graph.node_usable, candidates=graph.place_node,
             progress=lambda f: say("computing landmark bounds", 0.80 + 0.2 * f),
@@ -207,18 +213,20 @@ class Network:
         ----------
         origin, destination : a place name (any case, diacritics optional), ``"lat,lon"`` or a
             ``(lat, lon)`` pair.
-        via : places to pass through, in order.
-        avoid : ISO-A2 country codes; no node in them is ever used.
-        modes : allowed modes among rail, road, sea, ferry, service (default: all).
+        via : places to pass through, in order: one place, or a list of them.
+        avoid : ISO-A2 country codes (a list, or comma text "RU,BY"); no node in them, nor a strait or
+            canal they share, is ever used.
+        modes : allowed modes among rail, road, sea, ferry, service (a list or comma text; default: all).
         objective : ``time`` (hours), ``cost`` (USD per TEU), ``co2`` (kg CO2e per TEU),
             ``generalized`` (hours × value of time + USD + t CO2e × carbon price) or ``distance`` (km).
         value_of_time_usd_per_teu_hour, carbon_price_usd_per_t_co2e : for ``generalized``;
-            default to the data pack's values.
-        max_snap_km : how far a coordinate may lie from the network.
+            default to the data pack's values; finite, >= 0 and at most 1e6.
+        max_snap_km : how far a coordinate may lie from the network (> 0, at most 1,000 km).
 
         Raises
         ------
-        UnknownPlaceError, CoordinateError, OptionsError : bad input.
+        UnknownPlaceError, CoordinateError, OptionsError : bad input; a wrong type or value of an option is
+            an OptionsError whose ``option`` names it, raised before any search.
         NoRouteError : nothing connects the places under the constraints.
         """
         options = self._options(
@@ -250,35 +258,24 @@ class Network:
         return self.router.path(origin, destination, **options)
 
     def _options(self, via, avoid, modes, objective, vot, price, max_snap_km) -> dict[str, Any]:
-        """Check and normalise the query options shared by ``route`` and ``path``."""
-        one_pair = isinstance(via, tuple) and len(via) == 2 and all(isinstance(v, int | float) for v in via)
-        via_list = [via] if isinstance(via, str) or one_pair else list(via or [])
+        """Check and normalise the query options shared by ``route`` and ``path``: every wrong type or
+        value is an OptionsError naming the option, raised before any search."""
+        via_list = via_places(via)
         avoid_set = _normalise_codes(avoid, "avoid")
-        if modes is None:
-            mode_set = frozenset(ROUTABLE_MODES)
-        else:
-            items = modes.split(",") if isinstance(modes, str) else list(modes)
-            mode_set = frozenset(m.strip().lower() for m in items if m.strip())
-            unknown = sorted(mode_set - set(ROUTABLE_MODES))
-            if unknown:
-                raise OptionsError(
-                    f"unknown mode {', '.join(unknown)}; expected some of {', '.join(ROUTABLE_MODES)}", option="modes"
-                )
-            if not mode_set:
-                raise OptionsError("modes is empty; allow at least one mode", option="modes")
+        mode_set = route_modes(modes)
+        check_objective(objective)
         if objective != "generalized" and (vot is not None or price is not None):
             raise OptionsError(
                 "value of time and carbon price apply only to objective 'generalized'", option="objective"
             )
-        if max_snap_km <= 0:
-            raise OptionsError("max_snap_km must be > 0", option="max_snap_km")
+        max_snap_km = check_number(max_snap_km, "max_snap_km", high=MAX_SNAP_KM_LIMIT, allow_zero=False)
         coef = objective_coefficients(
             objective,
             value_of_time_usd_per_teu_hour=self.pack.param("value_of_time_usd_per_teu_hour") if vot is None else vot,
             carbon_price_usd_per_t_co2e=self.pack.param("carbon_price_usd_per_t_co2e") if price is None else price,
         )
         return {
-            "via": tuple(via_list),
+            "via": via_list,
             "avoid": avoid_set,
             "modes": mode_set,
             "objective": objective,
@@ -291,7 +288,7 @@ class Network:
         origin: PlaceQuery,
         destination: PlaceQuery,
         *,
-        corridors: list[str] | None = None,
+        corridors: list[str] | str | None = None,
         objective: str = "generalized",
         value_of_time_usd_per_teu_hour: float | None = None,
         carbon_price_usd_per_t_co2e: float | None = None,
@@ -319,8 +316,9 @@ class Network:
         via: str | None = None,
         corridor: str | None = None,
     ) -> ReachResult:
-        """Places and countries ``origin`` reaches within ``days`` (fastest) or ``usd_per_teu`` (cheapest),
-        optionally through a gateway (``via``) and under a corridor family's rules; see ``corridor.reach``."""
+        """Places and countries ``origin`` reaches within ``days`` (fastest, at most 120) or ``usd_per_teu``
+        (cheapest, at most 100,000), optionally through a gateway (``via``, whose route counts against the
+        budget) and under a corridor family's rules; see ``corridor.reach``."""
         return reach(self, origin, days=days, usd_per_teu=usd_per_teu, via=via, corridor=corridor)
 
     def assign(
@@ -351,14 +349,13 @@ class Network:
 
         Returns a ``FlowResult`` with ``.links``, ``.bottlenecks``, ``.od`` and ``.gap_history``.
         """
+        value_of_time_usd_per_teu_hour = _value_of_time(value_of_time_usd_per_teu_hour)
+        if carbon_price_usd_per_t_co2e is not None:
+            carbon_price_usd_per_t_co2e = check_number(
+                carbon_price_usd_per_t_co2e, "carbon_price_usd_per_t_co2e", high=CARBON_PRICE_MAX_USD_PER_T_CO2E
+            )
         dem = demand if isinstance(demand, Demand) else read_demand(demand)
-        for row in dem.rows:
-            for place in (row.origin, row.destination):
-                try:
-                    self.place_index.find(place)
-                except UnknownPlaceError as exc:
-                    where = f"{dem.source}: line {row.line}: " if row.line else f"{dem.source}: "
-                    raise InputError(f"{where}{exc}") from None
+        zones = resolve_demand_places(self.router, dem)  # names or 'lat,lon'; errors name the line
         default_vot = self.pack.param("value_of_time_usd_per_teu_hour")
         vot = default_vot if value_of_time_usd_per_teu_hour is None else value_of_time_usd_per_teu_hour
         price = self.pack.param("carbon_price_usd_per_t_co2e")
@@ -373,6 +370,7 @@ class Network:
             self.pack,
             self.router,
             demand_pairs(dem),
+            zones=zones,
             coef=coef,
             variants=tuple((name, countries | closed) for name, countries in VARIANTS),
             progress=(lambda done, total: progress("routing demand pairs", done, total)) if progress else None,
@@ -398,6 +396,16 @@ class Network:
         return dict(self.graph.meta.get("report", {}))
 
 
+def _value_of_time(value: float | dict[str, float] | None) -> float | dict[str, float] | None:
+    """A value of time (USD per TEU-hour), or one per demand class, each finite and within bounds."""
+    option = "value_of_time_usd_per_teu_hour"
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: check_number(v, option, high=VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR) for k, v in value.items()}
+    return check_number(value, option, high=VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR)
+
+
 def list_places(
     pack: DataPack | None = None, *, country: str | None = None, kind: str | None = None
 ) -> list[PlaceInfo]:
@@ -414,10 +422,22 @@ def list_places(
     ]
 
 
+def _edge_metrics(graph) -> np.ndarray:
+    """(hours, USD, kg CO2e, km) per edge, checked: the searches assume no NaN and no negative cost
+    (a negative one would corrupt their heaps), so a pack that slipped through fails here, not there."""
+    metrics = np.vstack([graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km])
+    bad = np.isnan(metrics) | (metrics < 0)
+    if bad.any():
+        row, edge = (int(i[0]) for i in np.nonzero(bad))
+        name = ("hours", "usd_per_teu", "kg_co2e_per_teu", "km")[row]
+        raise DataError(f"the data pack gives edge {edge} a {name} of {metrics[row, edge]}; figures must be >= 0")
+    return metrics
+
+
 def _build_arrays(pack: DataPack, say: Progress) -> dict[str, np.ndarray]:
     graph = build_graph(pack, progress=say)
     tail = graph.edge_tail()
-    metrics = np.vstack([graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km])
+    metrics = _edge_metrics(graph)
     landmarks, table = compute_landmarks(
         graph.first_out,
         graph.head,
@@ -435,15 +455,137 @@ def _build_arrays(pack: DataPack, say: Progress) -> dict[str, np.ndarray]:
 
 
 def _valid_arrays(arrays: dict[str, np.ndarray]) -> bool:
-    try:
-        n = len(arrays["node_lat"])
-        m = len(arrays["head"])
-        return (
-            len(arrays["first_out"]) == n + 1
-            and int(arrays["first_out"][-1]) == m
-            and all(len(arrays[k]) == m for k in ("edge_km", "edge_hours", "edge_usd", "edge_co2", "edge_mode"))
-            and arrays["landmark_dist"].shape[0] == n
-            and (m == 0 or int(arrays["head"].max()) < n)
-        )
-    except (KeyError, IndexError, ValueError):
+    """Whether a loaded network cache is complete and every index in it lies in range.
+
+    The router's compiled kernels index these arrays without bounds checks, so a damaged or
+    crafted file must be rejected here (and rebuilt), never queried. A few vectorised passes.
+    """
+    if not has_schema(arrays, _network_schema()):
         return False
+    names = {key: json.loads(str(arrays[key])) for key in _NAME_ARRAYS}
+    if not all(isinstance(value, list) for value in names.values()):
+        return False
+    meta = json.loads(str(arrays["meta"]))
+    if not isinstance(meta, dict) or not _valid_strait_nodes(meta.get("strait_nodes", {}), len(arrays["node_lat"])):
+        return False
+    return _valid_graph(arrays, names) and _valid_landmarks(arrays) and _valid_rail_hierarchies(arrays)
+
+
+def _valid_strait_nodes(strait_nodes: object, node_count: int) -> bool:
+    """Country code → sea node ids of straits and canals, every id a node of the graph."""
+    if not isinstance(strait_nodes, dict):
+        return False
+    for code, nodes in strait_nodes.items():
+        if not (isinstance(code, str) and len(code) == 2 and isinstance(nodes, list)):
+            return False
+        if not all(isinstance(n, int) and 0 <= n < node_count for n in nodes):
+            return False
+    return True
+
+
+_NAME_ARRAYS = ("place_ids", "countries", "crossing_names", "service_names", "service_ids", "service_via")
+
+
+def _network_schema() -> dict[str, tuple[str, int]]:
+    """Name → (dtype, ndim) of every array in the network cache ("i": any signed integer, "U": text)."""
+    floats = ("node_lat", "node_lon", "edge_km", "edge_hours", "edge_usd", "edge_co2")
+    schema = {name: ("float64", 1) for name in floats}
+    schema |= {"node_layer": ("int8", 1), "node_country": ("int16", 1), "first_out": ("int64", 1)}
+    schema |= {"node_usable": ("bool", 1), "node_usable_in_layer": ("bool", 1), "head": ("int32", 1)}
+    schema |= {"edge_mode": ("int8", 1), "edge_flags": ("int8", 1), "edge_ref": ("int32", 1)}
+    schema |= {"place_node": ("int32", 1)} | {name: ("U", 0) for name in (*_NAME_ARRAYS, "meta")}
+    schema |= {f"borders.{f.name}": ("float64", 1) for f in fields(BorderTable)}
+    schema |= {"borders.country_a": ("int16", 1), "borders.country_b": ("int16", 1)}
+    schema |= {"borders.gauge_change": ("int8", 1), "borders.crossing": ("int32", 1)}
+    schema |= {f"services.{f.name}": ("float64", 1) for f in fields(ServiceTable)}
+    schema |= {"services.service": ("int32", 1)}
+    schema |= {"landmarks": ("int32", 1), "landmark_dist": ("float32", 3), "rail_ch.edge_ids": ("i", 1)}
+    ch_dtypes = {"rank": "int32", "first_out": "int64", "head": "int32", "weight": "float64", "arc": "int32"}
+    for objective in FIXED_OBJECTIVES:
+        for f in fields(ContractionHierarchy):
+            dtype = "int64" if f.name.startswith("arc_") else ch_dtypes[f.name.split("_", 1)[-1]]
+            schema[f"rail_ch.{objective}.{f.name}"] = (dtype, 1)
+    return schema
+
+
+def _valid_graph(arrays: dict[str, np.ndarray], names: dict[str, list]) -> bool:
+    """Sizes agree, the CSR is well formed and every node, mode, country, table and name index is in range."""
+    n, m = arrays["node_lat"].size, arrays["head"].size
+    borders, services = arrays["borders.crossing"].size, arrays["services.service"].size
+    rows = {"node_": n, "edge_": m, "borders.": borders, "services.": services}
+    countries = len(names["countries"])
+    return (
+        all(value.size == size for key, value in arrays.items() for p, size in rows.items() if key.startswith(p))
+        and len(names["service_ids"]) == len(names["service_via"]) == services
+        and arrays["place_node"].size == len(names["place_ids"])
+        and is_csr(arrays["first_out"], n, m)
+        and in_range(arrays["head"], 0, n)
+        and in_range(arrays["place_node"], 0, n)
+        and in_range(arrays["node_layer"], 0, len(Layer))
+        and in_range(arrays["node_country"], -1, countries)
+        and in_range(arrays["edge_mode"], 0, len(Mode))
+        and all(non_negative(arrays[key]) for key in ("edge_km", "edge_hours", "edge_usd", "edge_co2"))
+        and in_range(arrays["borders.country_a"], 0, countries)
+        and in_range(arrays["borders.country_b"], 0, countries)
+        and in_range(arrays["borders.gauge_change"], 0, len(GAUGE_CHANGE_KINDS))
+        and in_range(arrays["borders.crossing"], -1, len(names["crossing_names"]))
+        and in_range(arrays["services.service"], 0, len(names["service_names"]))
+        and _valid_edge_refs(arrays, borders, services, len(names["place_ids"]))
+    )
+
+
+def _valid_edge_refs(arrays: dict[str, np.ndarray], borders: int, services: int, places: int) -> bool:
+    """Border edges point into the border table, ferry and service edges into the service table, transfers to a
+    place."""
+    ref, mode = arrays["edge_ref"], arrays["edge_mode"]
+    border = (arrays["edge_flags"] & EdgeFlag.BORDER) != 0
+    service = (mode == Mode.FERRY) | (mode == Mode.SERVICE)
+    transfer = mode == Mode.TRANSFER
+    return (
+        in_range(ref, 0, borders, where=border)
+        and in_range(ref, 0, services, where=service)
+        and in_range(ref, 0, places, where=transfer)
+    )
+
+
+def _valid_landmarks(arrays: dict[str, np.ndarray]) -> bool:
+    """Landmarks are nodes, and the bound table is node × metric × landmark."""
+    n, landmarks = arrays["node_lat"].size, arrays["landmarks"]
+    return in_range(landmarks, 0, n) and arrays["landmark_dist"].shape == (n, len(METRICS), landmarks.size)
+
+
+def _valid_rail_hierarchies(arrays: dict[str, np.ndarray]) -> bool:
+    """The rail nodes come first, sub-edges map to graph edges, and each hierarchy is sound."""
+    layer, edge_ids = arrays["node_layer"], arrays["rail_ch.edge_ids"]
+    rail = int(np.count_nonzero(layer == Layer.RAIL))
+    if not (bool(np.all(layer[:rail] == Layer.RAIL)) and in_range(edge_ids, 0, arrays["head"].size)):
+        return False
+    for objective in FIXED_OBJECTIVES:
+        ch = {f.name: arrays[f"rail_ch.{objective}.{f.name}"] for f in fields(ContractionHierarchy)}
+        if not _valid_hierarchy(ch, rail, edge_ids.size):
+            return False
+    return True
+
+
+def _valid_hierarchy(ch: dict[str, np.ndarray], nodes: int, sub_edges: int) -> bool:
+    """Ranks are a permutation; both upward graphs are CSR over ranks whose arcs go up (so a query ends) and point
+    into the arc table; each arc is an original sub-edge or a shortcut of two arcs."""
+    arcs, second = ch["arc_first"].size, ch["arc_second"]
+    if not (is_permutation(ch["rank"], nodes) and second.size == arcs and in_range(second, -1, arcs)):
+        return False
+    for side in ("fwd", "bwd"):
+        first_out, head = ch[f"{side}_first_out"], ch[f"{side}_head"]
+        weight, arc = ch[f"{side}_weight"], ch[f"{side}_arc"]
+        if not (
+            weight.size == arc.size == head.size
+            and is_csr(first_out, nodes, head.size)
+            and in_range(head, 0, nodes)
+            and in_range(arc, 0, arcs)
+            and non_negative(weight)
+            and bool(np.all(head > np.repeat(np.arange(nodes), np.diff(first_out))))
+        ):
+            return False
+    original = second < 0
+    return in_range(ch["arc_first"], 0, sub_edges, where=original) and in_range(
+        ch["arc_first"], 0, arcs, where=~original
+    )

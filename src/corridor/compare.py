@@ -14,8 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from corridor.errors import CorridorError, DataError, OptionsError
+from corridor.errors import CorridorError, FileFormatError, OptionsError
 from corridor.results import Route
+from corridor.routing.options import (
+    CARBON_PRICE_MAX_USD_PER_T_CO2E,
+    VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR,
+    check_number,
+    check_objective,
+    name_list,
+)
 
 if TYPE_CHECKING:
     from corridor.api import Network
@@ -76,12 +83,28 @@ def _family_route(
     return CorridorOption(family.id, family.name, route)
 
 
+def _route_options(objective: str, vot: float | None, price: float | None) -> dict[str, Any]:
+    """The objective options every family's route shares, checked before any family is routed."""
+    check_objective(objective)
+    if objective != "generalized":
+        if vot is not None or price is not None:
+            raise OptionsError(
+                "value of time and carbon price apply only to objective 'generalized'", option="objective"
+            )
+        return {"objective": objective}
+    if vot is not None:
+        vot = check_number(vot, "value_of_time_usd_per_teu_hour", high=VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR)
+    if price is not None:
+        price = check_number(price, "carbon_price_usd_per_t_co2e", high=CARBON_PRICE_MAX_USD_PER_T_CO2E)
+    return {"objective": objective, "value_of_time_usd_per_teu_hour": vot, "carbon_price_usd_per_t_co2e": price}
+
+
 def compare_corridors(
     net: Network,
     origin: str,
     destination: str,
     *,
-    corridors: list[str] | None = None,
+    corridors: list[str] | str | None = None,
     objective: str = "generalized",
     value_of_time_usd_per_teu_hour: float | None = None,
     carbon_price_usd_per_t_co2e: float | None = None,
@@ -89,27 +112,26 @@ def compare_corridors(
 ) -> list[CorridorOption]:
     """The best route through each corridor family (all of them, or those named), in pack order.
 
-    ``avoid`` closes countries for every family (a scenario's closures).
+    ``avoid`` closes countries for every family (a scenario's closures). ``corridors`` is a list of
+    family ids or a comma list. The objective and its figures are checked before any family is
+    routed, so a bad option is one OptionsError, not a row of "infeasible" families.
 
     A family that cannot serve the pair (an end in an avoided country, no route under its
     rules) comes back with ``feasible`` False and the reason.
     """
     families = {f.id: f for f in net.pack.corridors}
-    chosen = list(families) if corridors is None else list(corridors)
+    named = name_list(corridors, "corridors")
+    chosen = list(families) if named is None else named
     unknown = [c for c in chosen if c not in families]
     if unknown:
         raise OptionsError(
-            f"unknown corridor {', '.join(unknown)}; the data pack defines {', '.join(families)}", option="corridors"
+            f"unknown corridor {', '.join(map(repr, unknown))}; the data pack defines {', '.join(families)}",
+            option="corridors",
         )
     # bad places or options fail once, for all families, rather than as "infeasible" rows
+    options = _route_options(objective, value_of_time_usd_per_teu_hour, carbon_price_usd_per_t_co2e)
     net.router.resolve(origin, modes=frozenset({"rail", "road"}), max_snap_km=50.0)
     net.router.resolve(destination, modes=frozenset({"rail", "road"}), max_snap_km=50.0, option="destination")
-    options: dict[str, Any] = {"objective": objective}
-    if objective == "generalized":
-        options["value_of_time_usd_per_teu_hour"] = value_of_time_usd_per_teu_hour
-        options["carbon_price_usd_per_t_co2e"] = carbon_price_usd_per_t_co2e
-    elif value_of_time_usd_per_teu_hour is not None or carbon_price_usd_per_t_co2e is not None:
-        raise OptionsError("value of time and carbon price apply only to objective 'generalized'", option="objective")
     return [_family_route(net, origin, destination, families[c], extra_avoid=avoid, **options) for c in chosen]
 
 
@@ -136,22 +158,47 @@ def comparison_table(options_by_pair: dict[tuple[str, str], list[CorridorOption]
     return pd.DataFrame(rows)
 
 
+#: A matrix compare routes every pair through every family: bound the file before reading it.
+MAX_PAIRS_FILE_BYTES = 4 * 1024 * 1024
+MAX_PAIRS = 2_000
+
+
 def read_pairs(path: str | Path) -> list[tuple[str, str]]:
-    """Origin–destination pairs from a CSV with ``origin`` and ``destination`` columns (e.g. a demand file)."""
+    """Origin–destination pairs from a CSV with ``origin`` and ``destination`` columns (e.g. a demand file).
+
+    Errors are FileFormatError naming the file and line: unreadable, not UTF-8, over
+    ``MAX_PAIRS_FILE_BYTES``, a malformed record, an empty end, or more than ``MAX_PAIRS`` pairs.
+    """
     path = Path(path)
+
+    def fault(message: str, line: int | None = None, field: str | None = None) -> FileFormatError:
+        where = f"line {line}: " if line else ""
+        return FileFormatError(f"{path}: {where}{message}", path=str(path), line=line, field=field)
+
     try:
+        if path.stat().st_size > MAX_PAIRS_FILE_BYTES:
+            raise fault(f"file over {MAX_PAIRS_FILE_BYTES // (1024 * 1024)} MiB; split the matrix")
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read ({exc})", path=str(path)) from None
+    except OSError as exc:
+        raise fault(f"cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise fault("not UTF-8 text") from None
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if not reader.fieldnames or not {"origin", "destination"} <= {f.strip().lower() for f in reader.fieldnames}:
-        raise DataError(f"{path}: line 1: header needs 'origin' and 'destination' columns", path=str(path))
-    pairs = []
-    for row in reader:
-        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-        if not row["origin"] or not row["destination"]:
-            raise DataError(f"{path}: line {reader.line_num}: origin and destination must not be empty")
-        pairs.append((row["origin"], row["destination"]))
+    try:
+        header = reader.fieldnames
+        if not header or not {"origin", "destination"} <= {f.strip().lower() for f in header}:
+            raise fault("header needs 'origin' and 'destination' columns", 1)
+        pairs = []
+        for row in reader:
+            cells = {k.strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+            for end in ("origin", "destination"):
+                if not cells.get(end):
+                    raise fault(f"{end} must not be empty", reader.line_num, end)
+            pairs.append((cells["origin"], cells["destination"]))
+            if len(pairs) > MAX_PAIRS:
+                raise fault(f"more than {MAX_PAIRS} pairs; split the matrix", reader.line_num)
+    except csv.Error as exc:
+        raise fault(f"not a CSV record ({exc})", reader.line_num + 1) from None  # the record being read
     if not pairs:
-        raise DataError(f"{path}: no pairs")
+        raise fault("no pairs")
     return list(dict.fromkeys(pairs))

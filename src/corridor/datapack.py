@@ -10,8 +10,10 @@ and known missing links. Every row carries ``basis`` (sourced / derived / estima
     >>> pack.place("klaipeda").name, pack.param("road_speed_km_per_hour")
     ('Klaipėda', 60.0)
 
-Any problem with the files raises :class:`corridor.errors.DataError` naming the file,
-the line and the field.
+Every figure is finite and inside its range (costs, hours, km and emissions never negative,
+speeds and departures positive, capacities positive or empty); a parameter's range is its
+``range`` column. Any problem with the files raises :class:`corridor.errors.DataError` naming
+the file, the line and the field. A scenario's changed rows are checked by the same models.
 """
 
 from __future__ import annotations
@@ -20,18 +22,22 @@ import csv
 import difflib
 import hashlib
 import io
+import math
+import re
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -55,6 +61,7 @@ __all__ = [
     "expected_wait_hours",
     "load_pack",
     "pack_hash",
+    "parse_range",
 ]
 
 KINDS = frozenset({"rail_terminal", "seaport", "ferry_port", "border_crossing", "gauge_change"})
@@ -98,9 +105,12 @@ Countries = Annotated[tuple[Country, ...], BeforeValidator(_split)]
 
 
 class _Row(BaseModel):
-    """Columns shared by every table: where a figure comes from and how sure it is."""
+    """Columns shared by every table: where a figure comes from and how sure it is.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    Numbers must be finite (no NaN, no infinity): the router's searches need real costs.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     basis: Literal["sourced", "derived", "estimate"]
     source: Text  # URL, or a method statement naming the URLs used
@@ -121,7 +131,7 @@ class Place(_Row):
     layers: Words
     handling_hours: OptNonNeg = None  # h per move
     handling_usd_per_teu: OptNonNeg = None  # USD per TEU per move
-    capacity_teu_per_year: OptNonNeg = None
+    capacity_teu_per_year: OptPositive = None  # empty: unlimited (0 would read as unlimited too)
 
     @field_validator("kinds", "layers")
     @classmethod
@@ -146,7 +156,7 @@ class Service(_Row):
     hours: OptPositive = None  # running time, without the wait for a departure
     departures_per_week: Positive
     timetable: Literal["fixed", "irregular"] = "fixed"  # irregular: sails when full or when weather allows
-    capacity_teu_per_departure: OptNonNeg = None
+    capacity_teu_per_departure: OptPositive = None  # empty: unlimited
     tariff_usd_per_teu: OptNonNeg = None
     operator: str = ""
     via_countries: Countries = ()
@@ -158,12 +168,59 @@ class Service(_Row):
         return self
 
 
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_RANGE = re.compile(rf"^\s*([\[(])\s*({_NUMBER})\s*,\s*({_NUMBER}|inf)\s*([\])])\s*$")
+
+
+def parse_range(text: str) -> tuple[float, float, bool, bool]:
+    """``(low, high, low_included, high_included)`` of an interval written ``[0, inf)``, ``(0, 1]``...
+
+    Raises ValueError unless it is a real interval inside ``[0, inf)``: parameters are never
+    negative, since the network's edge costs are built from them.
+    """
+    match = _RANGE.match(text)
+    if match is None:
+        raise ValueError(f"expected an interval such as '[0, inf)', '(0, inf)' or '[0, 1]', got {text!r}")
+    opening, low_text, high_text, closing = match.groups()
+    low, high = float(low_text), float(high_text)
+    if not math.isfinite(low) or low < 0:
+        raise ValueError(f"the lower bound must be a finite number >= 0, got {text!r}")
+    if high < low or (high == low and (opening, closing) != ("[", "]")) or (math.isinf(high) and closing == "]"):
+        raise ValueError(f"not an interval of real numbers: {text!r}")
+    return low, high, opening == "[", closing == "]"
+
+
+def _in_range(value: float, bounds: tuple[float, float, bool, bool]) -> bool:
+    low, high, low_in, high_in = bounds
+    above = value >= low if low_in else value > low
+    below = value <= high if high_in else value < high
+    return above and below
+
+
+def _checked_range(text: str) -> str:
+    parse_range(text)
+    return text
+
+
+Range = Annotated[str, AfterValidator(_checked_range)]
+
+
 class Parameter(_Row):
-    """A scalar model parameter with its unit."""
+    """A scalar model parameter with its unit and the interval its value must lie in."""
 
     name: Id
+    range: Range  # e.g. "[0, inf)" for a cost, "(0, inf)" for a speed, "[0, 1]" for a share
     value: float
     unit: Text
+
+    @field_validator("value")
+    @classmethod
+    def _value_in_range(cls, value: float, info: ValidationInfo) -> float:
+        """A value outside the row's ``range`` is refused (an invalid range is reported on its own)."""
+        text = info.data.get("range")
+        if text is not None and not _in_range(value, parse_range(text)):
+            raise ValueError(f"{value:g} is outside the allowed range {text} of {info.data.get('name', 'this')}")
+        return value
 
 
 class RailSpeed(_Row):
@@ -198,8 +255,8 @@ class Crossing(_Row):
     gauge_change: Literal["none", "bogie_exchange", "transshipment"]
     gauge_change_hours: OptNonNeg = None
     gauge_change_usd_per_teu: OptNonNeg = None
-    capacity_trains_per_day: OptNonNeg = None  # per direction
-    teu_per_train: OptNonNeg = None
+    capacity_trains_per_day: OptPositive = None  # per direction; empty: unlimited
+    teu_per_train: OptPositive = None
 
 
 class Gauge(_Row):

@@ -13,7 +13,13 @@ import numpy as np
 import pandas as pd
 
 from corridor.errors import OptionsError
-from corridor.routing.route import ROUTABLE_MODES
+from corridor.routing.options import (
+    REACH_MAX_DAYS,
+    REACH_MAX_USD_PER_TEU,
+    ROUTABLE_MODES,
+    check_number,
+    optional_text,
+)
 from corridor.routing.search import bounded_tree
 from corridor.units import Layer
 
@@ -89,6 +95,15 @@ class ReachResult:
         }
 
 
+def _budget(days: float | None, usd_per_teu: float | None) -> tuple[float | None, float | None]:
+    """Exactly one budget, a finite number > 0 within the REST API's bounds (120 days, US$100,000)."""
+    if (days is None) == (usd_per_teu is None):
+        raise OptionsError("give exactly one budget: days or usd_per_teu", option="days")
+    if days is not None:
+        return check_number(days, "days", high=REACH_MAX_DAYS, allow_zero=False), None
+    return None, check_number(usd_per_teu, "usd_per_teu", high=REACH_MAX_USD_PER_TEU, allow_zero=False)
+
+
 def reach(
     net: Network,
     origin: str,
@@ -98,12 +113,15 @@ def reach(
     via: str | None = None,
     corridor: str | None = None,
 ) -> ReachResult:
-    """What ``origin`` reaches within ``days`` (fastest routes) or ``usd_per_teu`` (cheapest routes)."""
-    if (days is None) == (usd_per_teu is None):
-        raise OptionsError("give exactly one budget: days or usd_per_teu", option="days")
+    """What ``origin`` reaches within ``days`` (fastest routes) or ``usd_per_teu`` (cheapest routes).
+
+    Nothing beyond the budget is listed: with a gateway, the route to it counts against the
+    budget, so a gateway farther than the budget leaves nothing reached.
+    """
+    days, usd_per_teu = _budget(days, usd_per_teu)
     budget = days if days is not None else usd_per_teu
-    if not np.isfinite(budget) or budget <= 0:
-        raise OptionsError(f"the budget must be a number > 0, got {budget}", option="days")
+    via = optional_text(via, "via") if not isinstance(via, tuple | list) else via
+    corridor = optional_text(corridor, "corridor")
     avoid, modes = frozenset(), frozenset(ROUTABLE_MODES)
     if corridor is not None:
         families = {f.id: f for f in net.pack.corridors}
@@ -120,6 +138,7 @@ def reach(
     sources, source_cost = start.nodes, np.zeros(len(start.nodes))
     prefix = np.zeros(4)
     if via is not None:
+        router.resolve(via, modes=modes, max_snap_km=50.0, option="via")  # a bad gateway is named as such
         objective = "time" if days is not None else "cost"
         sol = router.solve(origin, via, avoid=avoid, modes=modes, objective=objective, coef=coef)
         prefix = router.metrics[:, sol.edges].sum(axis=1)

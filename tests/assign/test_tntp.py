@@ -4,30 +4,10 @@ import shutil
 
 import numpy as np
 import pytest
+from tntp_samples import NET, TRIPS
 
 from corridor.assign.tntp import read_cost_weights, read_flows, read_net, read_tntp_dir, read_trips, write_flows
-from corridor.errors import DataError
-
-NET = """<NUMBER OF ZONES> 2
-<NUMBER OF NODES> 3
-<FIRST THRU NODE> 3
-<NUMBER OF LINKS> 2
-<END OF METADATA>
-
-~ init term capacity length fft b power speed toll type ;
-1\t3\t100\t1.5\t2\t0.15\t4\t0\t0\t1\t;
-3 2 100 1.5 2 0.15 4 0 0.5 1;
-"""
-
-TRIPS = """<NUMBER OF ZONES> 2
-<TOTAL OD FLOW> 30.0
-<END OF METADATA>
-
-Origin 1
-    1 :      0.0;     2 :    30.0;
-Origin 2
-    1 :      0.0;
-"""
+from corridor.errors import FileFormatError
 
 
 def write(tmp_path, name, text):
@@ -88,7 +68,7 @@ def test_small_files_and_conversion(tmp_path):
 def test_malformed_line_names_file_and_line(tmp_path, name, text, line, needle):
     path = write(tmp_path, name, text)
     reader = read_net if name.endswith("_net.tntp") else read_trips
-    with pytest.raises(DataError) as info:
+    with pytest.raises(FileFormatError) as info:
         reader(path)
     message = str(info.value)
     assert str(path) in message and f"line {line}:" in message and needle in message
@@ -97,17 +77,17 @@ def test_malformed_line_names_file_and_line(tmp_path, name, text, line, needle):
 
 def test_link_count_must_match_metadata(tmp_path):
     path = write(tmp_path, "x_net.tntp", NET.replace("<NUMBER OF LINKS> 2", "<NUMBER OF LINKS> 3"))
-    with pytest.raises(DataError, match="says 3 links but the file has 2"):
+    with pytest.raises(FileFormatError, match="says 3 links but the file has 2"):
         read_net(path)
 
 
 def test_missing_file_and_folder(tmp_path):
-    with pytest.raises(DataError, match="no such file") as info:
+    with pytest.raises(FileFormatError, match="no such file") as info:
         read_net(tmp_path / "nowhere_net.tntp")
     assert info.value.path == str(tmp_path / "nowhere_net.tntp")
-    with pytest.raises(DataError, match="no such folder"):
+    with pytest.raises(FileFormatError, match="no such folder"):
         read_tntp_dir(tmp_path / "nowhere")
-    with pytest.raises(DataError, match=r"no \*_net.tntp file"):
+    with pytest.raises(FileFormatError, match=r"no \*_net.tntp file"):
         read_tntp_dir(tmp_path)
 
 
@@ -115,7 +95,7 @@ def test_several_networks_in_one_folder(tmp_path, braess_dir):
     for f in braess_dir.iterdir():
         shutil.copy(f, tmp_path / f.name)
     shutil.copy(braess_dir / "Braess_net.tntp", tmp_path / "Other_net.tntp")
-    with pytest.raises(DataError, match=r"several \*_net.tntp files \(Braess_net.tntp, Other_net.tntp\)"):
+    with pytest.raises(FileFormatError, match=r"several \*_net.tntp files \(Braess_net.tntp, Other_net.tntp\)"):
         read_tntp_dir(tmp_path)
 
 
@@ -125,7 +105,7 @@ def test_cost_weights_from_readme(tmp_path):
     )
     assert read_cost_weights(readme) == (0.25, 0.0)
     bad = write(tmp_path, "R2.md", "## Generalized Cost Weights\nToll: cheap\n")
-    with pytest.raises(DataError, match="line 2: toll weight 'cheap' is not a number"):
+    with pytest.raises(FileFormatError, match="line 2: toll weight 'cheap' is not a number"):
         read_cost_weights(bad)
 
 

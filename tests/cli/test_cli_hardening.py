@@ -95,8 +95,19 @@ def test_json_output_never_has_nan_tokens(monkeypatch):
     result = runner.invoke(app, ["route", "Almaty", "Minsk", "--json"])
     assert result.exit_code == 0
     assert "NaN" not in result.stdout and "Infinity" not in result.stdout
-    assert json.loads(result.stdout, parse_constant=_refuse) == {"km": None, "hours": None, "legs": [{"usd_per_teu": None}]}
+    assert json.loads(result.stdout, parse_constant=_refuse) == {
+        "km": None,
+        "hours": None,
+        "legs": [{"usd_per_teu": None}],
+    }
 
 
 def _refuse(token):
     raise AssertionError(f"non-JSON token {token}")
+
+
+@pytest.mark.parametrize("kind", ["sea\nport", "sea\rport\x1b[31m", "\u2028x"])
+def test_error_quoting_user_text_stays_one_printable_line(kind):
+    result = runner.invoke(app, ["places", "--kind", kind])
+    _one_line_error(result)
+    assert "\x1b" not in result.stderr

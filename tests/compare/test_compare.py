@@ -81,3 +81,13 @@ def test_matrix_of_pairs(world, tmp_path):
     assert failed.exit_code == 1 and "origin" in failed.stderr
     neither = runner.invoke(app, ["compare"])
     assert neither.exit_code == 1 and "--matrix" in neither.stderr
+
+
+def test_bad_objective_is_one_error_not_infeasible_rows(world):
+    with pytest.raises(corridor.OptionsError) as info:
+        world.compare("Xi'an", "Duisburg", objective="x")
+    assert info.value.option == "objective"
+    out = runner.invoke(app, ["compare", "Xi'an", "Duisburg", "--objective", "x"])
+    assert out.exit_code == 1
+    assert "unknown objective 'x'" in out.stderr and "infeasible" not in out.output.lower()
+    assert out.stdout == ""

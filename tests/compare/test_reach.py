@@ -64,3 +64,21 @@ def test_geojson_and_cli(world, tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["type"] == "FeatureCollection"
     bad = runner.invoke(app, ["reach", "Almaty"])
     assert bad.exit_code == 1 and "budget" in bad.stderr
+
+
+def test_gateway_beyond_the_budget_is_never_listed(world):
+    """The route to the gateway counts against the budget: a gateway farther than the budget leaves
+    nothing reached (it was listed at 15.5 days inside a 9.7-day budget)."""
+    to_gateway_days = world.route("Chongqing", "Duisburg", objective="time").hours / 24.0
+    budget = round(0.6 * to_gateway_days, 1)
+    far = world.reach("Chongqing", days=budget, via="Duisburg")
+    assert far.places.empty and far.countries.empty and len(far.node_cost) == 0
+    cheap = world.reach("Chongqing", usd_per_teu=100, via="Duisburg")
+    assert cheap.places.empty
+    near = world.reach("Chongqing", days=to_gateway_days + 2, via="Duisburg")
+    assert near.places.iloc[0]["place"] == "Duisburg"
+    assert (near.places["days"] <= to_gateway_days + 2 + 1e-9).all()
+    assert (near.node_cost <= to_gateway_days + 2 + 1e-9).all()
+    out = runner.invoke(app, ["reach", "Chongqing", "--days", f"{budget}", "--via", "Duisburg", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["places"] == []

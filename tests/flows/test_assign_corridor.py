@@ -8,8 +8,12 @@ from typer.testing import CliRunner
 
 import corridor
 from corridor.cli.app import app
+from corridor.errors import DemandError
 from corridor.flows.demand import parse_demand
+from corridor.flows.network import build_corridor_network, resolve_demand_places
 from corridor.flows.report import write_flow_report
+from corridor.flows.run import assign_corridor, demand_pairs
+from corridor.routing.route import objective_coefficients
 
 pytestmark = pytest.mark.integration
 runner = CliRunner()
@@ -111,3 +115,38 @@ def test_classes_with_their_own_value_of_time(world, tmp_path):
     assert missing.exit_code == 1 and "no value of time for demand class express" in missing.stderr
     junk = runner.invoke(app, ["assign", "--demand", str(demand), "--value-of-time", "fast"])
     assert junk.exit_code == 1 and "--value-of-time" in junk.stderr
+
+
+def test_lat_lon_places_are_routed_like_named_places(world):
+    """A "lat,lon" origin snaps to the network as ``Network.route`` snaps it; its demand leaves there and arrives."""
+    point = "43.30, 76.90"  # near Almaty's terminal (43.34, 76.94)
+    demand = parse_demand(
+        f'origin,destination,teu_per_year\n"{point}",Baku,40000\nAlmaty,Baku,10000\n', source="od.csv"
+    )
+    zones = resolve_demand_places(world.router, demand)
+    assert zones[point].place is None and zones["Almaty"].place is not None
+    vot, price = (world.pack.param(p) for p in ("value_of_time_usd_per_teu_hour", "carbon_price_usd_per_t_co2e"))
+    coef = objective_coefficients("generalized", value_of_time_usd_per_teu_hour=vot, carbon_price_usd_per_t_co2e=price)
+    cn = build_corridor_network(world.graph, world.pack, world.router, demand_pairs(demand), coef=coef, zones=zones)
+    assert not cn.unroutable
+    result = assign_corridor(
+        cn, demand, value_of_time_usd_per_teu_hour=vot, carbon_price_usd_per_t_co2e=price, rank_bottlenecks=False
+    )
+    flows = result.links["teu_per_year"]
+    assert flows[cn.tail == cn.zone_origin[point]].sum() == pytest.approx(40000, rel=1e-9)
+    assert flows[cn.head == cn.zone_destination["Baku"]].sum() == pytest.approx(50000, rel=1e-9)
+    od = result.od.set_index("origin")
+    assert od.loc[point, "teu_per_year"] == 40000 and od.loc[point, "route"]
+    # the point has no terminal of its own; Almaty's demand passes Almaty's
+    assert cn.zone_origin[point] != cn.zone_origin["Almaty"]
+
+
+@pytest.mark.parametrize(
+    ("row", "needle", "field"),
+    [("Atlantis,Baku", "unknown place 'Atlantis'", "origin"), ('Baku,"0,-150"', "km from any usable", "destination")],
+)
+def test_demand_places_that_cannot_be_resolved_name_the_line(world, row, needle, field):
+    demand = parse_demand(f"origin,destination,teu_per_year\nAlmaty,Baku,5\n{row},5\n", source="od.csv")
+    with pytest.raises(DemandError, match=f"od.csv: line 3: .*{needle}") as info:
+        resolve_demand_places(world.router, demand)
+    assert info.value.line == 3 and info.value.field == field

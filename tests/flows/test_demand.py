@@ -4,7 +4,7 @@ import h5py
 import numpy as np
 import pytest
 
-from corridor.errors import DataError
+from corridor.errors import DemandError
 from corridor.flows.demand import parse_demand, read_demand
 
 
@@ -37,14 +37,17 @@ def test_rows_merge_and_default_class():
     ],
 )
 def test_bad_input_names_the_line(text, needle):
-    with pytest.raises(DataError, match=needle):
-        parse_demand(text)
+    with pytest.raises(DemandError, match=needle) as info:
+        parse_demand(text, source="od.csv")
+    assert str(info.value).startswith("od.csv: ") and info.value.path == "od.csv"
+    if "line " in needle:
+        assert info.value.line == int(needle.split("line ")[1].split(":")[0])
 
 
 def test_files_and_shipped_set(tmp_path):
     shipped = read_demand("corridor-2024")
     assert len(shipped.rows) >= 20 and shipped.total_teu_per_year > 400_000
-    with pytest.raises(DataError, match="no such file"):
+    with pytest.raises(DemandError, match="no such file"):
         read_demand(tmp_path / "missing.csv")
     path = tmp_path / "od.csv"
     path.write_text("origin,destination,teu_per_year\nXi'an,Duisburg,10\n", encoding="utf-8")
@@ -61,5 +64,5 @@ def test_omx_matrices_are_classes(tmp_path):
     assert rows == {("Xi'an", "Duisburg", "standard"): 5.0, ("Duisburg", "Xi'an", "express"): 2.0}
     bad = tmp_path / "bad.omx"
     bad.write_bytes(b"not hdf5")
-    with pytest.raises(DataError, match="not a readable OMX"):
+    with pytest.raises(DemandError, match="not a readable OMX"):
         read_demand(bad)

@@ -246,3 +246,78 @@ def test_every_edge_has_finite_non_negative_metrics(world):
     metrics = world.router.metrics
     assert np.isfinite(metrics).all()
     assert (metrics >= 0).all()
+
+
+@pytest.mark.parametrize("objective", ["distance", "time"])
+@pytest.mark.parametrize("place", ["Almaty", "Dostyk", (43.25, 76.95)])
+def test_a_place_to_itself_is_zero_by_hierarchy_and_by_search(world, place, objective):
+    """Same origin and destination: the rail contraction hierarchy (rail only, fixed objective, no
+    avoid) must answer as the landmark search does (any avoid): a zero-length trip, not a round trip
+    out through the terminal's transfer edges and back."""
+    assert world.router.rail_hierarchies is not None
+    options = {"modes": ["rail"], "objective": objective}
+    by_hierarchy = world.route(place, place, **options)
+    by_search = world.route(place, place, avoid={"IR"}, **options)
+    for r in (by_hierarchy, by_search):
+        assert (r.km, r.hours, r.usd_per_teu, r.kg_co2e_per_teu) == (0.0, 0.0, 0.0, 0.0)
+        assert r.legs == () and r.border_crossings == ()
+    p = world.path(place, place, **options)
+    q = world.path(place, place, avoid={"IR"}, **options)
+    assert (p.km, p.hours) == (q.km, q.hours) == (0.0, 0.0)
+    assert len(p.nodes) == len(q.nodes) == 1
+    # a stop repeated as a via is no detour either
+    direct = world.route("Almaty", "Dostyk", **options)
+    repeated = world.route("Almaty", "Dostyk", via=["Dostyk"], **options)
+    assert repeated.km == pytest.approx(direct.km, rel=1e-9)
+
+
+#: (lat_min, lon_min, lat_max, lon_max) of the Danish straits, drawn here independently of straits.csv
+OERESUND = (55.30, 12.40, 56.15, 13.10)
+GREAT_BELT = (54.95, 10.60, 56.00, 11.30)
+LITTLE_BELT = (54.95, 9.55, 55.75, 10.30)
+BOSPORUS = (40.95, 28.90, 41.30, 29.20)
+
+
+def _passes(route, box) -> bool:
+    lat_lon = np.array(route.coordinates)
+    lat, lon = lat_lon[:, 0], lat_lon[:, 1]
+    return bool(np.any((lat >= box[0]) & (lat <= box[2]) & (lon >= box[1]) & (lon <= box[3])))
+
+
+def test_avoiding_either_shore_closes_the_oresund(world):
+    """Mid-Øresund is Danish and Swedish water: avoid SE sails the Belts, avoid DK leaves the Baltic no sea exit
+    (marnet has no Kiel Canal), and a land route avoiding DK never touches the Danish straits."""
+    sea = {"modes": ["sea"]}
+    base = world.route("Klaipeda", "Rotterdam", **sea)
+    assert _passes(base, OERESUND)  # the shortest sea route takes the Sound
+    assert {"DK", "SE"} & set(base.countries)
+    no_se = world.route("Klaipeda", "Rotterdam", avoid={"SE"}, **sea)
+    assert not _passes(no_se, OERESUND) and "SE" not in no_se.countries
+    assert _passes(no_se, GREAT_BELT) or _passes(no_se, LITTLE_BELT)
+    p = world.path("Klaipeda", "Rotterdam", avoid={"SE"}, **sea)
+    assert p.km == pytest.approx(no_se.km, rel=1e-12)
+    for avoid in ({"DK"}, {"DK", "DE"}):
+        with pytest.raises(corridor.NoRouteError):
+            world.route("Klaipeda", "Rotterdam", avoid=avoid, **sea)
+        by_land = world.route("Klaipeda", "Rotterdam", avoid=avoid)
+        assert not any(_passes(by_land, box) for box in (OERESUND, GREAT_BELT, LITTLE_BELT))
+        assert not avoid & set(by_land.countries)
+    # inside the Baltic, avoiding Denmark changes nothing
+    inside = world.route("Klaipeda", "Karlshamn", **sea)
+    assert world.route("Klaipeda", "Karlshamn", avoid={"DK"}, **sea).km == pytest.approx(inside.km, rel=1e-12)
+
+
+def test_avoiding_turkiye_closes_the_bosporus_and_other_straits_stay_open(world):
+    sea = {"modes": ["sea"]}
+    through = world.route("Constanta", "Rotterdam", **sea)
+    assert _passes(through, BOSPORUS) and "TR" in through.countries
+    with pytest.raises(corridor.NoRouteError):
+        world.route("Constanta", "Rotterdam", avoid={"TR"}, **sea)
+    # countries whose straits are not on the way close nothing: Shanghai → Rotterdam is unchanged
+    base = world.route("Shanghai", "Rotterdam", **sea)
+    off_route = world.route("Shanghai", "Rotterdam", avoid={"TR", "DK", "SE", "IT", "GR"}, **sea)
+    assert off_route.km == pytest.approx(base.km, rel=1e-12)
+    # every strait and canal of the data pack tags sea nodes with each of its countries
+    rows = world.report()["straits"]
+    assert {r["id"] for r in rows} >= {"oresund", "great_belt", "little_belt", "bosporus", "dardanelles", "suez_canal"}
+    assert all(r["sea_nodes"] > 0 and min(r["tagged"].values()) > 0 for r in rows), rows

@@ -6,7 +6,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from corridor.routing.landmarks import compute_landmarks
-from corridor.routing.search import SearchBuffers, dijkstra_all, shortest_path
+from corridor.routing.search import SearchBuffers, bounded_tree, dijkstra_all, shortest_path
 
 
 def random_graph(seed: int, n: int = 400, m: int = 1600):
@@ -143,3 +143,25 @@ def test_unreachable_gives_inf_and_no_edges():
         buffers=SearchBuffers(3),
     )
     assert got.cost == np.inf and len(got.edges) == 0
+
+
+def test_bounded_tree_never_reaches_beyond_the_limit_not_even_a_source():
+    """A source whose own cost exceeds the limit (a reach gateway farther than the budget) is not reached,
+    and neither is anything behind it; every reached node lies within the limit."""
+    first_out, head, _tail, metrics, mode = random_graph(7)
+    n = len(first_out) - 1
+    options = {
+        "mode_ok": np.ones(6, bool),
+        "node_ok": np.ones(n, bool),
+        "edge_blocked": np.zeros(len(head), bool),
+    }
+    coef = np.array([1.0, 0.0, 0.0, 0.0])
+    beyond, _ = bounded_tree(
+        first_out, head, metrics, mode, coef, sources=[0], source_cost=[12.0], limit=10.0, **options
+    )
+    assert np.isinf(beyond).all()
+    within, _ = bounded_tree(
+        first_out, head, metrics, mode, coef, sources=[0], source_cost=[4.0], limit=10.0, **options
+    )
+    reached = within[np.isfinite(within)]
+    assert within[0] == 4.0 and len(reached) > 1 and (reached <= 10.0).all()

@@ -3,7 +3,7 @@
 import pytest
 
 from corridor.datapack import load_pack
-from corridor.errors import DataError
+from corridor.errors import DataError, ScenarioError
 from corridor.scenario import SHIPPED_SCENARIOS, apply_scenario, load_scenario
 
 
@@ -30,9 +30,10 @@ def write(tmp_path, name, text):
 )
 def test_errors_name_file_line_and_field(tmp_path, text, needle):
     path = write(tmp_path, "bad.yaml", text)
-    with pytest.raises(DataError, match=needle) as info:
+    with pytest.raises(ScenarioError, match=needle) as info:
         load_scenario(path)
-    assert str(path) in str(info.value)
+    assert str(path) in str(info.value) and info.value.path == str(path)
+    assert not isinstance(info.value, DataError)  # a user's mistake, not a broken data pack
 
 
 def test_extends_chain_and_loops(tmp_path):
@@ -42,10 +43,12 @@ def test_extends_chain_and_loops(tmp_path):
     assert applied.names == ("base", "child") and applied.closed_countries == {"RU", "BY"}
     write(tmp_path, "loop1.yaml", "name: l1\nextends: loop2.yaml\n")
     write(tmp_path, "loop2.yaml", "name: l2\nextends: loop1.yaml\n")
-    with pytest.raises(DataError, match="loops back"):
+    with pytest.raises(ScenarioError, match="loops back") as info:
         load_scenario(tmp_path / "loop1.yaml")
-    with pytest.raises(DataError, match="no such scenario"):
+    assert info.value.field == "extends"
+    with pytest.raises(ScenarioError, match="no such scenario") as info:
         load_scenario(tmp_path / "missing.yaml")
+    assert info.value.path == str(tmp_path / "missing.yaml")
 
 
 def test_changes_apply_to_a_copy(tmp_path):
@@ -89,17 +92,26 @@ def test_changes_apply_to_a_copy(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("text", "needle"),
+    ("text", "needle", "field"),
     [
-        ("name: s\nclose:\n  services: [Hovercraft]\n", "no service or segment 'Hovercraft'"),
-        ("name: s\nclose:\n  crossings: [nowhere]\n", "no crossing 'nowhere'"),
-        ("name: s\nchange:\n  parameters: {warp_speed: 9}\n", "no parameter 'warp_speed'"),
-        ("name: s\nchange:\n  crossings: {kena_gudogai: {colour: 3}}\n", "no figure 'colour'"),
+        ("name: s\nclose:\n  services: [Hovercraft]\n", "no service or segment 'Hovercraft'", "close.services"),
+        ("name: s\nclose:\n  crossings: [nowhere]\n", "no crossing 'nowhere'", "close.crossings"),
+        (
+            "name: s\nchange:\n  parameters: {warp_speed: 9}\n",
+            "no parameter 'warp_speed'",
+            "change.parameters.warp_speed",
+        ),
+        (
+            "name: s\nchange:\n  crossings: {kena_gudogai: {colour: 3}}\n",
+            "no figure 'colour'",
+            "change.crossings.kena_gudogai.colour",
+        ),
     ],
 )
-def test_unknown_targets(tmp_path, text, needle):
-    with pytest.raises(DataError, match=needle):
+def test_unknown_targets(tmp_path, text, needle, field):
+    with pytest.raises(ScenarioError, match=needle) as info:
         apply_scenario(load_pack(), load_scenario(write(tmp_path, "s.yaml", text)))
+    assert info.value.field == field and info.value.line == 3
 
 
 def test_shipped_scenarios_load_and_apply():

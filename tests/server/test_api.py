@@ -112,12 +112,12 @@ def test_body_cap_413(world):
     assert client.post("/route", json=big).status_code == 413
 
 
-def test_compute_cap_503_and_in_flight_cap_429(world):
+def test_compute_cap_503_and_in_flight_cap_429_per_lane(world):
     slow_limits = Limits(compute_seconds=0.001)
     client = TestClient(create_app(world, limits=slow_limits))
     answer = client.post("/compare", json={"origin": "Xi'an", "destination": "Duisburg"})
     assert answer.status_code == 503 and "too long" in answer.text
-    busy = create_app(world, limits=Limits(max_in_flight=1, wait_for_slot_seconds=0.01, compute_seconds=30))
+    busy = create_app(world, limits=Limits(max_in_flight_scenarios=1, wait_for_slot_seconds=0.01, compute_seconds=30))
     results = []
 
     def call():
@@ -128,9 +128,11 @@ def test_compute_cap_503_and_in_flight_cap_429(world):
     first.start()
     time.sleep(0.5)
     with TestClient(busy) as c:
-        second = c.post("/route", json={"origin": "Minsk", "destination": "Klaipeda"})
+        second = c.post("/scenario/run", json={"name": "baseline"})
+        route = c.post("/route", json={"origin": "Minsk", "destination": "Klaipeda"})
     first.join()
-    assert second.status_code == 429 and "in flight" in second.text
+    assert second.status_code == 429 and "in flight" in second.text  # the scenario lane is full
+    assert route.status_code == 200  # routes have capacity of their own
     assert results == [200]
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from corridor.errors import DataError
-from corridor.validation import parse_benchmarks, read_benchmarks, shipped_benchmarks
+from corridor.errors import FileFormatError
+from corridor.validation import benchmarks, parse_benchmarks, read_benchmarks, shipped_benchmarks
 from corridor.validation.benchmarks import COLUMNS
 
 HEADER = ",".join(COLUMNS)
@@ -85,16 +85,16 @@ def test_empty_file_gives_no_rows(tmp_path):
     assert bench.rows == () and bench.problems == ()
 
 
-def test_unreadable_files_raise_data_error(tmp_path):
-    with pytest.raises(DataError, match="no such file"):
+def test_unreadable_files_raise_file_format_error(tmp_path):
+    with pytest.raises(FileFormatError, match="no such file"):
         read_benchmarks(tmp_path / "missing.csv")
     binary = tmp_path / "latin1.csv"
     binary.write_bytes("id,origin\nx,Kłajpeda\n".encode("utf-16"))
-    with pytest.raises(DataError, match="UTF-8"):
+    with pytest.raises(FileFormatError, match="UTF-8"):
         read_benchmarks(binary)
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("a,b,c\n1,2,3\n")
-    with pytest.raises(DataError, match="header lacks column"):
+    with pytest.raises(FileFormatError, match="header lacks column"):
         read_benchmarks(wrong)
 
 
@@ -112,3 +112,34 @@ def test_shipped_set_is_clean_cited_and_large_enough():
         assert row.as_of, row.id
     metrics = {r.metric for r in bench.rows}
     assert {"km", "hours"} <= metrics
+
+
+def test_field_above_the_csv_limit_is_a_skipped_row_with_its_line():
+    text = f"{HEADER}\nbig,Minsk,Vilnius,,,,,km,1,2,,,{'x' * 200_000}\nok,Minsk,Vilnius,,,,,km,1,2,,,\n"
+    bench = parse_benchmarks(text)
+    assert [r.id for r in bench.rows] == ["ok"] and bench.rows[0].line == 3
+    (problem,) = bench.problems
+    assert problem.line == 2 and "not valid CSV" in problem.message and "field limit" in problem.message
+
+
+def test_header_above_the_csv_limit_is_a_file_format_error(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text(f"{HEADER},{'x' * 200_000}\nok,Minsk,Vilnius,,,,,km,1,2,,,\n", encoding="utf-8")
+    with pytest.raises(FileFormatError, match="line 1: header is not valid CSV") as info:
+        read_benchmarks(path)
+    assert info.value.path == str(path) and info.value.line == 1 and str(path) in str(info.value)
+
+
+def test_file_above_the_size_limit_is_refused_before_reading(tmp_path, monkeypatch):
+    path = tmp_path / "b.csv"
+    path.write_text(f"{HEADER}\nok,Minsk,Vilnius,,,,,km,1,2,,,\n", encoding="utf-8")
+    monkeypatch.setattr(benchmarks, "MAX_FILE_BYTES", 20)
+    with pytest.raises(FileFormatError, match="a benchmark file may have") as info:
+        read_benchmarks(path)
+    assert info.value.path == str(path)
+
+
+def test_byte_order_mark_alone_is_an_empty_set_and_other_digits_are_not_numbers():
+    assert parse_benchmarks("\ufeff").rows == ()
+    bench = parse_benchmarks(f"{HEADER}\nx,Minsk,Vilnius,,,,,km,١,2,,,\n")
+    assert bench.rows == () and bench.problems[0].line == 2 and "not a number" in bench.problems[0].message

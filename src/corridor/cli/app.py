@@ -32,12 +32,19 @@ class _Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except CorridorError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {_one_line(str(exc))}", err=True)
             raise typer.Exit(code=1) from None
         except OSError as exc:  # a file or folder the user named: missing, a folder, not writable, disk full
             where = f" {exc.filename}" if exc.filename else ""
-            typer.echo(f"error: cannot use{where}: {exc.strerror or exc}", err=True)
+            typer.echo(f"error: {_one_line(f'cannot use{where}: {exc.strerror or exc}')}", err=True)
             raise typer.Exit(code=1) from None
+
+
+def _one_line(text: str) -> str:
+    """A message as one printable line: line breaks become spaces, other control characters escapes
+    (a message may quote what the user typed)."""
+    flat = " ".join(text.splitlines())
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in flat)
 
 
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])

@@ -14,6 +14,10 @@ cut at the elements that have a capacity in the data pack:
 The stretches between them become uncongested links carrying the routing module's
 generalized cost. The union over all routes is the network the assignment shares out demand
 on, so corridors compete where their routes meet.
+
+A demand place is a data-pack place (its demand passes the place's terminal) or ``lat,lon``
+(resolved as ``Network.route`` resolves it: snapped to the nearest rail or road node within
+``DEMAND_SNAP_KM``; its demand enters and leaves the network there, with no terminal).
 """
 
 from __future__ import annotations
@@ -24,12 +28,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corridor.datapack import DataPack
-from corridor.errors import CorridorError
+from corridor.errors import CoordinateError, CorridorError, DemandError, UnknownPlaceError
+from corridor.flows.demand import Demand
 from corridor.network.graph import Graph
-from corridor.routing.route import Router
+from corridor.routing.route import ROUTABLE_MODES, Router
 from corridor.units import EdgeFlag, Mode
 
-__all__ = ["VARIANTS", "CorridorNetwork", "build_corridor_network"]
+__all__ = ["DEMAND_SNAP_KM", "VARIANTS", "CorridorNetwork", "Zone", "build_corridor_network", "resolve_demand_places"]
+
+#: How far a ``lat,lon`` demand place may lie from the rail or road network (as ``Network.route``'s default).
+DEMAND_SNAP_KM = 50.0
 
 #: Corridor variants routed for every pair: how alternatives enter the assignable network.
 VARIANTS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -39,6 +47,43 @@ VARIANTS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 _SERVICE, _CROSSING, _TERMINAL, _PATH = "service", "crossing", "terminal", "path"
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A resolved demand place: a data-pack place (``place`` its index) or a point (``place`` None)."""
+
+    place: int | None
+    lat: float
+    lon: float
+
+    @property
+    def key(self) -> str:
+        """A point's identity in the assignable network (one zone per distinct point)."""
+        return f"{self.lat:.6f},{self.lon:.6f}"
+
+
+def resolve_place(router: Router, text: str) -> Zone:
+    """A demand place resolved like ``Network.route`` resolves its origin: a name, or ``lat,lon`` snapped to the
+    rail or road network within DEMAND_SNAP_KM. Raises UnknownPlaceError or CoordinateError."""
+    end = router.resolve(text, modes=frozenset(ROUTABLE_MODES), max_snap_km=DEMAND_SNAP_KM)
+    return Zone(end.place, end.lat, end.lon)
+
+
+def resolve_demand_places(router: Router, demand: Demand) -> dict[str, Zone]:
+    """Every origin and destination of ``demand`` resolved; an unusable one is a DemandError naming its line."""
+    zones: dict[str, Zone] = {}
+    for row in demand.rows:
+        for field_name, text in (("origin", row.origin), ("destination", row.destination)):
+            if text in zones:
+                continue
+            try:
+                zones[text] = resolve_place(router, text)
+            except (UnknownPlaceError, CoordinateError) as exc:
+                line = row.line or None
+                where = f"{demand.source}: line {line}: " if line else f"{demand.source}: "
+                raise DemandError(f"{where}{exc}", path=demand.source, line=line, field=field_name) from None
+    return zones
 
 
 @dataclass
@@ -56,8 +101,8 @@ class CorridorNetwork:
     capacity_teu_per_year: np.ndarray  # inf: uncongested
     wait_scale_hours: np.ndarray  # scale of the queueing delay on capacitated links
     node_count: int
-    zone_origin: dict[str, int]  # place name → the node its demand leaves from (before its terminal link)
-    zone_destination: dict[str, int]  # place name → the node its demand arrives at (after its terminal link)
+    zone_origin: dict[str, int]  # place name or "lat,lon" → the node its demand leaves from (before any terminal)
+    zone_destination: dict[str, int]  # place name or "lat,lon" → the node its demand arrives at (after any terminal)
     geometry: list[np.ndarray] = field(repr=False)  # (n, 2) lat, lon per link
     country_km: list[dict[str, float]] = field(repr=False, default_factory=list)  # km per country code per link
     unroutable: list[tuple[str, str, str]] = field(default_factory=list)  # (origin, destination, why)
@@ -70,7 +115,9 @@ class CorridorNetwork:
 class _Builder:
     def __init__(self, graph: Graph, pack: DataPack, router: Router) -> None:
         self.g, self.pack, self.router = graph, pack, router
-        self.node_of: dict[tuple[str, int], int] = {}
+        self.node_of: dict[tuple[str, int | str], int] = {}
+        self.zone_origin: dict[str, int] = {}
+        self.zone_destination: dict[str, int] = {}
         self.links: dict[tuple[int, int, str], dict] = {}
         self.place_of_node = {int(n): i for i, n in enumerate(graph.place_node)}
         crossing_capacity = {}
@@ -84,12 +131,23 @@ class _Builder:
             for i, c in enumerate(pack.crossings)
         }
 
-    # nodes: graph nodes keep one assignable node; a terminal has an inbound and an outbound node
-    def node(self, graph_node: int, side: str = "") -> int:
+    # nodes: graph nodes keep one assignable node; a terminal has an inbound and an outbound node;
+    # a point zone has a node its demand leaves from and another it arrives at, so no path passes through it
+    def node(self, graph_node: int | str, side: str = "") -> int:
         key = (side, graph_node)
         if key not in self.node_of:
             self.node_of[key] = len(self.node_of)
         return self.node_of[key]
+
+    def zone(self, name: str, zone: Zone) -> tuple[int, int]:
+        """(node a route from the zone starts at, node a route to it ends at); records where its demand enters."""
+        if zone.place is not None:
+            inbound, outbound = self.terminal(zone.place)
+            self.zone_origin[name], self.zone_destination[name] = inbound, outbound
+            return outbound, inbound
+        leave, arrive = self.node(zone.key, "zone-origin"), self.node(zone.key, "zone-destination")
+        self.zone_origin[name], self.zone_destination[name] = leave, arrive
+        return leave, arrive
 
     def terminal(self, place: int) -> tuple[int, int]:
         t = int(self.g.place_node[place])
@@ -148,12 +206,11 @@ class _Builder:
                 return _CROSSING, g.crossing_names[c], self.crossing_capacity[c], max(self.processing_hours[c], 1.0)
         return None
 
-    def add_route(self, edges: np.ndarray, nodes: np.ndarray, origin: int, destination: int) -> None:
-        """Cut one routed path at its capacitated elements and terminals and add the pieces."""
+    def add_route(self, edges: np.ndarray, nodes: np.ndarray, start: int, end: int) -> None:
+        """Cut one routed path (from assignable node ``start`` to ``end``) at its capacitated elements and
+        terminals and add the pieces."""
         metrics = self.router.metrics
-        _, o_out = self.terminal(origin)
-        d_in, _ = self.terminal(destination)
-        start_node, start_i = o_out, 0  # the piece being built starts at assignable node start_node, path index i
+        start_node, start_i = start, 0  # the piece being built starts at assignable node start_node, path index i
 
         def close(i_end: int, end_node: int) -> None:
             nonlocal start_node, start_i
@@ -180,9 +237,9 @@ class _Builder:
                 t_in, t_out = self.terminal(self.place_of_node[head_node])
                 close(i + 1, t_in)
                 start_node, start_i = t_out, i + 1
-        close(len(edges), d_in)
+        close(len(edges), end)
 
-    def build(self, zones: dict[str, int], unroutable) -> CorridorNetwork:
+    def build(self, unroutable) -> CorridorNetwork:
         keys = list(self.links)
         rows = [self.links[k] for k in keys]
         return CorridorNetwork(
@@ -197,8 +254,8 @@ class _Builder:
             capacity_teu_per_year=np.array([r["capacity"] for r in rows], float),
             wait_scale_hours=np.array([r["wait"] for r in rows], float),
             node_count=len(self.node_of),
-            zone_origin={name: self.node_of[("in", int(self.g.place_node[i]))] for name, i in zones.items()},
-            zone_destination={name: self.node_of[("out", int(self.g.place_node[i]))] for name, i in zones.items()},
+            zone_origin=dict(self.zone_origin),
+            zone_destination=dict(self.zone_destination),
             geometry=[r["coords"] if r["coords"] is not None else np.zeros((0, 2)) for r in rows],
             country_km=[r["country_km"] for r in rows],
             unroutable=unroutable,
@@ -213,35 +270,42 @@ def build_corridor_network(
     *,
     coef: np.ndarray,
     variants: tuple[tuple[str, frozenset[str]], ...] = VARIANTS,
+    zones: dict[str, Zone] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> CorridorNetwork:
-    """The assignable network for these place pairs (names as in the data pack).
+    """The assignable network for these place pairs (data-pack names or ``lat,lon``).
 
     ``coef`` weighs (hours, USD, kg CO2e, km) into the generalized cost the routes minimise.
-    Pairs with no route in any variant are listed in ``unroutable``.
+    ``zones`` are the places already resolved (``resolve_demand_places``, whose errors name the
+    demand's lines); others are resolved here. Pairs with no route in any variant are listed in
+    ``unroutable``.
     """
     builder = _Builder(graph, pack, router)
     pairs = list(dict.fromkeys(pairs))
-    zones: dict[str, int] = {}
+    known = dict(zones or {})
     unroutable: list[tuple[str, str, str]] = []
     for k, (origin, destination) in enumerate(pairs):
-        o = router.place_index.find(origin)
-        d = router.place_index.find(destination)
-        zones[origin], zones[destination] = o, d
-        builder.terminal(o)
-        builder.terminal(d)
+        for text in (origin, destination):
+            if text not in known:
+                known[text] = resolve_place(router, text)
+        o, d = known[origin], known[destination]
+        start, _ = builder.zone(origin, o)
+        _, end = builder.zone(destination, d)
         found = False
         for _, avoid in variants:
             try:
-                sol = router.solve(
-                    pack.places[o].name, pack.places[d].name, avoid=avoid, objective="generalized", coef=coef
-                )
+                sol = router.solve(_query(pack, o), _query(pack, d), avoid=avoid, objective="generalized", coef=coef)
             except CorridorError:
                 continue
             found = True
-            builder.add_route(sol.edges, sol.nodes, o, d)
+            builder.add_route(sol.edges, sol.nodes, start, end)
         if not found:
             unroutable.append((origin, destination, "no route in any corridor variant"))
         if progress is not None:
             progress(k + 1, len(pairs))
-    return builder.build(zones, unroutable)
+    return builder.build(unroutable)
+
+
+def _query(pack: DataPack, zone: Zone) -> str | tuple[float, float]:
+    """What the router is asked for a zone: the data-pack place's name, or the point."""
+    return pack.places[zone.place].name if zone.place is not None else (zone.lat, zone.lon)

@@ -17,7 +17,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from corridor.datapack import DataPack, expected_wait_hours
-from corridor.network.countries import load_country_index
+from corridor.network.countries import TERRITORIAL_SEA_KM, CountryIndex, Strait, load_country_index, load_straits
 from corridor.network.geo import haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import BorderTable, Graph, ServiceTable
 from corridor.network.heal import heal_layer
@@ -132,10 +132,12 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
     sea = read_marnet()
     say("reading country polygons", 0.20)
     country_index = load_country_index()
+    straits = load_straits()
     say("tagging countries", 0.25)
     rail_cc = country_index.lookup(rail.lat, rail.lon)
     road_cc = country_index.lookup(road.lat, road.lon)
-    countries = tuple(sorted(set(rail_cc) | set(road_cc) | {p.country for p in pack.places} - {""}))
+    strait_codes = {c for s in straits for c in s.countries}
+    countries = tuple(sorted((set(rail_cc) | set(road_cc) | {p.country for p in pack.places} | strait_codes) - {""}))
     code_to_index = {c: i for i, c in enumerate(countries)}
 
     def country_ids(codes: np.ndarray) -> np.ndarray:
@@ -209,6 +211,10 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
     # avoiding a country also avoids its waterways; closed seas carry no generic shipping
     sea_cc = country_index.lookup(sea.lat, sea.lon, coast_km=0.0)
     country[Layer.SEA] = country_ids(sea_cc)
+    # straits and canals lie in water outside the polygons: their nodes carry their shore countries
+    strait_nodes, report["straits"] = _tag_straits(
+        straits, sea, country_index, country[Layer.SEA], code_to_index, offsets[Layer.SEA]
+    )
     closed = np.zeros(sea.node_count, bool)
     for lat0, lon0, lat1, lon1 in _CLOSED_SEAS.values():
         closed |= (sea.lat >= lat0) & (sea.lat <= lat1) & (sea.lon >= lon0) & (sea.lon <= lon1)
@@ -243,9 +249,11 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
     node_layer = np.concatenate(layer)
     node_country = np.concatenate(country)
     extra = _Nodes(base_n)
+    shore_of = _shore_countries(strait_nodes, code_to_index)
     place_node = _add_places(
-        pack, edges, extra, node_lat, node_lon, node_layer, node_country, usable_in_layer, code_to_index, report
-    )
+        pack, edges, extra, node_lat, node_lon, node_layer, node_country, usable_in_layer, code_to_index, report,
+        shore_of,
+    )  # fmt: skip
     say("adding ferries and trains", 0.68)
     service_rows = _add_services(pack, edges, extra, place_node, code_to_index)
 
@@ -291,8 +299,51 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
         service_names=tuple(service_rows.names),
         service_ids=tuple(service_rows.ids),
         service_via=tuple(service_rows.via),
-        meta={"report": report},
+        meta={"report": report, "strait_nodes": strait_nodes},
     )
+
+
+def _tag_straits(
+    straits: list[Strait],
+    sea,
+    country_index: CountryIndex,
+    sea_country: np.ndarray,
+    code_to_index: dict[str, int],
+    offset: int,
+) -> tuple[dict[str, list[int]], list[dict]]:
+    """Shore countries of the sea nodes in each strait or canal: ISO code → graph node ids, and a report row
+    per strait (its sea nodes, and how many carry each country).
+
+    A node inside a strait's box carries every listed country whose coast lies within the territorial
+    sea (12 nmi, 22.2 km), so mid-Øresund is both Danish and Swedish and avoiding either closes it.
+    A node no polygon holds (``sea_country`` -1) is also given the nearest listed country, in place,
+    so that routes list the strait's country. The router adds these nodes to what ``avoid`` excludes.
+    """
+    members: dict[str, set[int]] = {}
+    rows = []
+    for strait in straits:
+        inside = np.flatnonzero(strait.contains(sea.lat, sea.lon))
+        tagged = dict.fromkeys(strait.countries, 0)
+        for i in inside.tolist():
+            lat, lon = float(sea.lat[i]), float(sea.lon[i])
+            dist = {c: country_index.distance_km(lat, lon, c, limit_km=TERRITORIAL_SEA_KM) for c in strait.countries}
+            near = [c for c in strait.countries if np.isfinite(dist[c])]
+            for code in near:
+                members.setdefault(code, set()).add(offset + i)
+                tagged[code] += 1
+            if near and sea_country[i] < 0:
+                sea_country[i] = code_to_index[min(near, key=dist.__getitem__)]
+        rows.append({"id": strait.id, "name": strait.name, "sea_nodes": len(inside), "tagged": tagged})
+    return {code: sorted(nodes) for code, nodes in sorted(members.items())}, rows
+
+
+def _shore_countries(strait_nodes: dict[str, list[int]], code_to_index: dict[str, int]) -> dict[int, set[int]]:
+    """Graph node → indices of the shore countries it carries as a strait node."""
+    shore_of: dict[int, set[int]] = {}
+    for code, nodes in strait_nodes.items():
+        for node in nodes:
+            shore_of.setdefault(node, set()).add(code_to_index[code])
+    return shore_of
 
 
 class _BorderRows:
@@ -474,8 +525,11 @@ _LAYER_OF = {"rail": Layer.RAIL, "road": Layer.ROAD, "sea": Layer.SEA}
 _MODE_OF = {Layer.RAIL: ("rail", Mode.RAIL), Layer.ROAD: ("road", Mode.ROAD), Layer.SEA: ("sea", Mode.SEA)}
 
 
-def _add_places(pack, edges, extra, lat, lon, layer, country, usable_in_layer, code_to_index, report) -> list[int]:
-    """A terminal node per place, joined by transfer edges to each layer it serves."""
+def _add_places(
+    pack, edges, extra, lat, lon, layer, country, usable_in_layer, code_to_index, report, shore_of
+) -> list[int]:
+    """A terminal node per place, joined by transfer edges to each layer it serves (a port may join a
+    strait node that its own country shares, ``shore_of``)."""
     trees = {}
     for which in (Layer.RAIL, Layer.ROAD, Layer.SEA):
         idx = np.flatnonzero((layer == which) & usable_in_layer[: len(layer)])
@@ -500,7 +554,8 @@ def _add_places(pack, edges, extra, lat, lon, layer, country, usable_in_layer, c
                 [
                     (c, j)
                     for c, j in zip(chords, js, strict=True)
-                    if np.isfinite(c) and country[idx[j]] in (place_country, -1)
+                    if np.isfinite(c)
+                    and (country[idx[j]] in (place_country, -1) or place_country in shore_of.get(int(idx[j]), ()))
                 ]
                 if place_country >= 0
                 else []

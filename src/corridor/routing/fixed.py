@@ -74,8 +74,14 @@ class RailHierarchies:
     ) -> tuple[float, np.ndarray, int, int]:
         """Best path from any source to any target; terminals join through their transfer edges.
 
-        Returns (cost, graph edge ids, source node, target node); cost is inf when none.
+        Returns (cost, graph edge ids, source node, target node); cost is inf when none. A node that is
+        both a source and a target is a zero-length path, as in the landmark search: a terminal must
+        not leave through its transfer edges and come back (handling both ways, a detour by rail).
         """
+        shared = np.intersect1d(np.asarray(sources, np.int64), np.asarray(targets, np.int64))
+        if len(shared):
+            node = int(shared[0])
+            return 0.0, np.zeros(0, np.int64), node, node
         s_nodes, s_cost, s_edge = self._ends(graph, metrics_row, sources, outgoing=True)
         t_nodes, t_cost, t_edge = self._ends(graph, metrics_row, targets, outgoing=False)
         if not len(s_nodes) or not len(t_nodes):

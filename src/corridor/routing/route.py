@@ -15,20 +15,26 @@ from corridor.network.graph import GAUGE_CHANGE_KINDS, Graph
 from corridor.network.places import PlaceIndex, PlaceQuery, check_coordinates, parse_coordinates
 from corridor.results import BorderCrossing, Leg, Route, RoutePath
 from corridor.routing.fixed import FIXED_OBJECTIVES, RailHierarchies
+from corridor.routing.options import (
+    CARBON_PRICE_MAX_USD_PER_T_CO2E,
+    OBJECTIVES,
+    ROUTABLE_MODES,
+    VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR,
+    check_number,
+    check_objective,
+)
 from corridor.routing.search import SearchBuffers, SearchResult, shortest_path
 from corridor.units import EdgeFlag, Layer, Mode
 
 __all__ = ["OBJECTIVES", "ROUTABLE_MODES", "Endpoint", "Router", "Solution", "objective_coefficients"]
 
-OBJECTIVES = ("time", "cost", "co2", "generalized", "distance")
-#: Modes a caller may allow or forbid; transfers and borders come with them.
-ROUTABLE_MODES = ("rail", "road", "sea", "ferry", "service")
-
 
 def objective_coefficients(
     objective: str, *, value_of_time_usd_per_teu_hour: float, carbon_price_usd_per_t_co2e: float
 ) -> np.ndarray:
-    """Weights on (hours, usd, co2, km) for an objective name."""
+    """Weights on (hours, usd, co2, km) for an objective name; the value of time and carbon price
+    must be finite and >= 0 (a NaN weight would silently cut every edge)."""
+    check_objective(objective)
     if objective == "time":
         return np.array([1.0, 0.0, 0.0, 0.0])
     if objective == "cost":
@@ -37,11 +43,13 @@ def objective_coefficients(
         return np.array([0.0, 0.0, 1.0, 0.0])
     if objective == "distance":
         return np.array([0.0, 0.0, 0.0, 1.0])
-    if objective == "generalized":
-        if value_of_time_usd_per_teu_hour < 0 or carbon_price_usd_per_t_co2e < 0:
-            raise OptionsError("value of time and carbon price must be >= 0", option="objective")
-        return np.array([value_of_time_usd_per_teu_hour, 1.0, carbon_price_usd_per_t_co2e / 1000.0, 0.0])
-    raise OptionsError(f"unknown objective {objective!r}; expected one of {', '.join(OBJECTIVES)}", option="objective")
+    vot = check_number(
+        value_of_time_usd_per_teu_hour, "value_of_time_usd_per_teu_hour", high=VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR
+    )
+    price = check_number(
+        carbon_price_usd_per_t_co2e, "carbon_price_usd_per_t_co2e", high=CARBON_PRICE_MAX_USD_PER_T_CO2E
+    )
+    return np.array([vot, 1.0, price / 1000.0, 0.0])
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,11 @@ class Router:
         self._edge_service = np.full(graph.edge_count, -1, np.int64)
         on_service = np.flatnonzero(np.isin(graph.edge_mode, [Mode.FERRY, Mode.SERVICE]))
         self._edge_service[on_service] = graph.services.service[graph.edge_ref[on_service]]
+        # sea nodes of straits and canals carry every shore country (mid-Øresund is DK and SE); node_country
+        # holds only one, so avoid also excludes these
+        self._strait_nodes = {
+            code: np.asarray(nodes, np.int64) for code, nodes in graph.meta.get("strait_nodes", {}).items()
+        }
         self._trees: dict[tuple[int, ...], tuple[np.ndarray, cKDTree]] = {}
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -175,7 +188,8 @@ class Router:
         return buffers
 
     def masks(self, avoid: frozenset[str], modes: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(node_ok, mode_ok, edge_blocked) for avoided countries and allowed modes."""
+        """(node_ok, mode_ok, edge_blocked) for avoided countries (their nodes, and the straits and canals
+        they share) and allowed modes."""
         g = self.graph
         mode_ok = np.zeros(len(Mode), np.bool_)
         for name in modes:
@@ -185,6 +199,8 @@ class Router:
             return self.all_nodes, mode_ok, self.no_block
         codes = [g.country_index(c) for c in avoid]
         node_ok = ~np.isin(g.node_country, [c for c in codes if c >= 0])
+        for code in avoid & self._strait_nodes.keys():
+            node_ok[self._strait_nodes[code]] = False
         blocked = self.no_block
         rows = [i for i, via in enumerate(g.service_via) if via and set(via.split(";")) & avoid]
         if rows:

@@ -303,15 +303,13 @@ def _bounded_tree(
     size = 0
     for i in range(len(sources)):
         s = sources[i]
-        if node_ok[s] and source_cost[i] < dist[s]:
+        if node_ok[s] and source_cost[i] <= limit and source_cost[i] < dist[s]:  # a source beyond: not reached
             dist[s] = source_cost[i]
             size = _heap_push(keys, items, size, source_cost[i], s)
     while size > 0:
         d, x, size = _heap_pop(keys, items, size)
         if d > dist[x]:
             continue
-        if d > limit:
-            break
         for e in range(first_out[x], first_out[x + 1]):
             if edge_blocked[e] or not mode_ok[mode[e]]:
                 continue
@@ -342,6 +340,8 @@ def bounded_tree(
     limit: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cost from the sources to every node within ``limit`` (inf beyond), and each node's parent edge.
+
+    A source whose own cost already exceeds ``limit`` (a gateway farther than the budget) is not reached.
 
     The same weights and masks as ``shortest_path``; for reach maps and isochrones.
     """

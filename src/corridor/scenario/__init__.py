@@ -3,7 +3,7 @@
 from corridor.scenario.apply import Applied, apply_scenario
 from corridor.scenario.report import write_diff_report, write_scenario_report
 from corridor.scenario.run import ScenarioDiff, ScenarioResult, diff_scenarios, run_scenario
-from corridor.scenario.schema import SHIPPED_SCENARIOS, Scenario, load_scenario
+from corridor.scenario.schema import SHIPPED_SCENARIOS, Scenario, load_scenario, scenario_from_body, scenario_from_dict
 
 __all__ = [
     "SHIPPED_SCENARIOS",
@@ -15,6 +15,8 @@ __all__ = [
     "diff_scenarios",
     "load_scenario",
     "run_scenario",
+    "scenario_from_body",
+    "scenario_from_dict",
     "write_diff_report",
     "write_scenario_report",
 ]

@@ -1,16 +1,29 @@
-"""Apply a scenario to a copy of the data pack: the baseline pack and the cache are never touched."""
+"""Apply a scenario to a copy of the data pack: the baseline pack and the cache are never touched.
+
+Every changed or added row is validated by the data pack's own models, so a scenario's figures
+obey the same ranges as the shipped pack (no negative cost, no zero speed, nothing infinite).
+A mistake is a :class:`corridor.errors.ScenarioError` naming the scenario field (and the file
+and line when the scenario came from a file).
+"""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from corridor.datapack import DataPack, MissingLink, Service
-from corridor.errors import DataError
+from corridor.errors import CoordinateError, UnknownPlaceError
+from corridor.network.places import PlaceIndex, parse_coordinates
 from corridor.scenario.schema import Scenario
 
 __all__ = ["Applied", "apply_scenario", "chain"]
+
+#: Columns a scenario may not change: identity and provenance (and a parameter's allowed range).
+_FIXED = frozenset({"id", "name", "basis", "source", "as_of", "note", "range"})
 
 
 @dataclass(frozen=True)
@@ -36,64 +49,132 @@ def chain(scenario: Scenario) -> list[Scenario]:
     return out[::-1]
 
 
-def _changed(value: float | None, change: tuple[str, float], where: str) -> float:
+def _unknown(what: str, key: str, known: Iterable[str]) -> str:
+    """``no <what> 'key' in the data pack``, with close matches as a hint."""
+    close = difflib.get_close_matches(key, list(known), n=3)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return f"no {what} {key!r} in the data pack{hint}"
+
+
+def _is_figure(value: Any) -> bool:
+    """A number cell (an empty one is None); text, lists and flags are not figures."""
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _validated(model: type[BaseModel], data: dict, s: Scenario, loc: tuple, columns: dict[str, tuple] | None = None):
+    """``model`` validated from ``data``; the first problem is a ScenarioError at the scenario field
+    holding the faulty column: ``columns[column]`` for changed rows, else ``loc.column``."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        column = str(err["loc"][0]) if err["loc"] else ""
+        message = err["msg"].removeprefix("Value error, ")
+        if column and err["type"] != "value_error":
+            message += f" (got {err['input']!r})"
+        if columns is None:
+            raise s.error(message, (*loc, column) if column else loc) from None
+        if column and column not in columns:
+            message = f"column {column!r}: {message}"
+        raise s.error(message, columns.get(column, loc)) from None
+
+
+def _changed(value: float | None, change: tuple[str, float], s: Scenario, loc: tuple) -> float:
     how, amount = change
     if how == "set":
         return amount
     if value is None:
-        raise DataError(f"{where}: cannot multiply an empty figure; give a value instead")
+        raise s.error("cannot multiply an empty figure; give a value instead", loc)
     return value * amount
 
 
-def _update(row, fields: dict[str, tuple[str, float]], where: str):
+def _update(row: BaseModel, fields: dict[str, tuple[str, float]], s: Scenario, loc: tuple, *, whole: bool = False):
+    """``row`` with ``fields`` changed, relabelled and re-validated against the pack's ranges.
+
+    ``whole``: the scenario field is the value itself (parameters, rail speeds), so errors name
+    ``loc`` rather than ``loc.column``.
+    """
     data = row.model_dump()
-    for name, change in fields.items():
-        if name not in data or name in ("id", "name", "basis", "source", "as_of", "note"):
-            raise DataError(f"{where}: no figure {name!r} to change")
-        data[name] = _changed(data[name], change, f"{where}.{name}")
+    figures = sorted(k for k, v in data.items() if k not in _FIXED and _is_figure(v))
+    columns = {column: loc if whole else (*loc, column) for column in fields}
+    for column, change in fields.items():
+        if column not in figures:
+            raise s.error(f"no figure {column!r} to change (figures: {', '.join(figures)})", columns[column])
+        data[column] = _changed(data[column], change, s, columns[column])
     data["basis"], data["note"] = "estimate", (data.get("note", "") + " [changed by a scenario]").strip()
-    try:
-        return type(row).model_validate(data)
-    except ValidationError as exc:
-        raise DataError(f"{where}: {exc.errors()[0]['msg']}") from None
+    return _validated(type(row), data, s, loc, columns)
+
+
+def _close(pack: DataPack, s: Scenario, services: list[Service], closed: set[str]) -> tuple[list, list]:
+    """Services and links left once ``close`` is applied; unknown names are errors."""
+    names = {x.service for x in services} | {x.id for x in services}
+    for i, key in enumerate(s.close.services):
+        if key not in names:
+            raise s.error(_unknown("service or segment", key, names), ("close", "services", i), field="close.services")
+    link_ids = {x.id for x in pack.links}
+    for i, key in enumerate(s.close.links):
+        if key not in link_ids:
+            raise s.error(_unknown("link", key, link_ids), ("close", "links", i), field="close.links")
+    crossing_ids = {c.id for c in pack.crossings}
+    for i, key in enumerate(s.close.crossings):
+        if key not in crossing_ids:
+            raise s.error(_unknown("crossing", key, crossing_ids), ("close", "crossings", i), field="close.crossings")
+    closed.update(s.close.crossings)
+    kept = [x for x in services if x.service not in s.close.services and x.id not in s.close.services]
+    return kept, [x for x in pack.links if x.id not in s.close.links]
+
+
+def _add(pack: DataPack, s: Scenario, services: list[Service], links: list[MissingLink]) -> None:
+    """Append the scenario's new services and links, validated as rows of the pack."""
+    place_ids = {p.id for p in pack.places}
+    taken = {x.id for x in services}
+    for i, new in enumerate(s.add.services):
+        loc = ("add", "services", i)
+        for column in ("from_place", "to_place"):
+            if (end := getattr(new, column)) not in place_ids:
+                message = _unknown("place", end, place_ids).replace("no place", "unknown place", 1)
+                raise s.error(message, (*loc, column))
+        if new.id in taken:
+            raise s.error(f"service segment {new.id!r} already exists in the data pack", (*loc, "id"))
+        taken.add(new.id)
+        row = new.model_dump()
+        row.update(basis="estimate", as_of="2026-11", note="added by a scenario", via_countries="")
+        services.append(_validated(Service, row, s, loc))
+    link_ids = {x.id for x in pack.links}
+    for i, new in enumerate(s.add.links):
+        loc = ("add", "links", i)
+        if new.id in link_ids:
+            raise s.error(f"link {new.id!r} already exists in the data pack", (*loc, "id"))
+        link_ids.add(new.id)
+        row = new.model_dump()
+        row.update(basis="estimate", as_of="2026-11", note="added by a scenario")
+        links.append(_validated(MissingLink, row, s, loc))
+
+
+def _check_pairs(pack: DataPack, s: Scenario) -> None:
+    """Every place in ``pairs`` is a place of the pack (name, alias or id) or valid 'lat,lon' text,
+    so a typo fails now rather than after the scenario's network is built."""
+    index = PlaceIndex.from_places(pack.places)
+    for i, pair in enumerate(s.pairs):
+        for j, text in enumerate(pair):
+            try:
+                if parse_coordinates(text) is None:
+                    index.find(text)
+            except (UnknownPlaceError, CoordinateError) as exc:
+                raise s.error(str(exc), ("pairs", i, j)) from None
 
 
 def _apply_one(pack: DataPack, s: Scenario, closed: set[str]) -> DataPack:
-    where = s.path or s.name
-    services = list(pack.services)
-    names = {x.service for x in services} | {x.id for x in services}
-    for key in s.close.services:
-        if key not in names:
-            raise DataError(f"{where}: close.services: no service or segment {key!r} in the data pack")
-    services = [x for x in services if x.service not in s.close.services and x.id not in s.close.services]
-    links = [x for x in pack.links if x.id not in s.close.links]
-    for key in s.close.links:
-        if key not in {x.id for x in pack.links}:
-            raise DataError(f"{where}: close.links: no link {key!r} in the data pack")
-    crossing_ids = {c.id for c in pack.crossings}
-    for key in s.close.crossings:
-        if key not in crossing_ids:
-            raise DataError(f"{where}: close.crossings: no crossing {key!r} in the data pack")
-    closed.update(s.close.crossings)
-    place_ids = {p.id for p in pack.places}
-    for new in s.add.services:
-        for end in (new.from_place, new.to_place):
-            if end not in place_ids:
-                raise DataError(f"{where}: add.services {new.id!r}: unknown place {end!r}")
-        row = new.model_dump()
-        row.update(basis="estimate", as_of="2026-11", note="added by a scenario", via_countries="")
-        services.append(Service.model_validate(row))
-    for new in s.add.links:
-        row = new.model_dump()
-        row.update(basis="estimate", as_of="2026-11", note="added by a scenario")
-        links.append(MissingLink.model_validate(row))
+    services, links = _close(pack, s, list(pack.services), closed)
+    _add(pack, s, services, links)
     change = s.change
     for key, fields in change.services.items():
         hits = [i for i, x in enumerate(services) if key in (x.service, x.id)]
         if not hits:
-            raise DataError(f"{where}: change.services: no service or segment {key!r}")
+            known = {x.service for x in services} | {x.id for x in services}
+            raise s.error(_unknown("service or segment", key, known), ("change", "services", key))
         for i in hits:
-            services[i] = _update(services[i], fields, f"{where}: change.services.{key}")
+            services[i] = _update(services[i], fields, s, ("change", "services", key))
     tables = {
         "crossings": (list(pack.crossings), lambda x: x.id),
         "places": (list(pack.places), lambda x: x.id),
@@ -101,19 +182,21 @@ def _apply_one(pack: DataPack, s: Scenario, closed: set[str]) -> DataPack:
     }
     for table, (rows, key_of) in tables.items():
         for key, fields in getattr(change, table).items():
+            match = key
             if table == "borders":  # accept either country order
                 a, b, mode = ([*key.split("-"), "", "", ""])[:3]
-                key = f"{min(a, b)}-{max(a, b)}-{mode}"
-            hits = [i for i, x in enumerate(rows) if key_of(x) == key]
+                match = f"{min(a, b)}-{max(a, b)}-{mode}"
+            hits = [i for i, x in enumerate(rows) if key_of(x) == match]
             if not hits:
-                raise DataError(f"{where}: change.{table}: no row {key!r}")
+                what = {"crossings": "crossing", "places": "place", "borders": "border rule"}[table]
+                raise s.error(_unknown(what, key, map(key_of, rows)), ("change", table, key))
             for i in hits:
-                rows[i] = _update(rows[i], fields, f"{where}: change.{table}.{key}")
+                rows[i] = _update(rows[i], fields, s, ("change", table, key))
     parameters = dict(pack.parameters)
     for name, c in change.parameters.items():
         if name not in parameters:
-            raise DataError(f"{where}: change.parameters: no parameter {name!r}")
-        parameters[name] = _update(parameters[name], {"value": c}, f"{where}: change.parameters.{name}")
+            raise s.error(_unknown("parameter", name, parameters), ("change", "parameters", name))
+        parameters[name] = _update(parameters[name], {"value": c}, s, ("change", "parameters", name), whole=True)
     speeds = list(pack.rail_speeds)
     for country, c in change.rail_speeds.items():
         hits = [i for i, x in enumerate(speeds) if x.country == country]
@@ -122,7 +205,9 @@ def _apply_one(pack: DataPack, s: Scenario, closed: set[str]) -> DataPack:
             speeds.append(base.model_copy(update={"country": country}))
             hits = [len(speeds) - 1]
         for i in hits:
-            speeds[i] = _update(speeds[i], {"speed_km_per_day": c}, f"{where}: change.rail_speeds.{country}")
+            speeds[i] = _update(speeds[i], {"speed_km_per_day": c}, s, ("change", "rail_speeds", country), whole=True)
+    if "pairs" in s.model_fields_set:
+        _check_pairs(pack, s)
     return pack.model_copy(
         update={
             "services": tuple(services),
@@ -137,7 +222,10 @@ def _apply_one(pack: DataPack, s: Scenario, closed: set[str]) -> DataPack:
 
 
 def apply_scenario(pack: DataPack, scenario: Scenario) -> Applied:
-    """The scenario's pack (a new object) and its routing closures, the whole ``extends`` chain applied."""
+    """The scenario's pack (a new object) and its routing closures, the whole ``extends`` chain applied.
+
+    Raises ScenarioError for anything the pack lacks or any figure outside its range.
+    """
     closed_crossings: set[str] = set()
     countries: set[str] = set()
     demand_set, scale, pairs, objective = "corridor-2024", 1.0, None, "generalized"

@@ -9,7 +9,8 @@ import pandas as pd
 
 from corridor.compare import CorridorOption, comparison_table
 from corridor.datapack import load_pack
-from corridor.flows.demand import Demand, DemandRow, read_demand
+from corridor.errors import ScenarioError
+from corridor.flows.demand import MAX_TOTAL_TEU_PER_YEAR, Demand, DemandRow, read_demand
 from corridor.flows.run import FlowResult
 from corridor.scenario.apply import Applied, apply_scenario
 from corridor.scenario.schema import Scenario
@@ -38,8 +39,16 @@ class ScenarioResult:
 
 
 def _scaled(demand: Demand, scale: float) -> Demand:
+    """The demand times ``scale``, held to the same bounds as a demand file (the scale is the fault)."""
     if scale == 1.0:
         return demand
+    total = sum(r.teu_per_year for r in demand.rows) * scale
+    if not total <= MAX_TOTAL_TEU_PER_YEAR:
+        raise ScenarioError(
+            f"demand.scale {scale:g}: {demand.source} would carry {total:.3g} TEU a year, over the "
+            f"{MAX_TOTAL_TEU_PER_YEAR:.0e} a demand may hold",
+            field="demand.scale",
+        )
     rows = tuple(DemandRow(r.origin, r.destination, r.teu_per_year * scale, r.user_class, r.line) for r in demand.rows)
     return Demand(rows, f"{demand.source} × {scale:g}")
 
@@ -49,6 +58,9 @@ def run_scenario(scenario: Scenario, *, gap: float = 1e-6, progress: Progress | 
 
     A scenario that changes no figure of the pack and closes no crossing (only countries, or
     nothing) runs on the cached baseline network; anything else gets a network of its own.
+    Every mistake in the scenario (an unknown name, a figure out of range, an unknown place in
+    ``pairs``) raises ScenarioError here, before any network is built: the searches assume
+    finite, non-negative edge costs.
     """
     from corridor.api import Network
 
@@ -65,7 +77,9 @@ def run_scenario(scenario: Scenario, *, gap: float = 1e-6, progress: Progress | 
         comparisons[(o, d)] = net.compare(o, d, objective=applied.objective, avoid=applied.closed_countries)
     say("assigning demand", 1.0)
     demand = _scaled(read_demand(applied.demand_set), applied.demand_scale)
-    flows = net.assign(demand, gap=gap, avoid=applied.closed_countries)
+    flows = net.assign(
+        demand, gap=gap, avoid=applied.closed_countries, progress=lambda stage, _done, _of: say(stage, 1.0)
+    )
     return ScenarioResult(scenario, applied, comparisons, flows)
 
 

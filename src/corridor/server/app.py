@@ -1,36 +1,43 @@
 """The REST API (FastAPI) and the map page: a thin skin over the Python API.
 
 The network is loaded once per process and shared by every request (the router is safe
-across threads). Requests are capped: body size (413), requests in flight (429) and
-compute time (503); validation errors are 422 with the field named; an unknown place is
+across threads). Requests are capped: body size (413, read no further than the cap), requests
+in flight per lane (429: routes, compare and reach, map layers and scenarios each have their
+own), and compute time (503, and the work is told to stop). Map layers are bounded by zoom and
+cached. Client mistakes are 4xx naming the field (see ``server.errors``); an unknown place is
 404 with suggestions. No file-system path is ever taken from a request. CORS is off unless
 origins are given.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
-import math
 import os
-import sys
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Query
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from corridor.errors import CoordinateError, CorridorError, InputError, NoRouteError, UnknownPlaceError
+from corridor.jsontext import dumps
+from corridor.server.body_limit import BodyLimit
+from corridor.server.errors import install_error_handlers, invalid
+from corridor.server.lanes import Lanes, LaneSpec, Stop
+from corridor.server.layers import (
+    LAYERS,
+    BoxError,
+    LayerEdges,
+    countries_geojson,
+    layer_edges,
+    layer_geojson,
+    parse_box,
+    services_geojson,
+)
 from corridor.server.models import (
     CompareRequest,
     CorridorOptionModel,
@@ -40,7 +47,6 @@ from corridor.server.models import (
     RouteRequest,
     ScenarioRunRequest,
 )
-from corridor.units import Layer
 
 if TYPE_CHECKING:
     from corridor.api import Network
@@ -49,97 +55,38 @@ __all__ = ["Limits", "create_app"]
 
 STATIC_DIR = Path(str(resources.files("corridor").joinpath("server/static")))
 VENDOR_DIR = STATIC_DIR / "vendor"  # browser libraries copied from npm by `make web`
-LAYERS = ("rail", "road", "sea", "countries", "services")
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps that keep one worker responsive: body bytes, requests in flight, seconds of compute."""
+    """Caps that keep one server responsive: body bytes, requests in flight per lane, seconds of work.
+
+    Each lane has its own cap on requests in flight, so a burst of one kind (map layers, compares,
+    scenarios) never pushes another kind, plain routes above all, into 429.
+    """
 
     max_body_bytes: int = 64 * 1024
-    max_in_flight: int = 32
+    max_in_flight: int = 32  # routes, places, health
+    max_in_flight_heavy: int = 16  # compare, reach
+    max_in_flight_layers: int = 8  # map layers
+    max_in_flight_scenarios: int = 2  # one running, one waiting
     wait_for_slot_seconds: float = 5.0
     compute_seconds: float = 20.0
     scenario_seconds: float = 180.0
     max_network_features: int = 30_000
     cached_answers: int = 4096  # route and compare answers kept per process (the network never changes)
-    quick_workers: int = os.cpu_count() or 2  # threads for route, places and map layers
-    heavy_workers: int = os.cpu_count() or 2  # threads for compare, reach and scenarios (lower OS priority)
+    cached_layers: int = 256  # map-layer answers kept per process
+    quick_workers: int = os.cpu_count() or 2  # threads for routes and places
+    heavy_workers: int = os.cpu_count() or 2  # threads for compare and reach (lower OS priority)
+    layer_workers: int = 1  # threads for map layers (lower OS priority)
 
-
-class _BusyError(Exception):
-    pass
-
-
-class _TooSlowError(Exception):
-    pass
-
-
-def _layer_geojson(net: Network, layer: str, bbox: tuple[float, float, float, float], zoom: int, cap: int) -> dict:
-    """Edges of one layer inside the box, snapped to a grid that coarsens with lower zoom."""
-    g = net.graph
-    code = {"rail": Layer.RAIL, "road": Layer.ROAD, "sea": Layer.SEA}[layer]
-    west, south, east, north = bbox
-    tail = net.router.tail
-    lat, lon = g.node_lat, g.node_lon
-    on = (g.node_layer[tail] == code) & (g.node_layer[g.head] == code) & (tail < g.head)
-    inside = on & (lon[tail] >= west) & (lon[tail] <= east) & (lat[tail] >= south) & (lat[tail] <= north)
-    edges = np.flatnonzero(inside)
-    cell = 360.0 / 2 ** (zoom + 8)
-    while True:
-        a = np.round(np.column_stack((lon[tail[edges]], lat[tail[edges]])) / cell).astype(np.int64)
-        b = np.round(np.column_stack((lon[g.head[edges]], lat[g.head[edges]])) / cell).astype(np.int64)
-        keep = np.any(a != b, axis=1)
-        pairs = np.unique(np.hstack((a[keep], b[keep])), axis=0)
-        if len(pairs) <= cap:
-            break
-        cell *= 2
-    lines = (pairs.reshape(-1, 2, 2) * cell).round(5).tolist()
-    feature = {"type": "Feature", "geometry": {"type": "MultiLineString", "coordinates": lines}, "properties": {}}
-    feature["properties"] = {"layer": layer, "segments": len(lines), "grid_deg": cell}
-    return {"type": "FeatureCollection", "features": [feature]}
-
-
-@lru_cache(maxsize=16)
-def _outlines(tolerance_deg: float) -> tuple[tuple[str, Any], ...]:
-    from corridor.network.countries import country_outlines
-
-    return tuple((code, shape) for code, shape in country_outlines(tolerance_deg) if not shape.is_empty)
-
-
-def _countries_geojson(bbox: tuple[float, float, float, float], zoom: int) -> dict:
-    """Country outlines (Natural Earth) clipped to the box, simplified to about a pixel at ``zoom``."""
-    import shapely
-
-    tolerance = max(0.01, 360.0 / 2 ** (zoom + 9))
-    tolerance = float(2 ** round(math.log2(tolerance)))  # a few cached levels, not one per zoom
-    features = []
-    for code, shape in _outlines(tolerance):
-        part = shapely.clip_by_rect(shape, *bbox)
-        if part.is_empty:
-            continue
-        geometry = shapely.geometry.mapping(shapely.set_precision(part, tolerance / 4))
-        features.append({"type": "Feature", "geometry": geometry, "properties": {"country": code}})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _services_geojson(net: Network, bbox: tuple[float, float, float, float]) -> dict:
-    """The data pack's scheduled services (trains, ferries) as lines from place to place (schematic)."""
-    pack = net.pack
-    west, south, east, north = bbox
-    where = {p.id: p for p in pack.places}  # the pack guarantees every service's places exist
-    seen, features = set(), []
-    for s in pack.services:
-        a, b = where[s.from_place], where[s.to_place]
-        key = (s.service, frozenset((a.id, b.id)))  # one line for both directions
-        if key in seen or not any(west <= p.lon <= east and south <= p.lat <= north for p in (a, b)):
-            continue
-        seen.add(key)
-        props = {"service": s.service, "mode": s.mode, "from": a.name, "to": b.name, "hours": s.hours}
-        props["departures_per_week"] = s.departures_per_week
-        line = {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]}
-        features.append({"type": "Feature", "geometry": line, "properties": props})
-    return {"type": "FeatureCollection", "features": features}
+    def lanes(self) -> dict[str, LaneSpec]:
+        return {
+            "quick": LaneSpec(self.quick_workers, self.max_in_flight),
+            "heavy": LaneSpec(self.heavy_workers, self.max_in_flight_heavy, low_priority=True),
+            "layers": LaneSpec(self.layer_workers, self.max_in_flight_layers, low_priority=True),
+            "scenario": LaneSpec(1, self.max_in_flight_scenarios, low_priority=True),
+        }
 
 
 def create_app(
@@ -158,7 +105,7 @@ def create_app(
         redoc_url=None,
     )
     state: dict[str, Any] = {}
-    slots = asyncio.Semaphore(limits.max_in_flight)
+    lanes = Lanes(limits.lanes(), wait_for_slot_seconds=limits.wait_for_slot_seconds)
 
     def net() -> Network:
         if "net" not in state:
@@ -174,60 +121,8 @@ def create_app(
         from fastapi.middleware.cors import CORSMiddleware
 
         app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST"])
-
-    @app.middleware("http")
-    async def cap_body(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limits.max_body_bytes):
-            return JSONResponse({"detail": f"request body over {limits.max_body_bytes} bytes"}, status_code=413)
-        if request.method == "POST" and length is None:
-            body = await request.body()
-            if len(body) > limits.max_body_bytes:
-                return JSONResponse({"detail": f"request body over {limits.max_body_bytes} bytes"}, status_code=413)
-        return await call_next(request)
-
-    # Lanes of worker threads. The heavy lane (a compare is five corridor searches) and the
-    # scenario lane (one run at a time; a run can take minutes) work at a lower OS priority: they
-    # take the cores a single route, the common request, leaves idle, so route answers stay quick
-    # under load. The searches release the GIL, so the OS decides.
-    lanes = {
-        "quick": ThreadPoolExecutor(limits.quick_workers, thread_name_prefix="corridor-quick"),
-        "heavy": ThreadPoolExecutor(limits.heavy_workers, thread_name_prefix="corridor-heavy", initializer=_yield_cpu),
-        "scenario": ThreadPoolExecutor(1, thread_name_prefix="corridor-scenario", initializer=_yield_cpu),
-    }
-
-    async def compute(fn: Callable[[], Any], seconds: float, lane: str = "quick") -> Any:
-        try:
-            await asyncio.wait_for(slots.acquire(), timeout=limits.wait_for_slot_seconds)
-        except TimeoutError:
-            raise _BusyError from None
-        try:
-            work = asyncio.get_running_loop().run_in_executor(lanes[lane], fn)
-            return await asyncio.wait_for(work, timeout=seconds)
-        except TimeoutError:
-            raise _TooSlowError from None
-        finally:
-            slots.release()
-
-    @app.exception_handler(_BusyError)
-    async def busy(_request, _exc):
-        return JSONResponse({"detail": f"more than {limits.max_in_flight} requests in flight; retry"}, 429)
-
-    @app.exception_handler(_TooSlowError)
-    async def too_slow(_request, _exc):
-        return JSONResponse({"detail": "the computation took too long and was abandoned; narrow the query"}, 503)
-
-    @app.exception_handler(CorridorError)
-    async def corridor_error(_request, exc: CorridorError):
-        if isinstance(exc, UnknownPlaceError):
-            return JSONResponse({"detail": str(exc), "suggestions": exc.suggestions}, 404)
-        if isinstance(exc, NoRouteError):
-            return JSONResponse({"detail": str(exc)}, 404)
-        if isinstance(exc, CoordinateError | InputError):
-            field = getattr(exc, "option", None) or "body"
-            return _invalid(field, str(exc))
-        return JSONResponse({"detail": str(exc)}, 500)
-
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    install_error_handlers(app)
     errors = {404: {"model": ErrorModel}, 413: {"model": ErrorModel}, 429: {"model": ErrorModel}}
     errors |= {503: {"model": ErrorModel}}
 
@@ -273,36 +168,36 @@ def create_app(
     async def route(body: RouteRequest):
         """The best route, with legs, borders and a GeoJSON line (``Route.to_dict()``)."""
         key = body.model_dump_json()
-        answer = await compute(lambda: cached_route(key), limits.compute_seconds)
+        answer = await lanes.run("quick", lambda _stop: cached_route(key), limits.compute_seconds)
         return Response(answer, media_type="application/json")
 
     @app.post("/compare", response_model=list[CorridorOptionModel], responses=errors)
     async def compare(body: CompareRequest):
         """The best route through each corridor family, side by side."""
         key = body.model_dump_json()
-        answer = await compute(lambda: cached_compare(key), limits.compute_seconds, "heavy")
+        answer = await lanes.run("heavy", lambda _stop: cached_compare(key), limits.compute_seconds)
         return Response(answer, media_type="application/json")
 
     @app.post("/reach", responses=errors)
-    async def reach(body: ReachRequest) -> dict[str, Any]:
+    async def reach(body: ReachRequest):
         """Places and countries within a budget of days or USD per TEU (optionally GeoJSON bands)."""
 
-        def run():
+        def run(_stop: Stop) -> bytes:
             result = net().reach(
                 body.origin, days=body.days, usd_per_teu=body.usd_per_teu, via=body.via, corridor=body.corridor
             )
             out = result.to_dict()
             if body.geojson:
                 out["geojson"] = result.to_geojson()
-            return _finite(out)
+            return _json(out)
 
-        return await compute(run, limits.compute_seconds, "heavy")
+        return Response(await lanes.run("heavy", run, limits.compute_seconds), media_type="application/json")
 
     @app.post("/scenario/run", responses=errors)
-    async def scenario_run(body: ScenarioRunRequest) -> dict[str, Any]:
-        """Run a shipped scenario by name, or a scenario body (which may extend shipped scenarios only)."""
-        from corridor.scenario import SHIPPED_SCENARIOS, load_scenario, run_scenario
-        from corridor.scenario.schema import Scenario
+    async def scenario_run(body: ScenarioRunRequest):
+        """Run a shipped scenario by name, or a scenario body (which may extend shipped scenarios and use
+        shipped demand sets only: no request reaches the server's files)."""
+        from corridor.scenario import SHIPPED_SCENARIOS, load_scenario, run_scenario, scenario_from_body
 
         if body.name is not None:
             if body.name not in SHIPPED_SCENARIOS:
@@ -311,20 +206,11 @@ def create_app(
                 )
             spec = load_scenario(body.name)
         else:
-            data = {k: v for k, v in body.body.items() if k not in ("path", "parent")}
-            parent = data.get("extends")
-            if parent is not None and parent not in SHIPPED_SCENARIOS:
-                return _invalid("extends", "a scenario body may extend only a shipped scenario")
-            try:
-                spec = Scenario.model_validate(data)
-            except ValueError as exc:
-                return _invalid("body", str(exc))
-            if parent is not None:
-                spec = spec.model_copy(update={"parent": load_scenario(parent), "path": "request body"})
+            spec = scenario_from_body(body.body)
 
-        def run():
-            result = run_scenario(spec)
-            return _finite(
+        def run(stop: Stop) -> bytes:
+            result = run_scenario(spec, progress=lambda _step, _fraction: stop.check())
+            return _json(
                 {
                     "scenario": result.name,
                     "chain": list(result.applied.names),
@@ -334,34 +220,42 @@ def create_app(
                 }
             )
 
-        return await compute(run, limits.scenario_seconds, "scenario")
+        return Response(await lanes.run("scenario", run, limits.scenario_seconds), media_type="application/json")
+
+    @lru_cache(maxsize=3)
+    def edges_of(layer: str) -> LayerEdges:
+        return layer_edges(net(), layer)
+
+    @lru_cache(maxsize=limits.cached_layers)
+    def cached_layer(layer: str, box: tuple[float, float, float, float], zoom: int) -> bytes:
+        if layer == "countries":
+            return _json(countries_geojson(box, zoom))
+        if layer == "services":
+            return _json(services_geojson(net(), box))
+        return _json(layer_geojson(edges_of(layer), layer, box, zoom, limits.max_network_features))
 
     @app.get("/network/{layer}", responses=errors)
     async def network_layer(
         layer: str,
-        bbox: str = Query(..., description="west,south,east,north in degrees", examples=["20,50,30,58"]),
+        bbox: str = Query(
+            ...,
+            max_length=200,
+            description="west,south,east,north in degrees; at most 32 map tiles of the zoom each way",
+            examples=["20,50,30,58"],
+        ),
         zoom: int = Query(5, ge=0, le=14),
-    ) -> dict[str, Any]:
+    ):
         """GeoJSON of one layer inside a bounding box, simplified by zoom: the rail, road or sea
         network, the country outlines (``countries``) or the scheduled trains and ferries
         (``services``, drawn place to place)."""
         if layer not in LAYERS:
             return JSONResponse({"detail": f"unknown layer {layer!r}; use one of {', '.join(LAYERS)}"}, 404)
         try:
-            west, south, east, north = (float(x) for x in bbox.split(","))
-        except ValueError:
-            return _invalid("bbox", "bbox must be west,south,east,north", where="query")
-        ok = -180 <= west < east <= 180 and -90 <= south < north <= 90
-        if not ok or not all(math.isfinite(v) for v in (west, south, east, north)):
-            return _invalid("bbox", "bbox must be west,south,east,north with west < east, south < north", where="query")
-        box = (west, south, east, north)
-        if layer == "countries":
-            return await compute(lambda: _countries_geojson(box, zoom), limits.compute_seconds)
-        if layer == "services":
-            return await compute(lambda: _services_geojson(net(), box), limits.compute_seconds)
-        return await compute(
-            lambda: _layer_geojson(net(), layer, box, zoom, limits.max_network_features), limits.compute_seconds
-        )
+            box = parse_box(bbox, zoom)
+        except BoxError as exc:
+            return invalid("bbox", str(exc), where="query")
+        answer = await lanes.run("layers", lambda _stop: cached_layer(layer, box, zoom), limits.compute_seconds)
+        return Response(answer, media_type="application/json")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page():
@@ -389,36 +283,6 @@ _NO_VENDOR = """<!doctype html><html lang="en"><head><meta charset="utf-8"><titl
 The REST API works without it: <a href="/openapi.json">/openapi.json</a>.</p></body></html>"""
 
 
-def _invalid(field: str, message: str, *, where: str = "body") -> JSONResponse:
-    """A 422 in FastAPI's validation-error shape, naming the field."""
-    loc = [where] if field == where else [where, field]
-    return JSONResponse({"detail": [{"loc": loc, "msg": message, "type": "value_error"}]}, 422)
-
-
-def _yield_cpu() -> None:
-    """Lower this worker thread's CPU priority (Linux threads have their own nice value)."""
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError):  # not allowed: the lane still works, at normal priority
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-
-
 def _json(value: Any) -> bytes:
     """A JSON answer encoded once (it is cached as bytes), NaN and infinity as null."""
-    return json.dumps(_finite(value), ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _finite(value: Any) -> Any:
-    """JSON cannot carry NaN or infinity: they become null."""
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, np.floating):
-        return _finite(float(value))
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
+    return dumps(value, compact=True).encode()

@@ -23,7 +23,7 @@ PlaceText = Field(
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class RouteRequest(_Request):

@@ -4,8 +4,10 @@ One row per figure, header row required, UTF-8::
 
     id,origin,destination,via,avoid,modes,objective,metric,low,high,as_of,source,note
 
-Unknown columns are ignored. A malformed row is reported with its line number and skipped;
-a file that cannot be read at all (missing, not UTF-8, no usable header) raises ``DataError``.
+Unknown columns are ignored. A malformed row (a bad value, or a record the CSV reader rejects,
+such as a field above its 131,072-character limit) is reported with its line number and
+skipped; a file that cannot be read at all (missing, above ``MAX_FILE_BYTES``, not UTF-8, no
+usable header) raises ``FileFormatError`` naming the file (``DataError`` for the shipped set).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from corridor.errors import DataError
+from corridor.errors import DataError, FileFormatError
 
 __all__ = [
     "COLUMNS",
+    "MAX_FILE_BYTES",
     "METRICS",
     "Benchmark",
     "BenchmarkSet",
@@ -45,6 +48,8 @@ COLUMNS = (
     "source",
     "note",
 )
+#: Largest benchmark file read, in bytes (the shipped set is a few kB).
+MAX_FILE_BYTES = 16 * 1024 * 1024
 METRICS = ("hours", "days", "km", "usd_per_teu", "usd_per_feu", "kg_co2e_per_teu", "border_hours")
 _OBJECTIVES = ("time", "cost", "co2", "generalized")
 _MODES = ("rail", "road", "sea", "ferry", "service")
@@ -110,6 +115,8 @@ def _split(cell: str) -> tuple[str, ...]:
 
 def _number(cell: str, name: str) -> float:
     try:
+        if not cell.isascii():  # float() also reads other scripts' digits
+            raise ValueError(cell)
         value = float(cell.replace("_", ""))
     except ValueError:
         raise ValueError(f"{name} {cell!r} is not a number") from None
@@ -158,18 +165,44 @@ def _row(cells: dict[str, str], line: int) -> Benchmark:
     )
 
 
+def _records(text: str):
+    """(line, cells, error) per CSV record: a record the reader rejects comes with its error and no cells."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.line_num, [], f"not valid CSV ({exc})"
+            continue
+        yield reader.line_num, cells, None
+
+
 def parse_benchmarks(text: str, *, origin: str = "<text>") -> BenchmarkSet:
     """Benchmarks from CSV text; malformed rows become ``problems``, never exceptions."""
     if not text.strip():
         return BenchmarkSet((), (), origin)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in next(reader)]
+    records = _records(text)
+    _, first, error = next(records, (1, [], None))
+    if not first and error is None:  # only a byte order mark
+        return BenchmarkSet((), (), origin)
+    if error is not None:
+        raise FileFormatError(f"{origin}: line 1: header is {error}", path=origin, line=1)
+    header = [h.strip().lower() for h in first]
     missing = [c for c in ("id", "origin", "destination", "metric", "low", "high") if c not in header]
     if missing:
-        raise DataError(f"{origin}: header lacks column {', '.join(missing)}; expected {','.join(COLUMNS)}")
+        raise FileFormatError(
+            f"{origin}: line 1: header lacks column {', '.join(missing)}; expected {','.join(COLUMNS)}",
+            path=origin,
+            line=1,
+            field=missing[0],
+        )
     rows, problems, seen = [], [], set()
-    for cells in reader:
-        line = reader.line_num
+    for line, cells, error in records:
+        if error is not None:
+            problems.append(Problem(line, error))
+            continue
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header):
@@ -189,20 +222,28 @@ def parse_benchmarks(text: str, *, origin: str = "<text>") -> BenchmarkSet:
 
 
 def read_benchmarks(path: str | Path) -> BenchmarkSet:
-    """Benchmarks from a CSV file; DataError if the file cannot be read."""
+    """Benchmarks from a CSV file; FileFormatError if the file cannot be read."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FileFormatError(
+                f"{path}: {size:,} bytes is more than the {MAX_FILE_BYTES:,} a benchmark file may have", path=str(path)
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DataError(f"{path}: no such file", path=str(path)) from None
+        raise FileFormatError(f"{path}: no such file", path=str(path)) from None
     except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text", path=str(path)) from None
+        raise FileFormatError(f"{path}: not UTF-8 text", path=str(path)) from None
     except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror})", path=str(path)) from None
+        raise FileFormatError(f"{path}: cannot read ({exc.strerror})", path=str(path)) from None
     return parse_benchmarks(text, origin=str(path))
 
 
 def shipped_benchmarks() -> BenchmarkSet:
     """The benchmark set shipped with the package (``corridor/data/benchmarks.csv``)."""
     text = resources.files("corridor").joinpath("data/benchmarks.csv").read_text(encoding="utf-8")
-    return parse_benchmarks(text, origin="corridor/data/benchmarks.csv")
+    try:
+        return parse_benchmarks(text, origin="corridor/data/benchmarks.csv")
+    except FileFormatError as exc:  # the package's own file: a data problem, not the user's
+        raise DataError(str(exc), path=exc.path) from None
