@@ -8,7 +8,7 @@ WEB_STAMP := $(VENDOR)/.installed
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test web lint bench clean-cache
+.PHONY: run test test-fast web lint bench clean-cache
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,14 @@ run: $(STAMP) $(WEB_STAMP)
 test: $(STAMP) $(WEB_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
+## test-fast: unit tests and doctests only: no world network, no browser (under a minute)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not integration and not browser"
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 ## bench: routing benchmark against scgraph, printed as a table
 bench: $(STAMP)

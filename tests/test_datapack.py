@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import re
 import shutil
@@ -190,10 +191,14 @@ def test_karlshamn_one_way_times(pack: DataPack) -> None:
 
 def test_lookups_and_fallbacks(pack: DataPack) -> None:
     pack_dir = resources.files("corridor").joinpath("data/pack")
-    raw = {r["name"]: float(r["value"]) for r in csv.DictReader(pack_dir.joinpath("parameters.csv").open())}
+    raw = {
+        r["name"]: float(r["value"])
+        for r in csv.DictReader(io.StringIO(pack_dir.joinpath("parameters.csv").read_text("utf-8")))
+    }
     assert pack.param("usd_per_feu_factor") == raw["usd_per_feu_factor"]
     speeds = {
-        r["country"]: float(r["speed_km_per_day"]) for r in csv.DictReader(pack_dir.joinpath("rail_speeds.csv").open())
+        r["country"]: float(r["speed_km_per_day"])
+        for r in csv.DictReader(io.StringIO(pack_dir.joinpath("rail_speeds.csv").read_text("utf-8")))
     }
     assert pack.rail_speed_km_per_day("KZ") == speeds["KZ"] != speeds["*"]
     assert pack.sea_wait_hours == pytest.approx(84.0 / pack.param("sea_departures_per_week"))
@@ -344,3 +349,13 @@ def test_every_parameter_has_a_range_that_holds_its_value(pack: DataPack) -> Non
         assert low >= 0 and low <= parameter.value <= high, name
         if "_km_per_" in name or name.endswith("_per_week"):  # speeds and frequencies: zero is meaningless
             assert (low, low_in) == (0.0, False), name
+
+
+@pytest.mark.parametrize("column", ["handling_hours", "handling_usd_per_teu"])
+def test_blank_handling_is_refused_when_the_pack_loads(pack_copy: Path, column: str) -> None:
+    """Handling is added to every transfer edge of the build: a blank cell passed validation (None) and
+    crashed the network build; it is a required figure, refused by file, line and field."""
+    path = pack_copy / "places.csv"
+    line = edit_csv(path, row_of(path, "id", "kaunas"), column, "")
+    with pytest.raises(DataError, match=rf"places\.csv: line {line}: field '{column}': required: must not be empty"):
+        load_pack(pack_copy)

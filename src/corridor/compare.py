@@ -8,25 +8,21 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from corridor.errors import CorridorError, FileFormatError, OptionsError
+from corridor.options import QueryOptions
 from corridor.results import Route
-from corridor.routing.options import (
-    CARBON_PRICE_MAX_USD_PER_T_CO2E,
-    VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR,
-    check_number,
-    check_objective,
-    name_list,
-)
+from corridor.routing.options import name_list
 
 if TYPE_CHECKING:
-    from corridor.api import Network
     from corridor.datapack import CorridorFamily
+    from corridor.engine import Engine
+    from corridor.network.places import PlaceQuery
 
 __all__ = ["CorridorOption", "compare_corridors", "comparison_table", "read_pairs"]
 
@@ -66,60 +62,41 @@ class CorridorOption:
 
 
 def _family_route(
-    net: Network, origin: str, destination: str, family: CorridorFamily, *, extra_avoid=frozenset(), **options
+    engine: Engine, origin: PlaceQuery, destination: PlaceQuery, family: CorridorFamily, options: QueryOptions
 ) -> CorridorOption:
-    via = [net.pack.place(pid).name for pid in family.via]
+    """The family's best route: its via places and modes, its avoided countries added to the caller's."""
+    rules = replace(
+        options,
+        via=tuple(engine.pack.place(pid).name for pid in family.via),
+        avoid=options.avoid | frozenset(family.avoid),
+        modes=frozenset(family.modes) or options.modes,
+    )
     try:
-        route = net.route(
-            origin,
-            destination,
-            via=via,
-            avoid=set(family.avoid) | set(extra_avoid),
-            modes=list(family.modes) or None,
-            **options,
-        )
+        route = engine.route(origin, destination, rules)
     except CorridorError as exc:
         return CorridorOption(family.id, family.name, None, str(exc))
     return CorridorOption(family.id, family.name, route)
 
 
-def _route_options(objective: str, vot: float | None, price: float | None) -> dict[str, Any]:
-    """The objective options every family's route shares, checked before any family is routed."""
-    check_objective(objective)
-    if objective != "generalized":
-        if vot is not None or price is not None:
-            raise OptionsError(
-                "value of time and carbon price apply only to objective 'generalized'", option="objective"
-            )
-        return {"objective": objective}
-    if vot is not None:
-        vot = check_number(vot, "value_of_time_usd_per_teu_hour", high=VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR)
-    if price is not None:
-        price = check_number(price, "carbon_price_usd_per_t_co2e", high=CARBON_PRICE_MAX_USD_PER_T_CO2E)
-    return {"objective": objective, "value_of_time_usd_per_teu_hour": vot, "carbon_price_usd_per_t_co2e": price}
-
-
 def compare_corridors(
-    net: Network,
-    origin: str,
-    destination: str,
+    engine: Engine,
+    origin: PlaceQuery,
+    destination: PlaceQuery,
+    options: QueryOptions,
     *,
     corridors: list[str] | str | None = None,
-    objective: str = "generalized",
-    value_of_time_usd_per_teu_hour: float | None = None,
-    carbon_price_usd_per_t_co2e: float | None = None,
-    avoid: frozenset[str] = frozenset(),
 ) -> list[CorridorOption]:
     """The best route through each corridor family (all of them, or those named), in pack order.
 
-    ``avoid`` closes countries for every family (a scenario's closures). ``corridors`` is a list of
-    family ids or a comma list. The objective and its figures are checked before any family is
-    routed, so a bad option is one OptionsError, not a row of "infeasible" families.
+    ``options`` give the objective and its figures, and countries closed for every family (a
+    scenario's closures); each family brings its own via places, modes and avoided countries.
+    ``corridors`` is a list of family ids or a comma list. Families and both ends are checked
+    before any family is routed, so a bad input is one error, not a row of "infeasible" families.
 
     A family that cannot serve the pair (an end in an avoided country, no route under its
     rules) comes back with ``feasible`` False and the reason.
     """
-    families = {f.id: f for f in net.pack.corridors}
+    families = {f.id: f for f in engine.pack.corridors}
     named = name_list(corridors, "corridors")
     chosen = list(families) if named is None else named
     unknown = [c for c in chosen if c not in families]
@@ -128,11 +105,8 @@ def compare_corridors(
             f"unknown corridor {', '.join(map(repr, unknown))}; the data pack defines {', '.join(families)}",
             option="corridors",
         )
-    # bad places or options fail once, for all families, rather than as "infeasible" rows
-    options = _route_options(objective, value_of_time_usd_per_teu_hour, carbon_price_usd_per_t_co2e)
-    net.router.resolve(origin, modes=frozenset({"rail", "road"}), max_snap_km=50.0)
-    net.router.resolve(destination, modes=frozenset({"rail", "road"}), max_snap_km=50.0, option="destination")
-    return [_family_route(net, origin, destination, families[c], extra_avoid=avoid, **options) for c in chosen]
+    engine.check_ends(origin, destination)
+    return [_family_route(engine, origin, destination, families[c], options) for c in chosen]
 
 
 def comparison_table(options_by_pair: dict[tuple[str, str], list[CorridorOption]]) -> pd.DataFrame:

@@ -10,12 +10,12 @@ __all__ = ["comparison_svg"]
 
 def comparison_svg(options: list[CorridorOption], title: str) -> str:
     """Three horizontal bar panels (days, USD per TEU, kg CO2e per TEU), one bar per feasible family."""
-    feasible = [o for o in options if o.route is not None]
-    names = [o.name for o in feasible][::-1]
+    feasible = [(o.name, o.route) for o in options if o.route is not None][::-1]
+    names = [name for name, _ in feasible]
     panels = (
-        ("days", [o.route.days for o in feasible][::-1], "#4a7bb7"),
-        ("USD per TEU", [o.route.usd_per_teu for o in feasible][::-1], "#d9822b"),
-        ("kg CO2e per TEU", [o.route.kg_co2e_per_teu for o in feasible][::-1], "#3a9a5b"),
+        ("days", [r.days for _, r in feasible], "#4a7bb7"),
+        ("USD per TEU", [r.usd_per_teu for _, r in feasible], "#d9822b"),
+        ("kg CO2e per TEU", [r.kg_co2e_per_teu for _, r in feasible], "#3a9a5b"),
     )
 
     def draw(fig, ax) -> None:

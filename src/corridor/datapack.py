@@ -42,6 +42,7 @@ from pydantic import (
     model_validator,
 )
 
+from corridor.constants import PLACE_KINDS
 from corridor.errors import DataError, UnknownPlaceError
 
 __all__ = [
@@ -64,7 +65,7 @@ __all__ = [
     "parse_range",
 ]
 
-KINDS = frozenset({"rail_terminal", "seaport", "ferry_port", "border_crossing", "gauge_change"})
+KINDS = frozenset(PLACE_KINDS)
 LAYERS = frozenset({"rail", "road", "sea"})
 _REQUIRED = """
 road_speed_km_per_hour road_max_km_per_day sea_speed_km_per_hour ferry_speed_km_per_hour
@@ -88,6 +89,13 @@ def _none_if_blank(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def _not_blank(value: Any) -> Any:
+    """A required figure: a blank cell is refused by name rather than as 'not a valid number'."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError("required: must not be empty")
+    return value
+
+
 Id = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 ServiceId = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")]
 Text = Annotated[str, Field(min_length=1)]
@@ -98,6 +106,7 @@ Lat = Annotated[float, Field(ge=-90, le=90)]
 Lon = Annotated[float, Field(ge=-180, le=180)]
 NonNeg = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
+ReqNonNeg = Annotated[NonNeg, BeforeValidator(_not_blank)]
 OptNonNeg = Annotated[NonNeg | None, BeforeValidator(_none_if_blank)]
 OptPositive = Annotated[Positive | None, BeforeValidator(_none_if_blank)]
 Words = Annotated[tuple[str, ...], BeforeValidator(_split)]
@@ -129,8 +138,9 @@ class Place(_Row):
     lat: Lat
     lon: Lon
     layers: Words
-    handling_hours: OptNonNeg = None  # h per move
-    handling_usd_per_teu: OptNonNeg = None  # USD per TEU per move
+    # required: the build adds them to every transfer edge (a blank cell is a DataError, not a crash there)
+    handling_hours: ReqNonNeg  # h per move
+    handling_usd_per_teu: ReqNonNeg  # USD per TEU per move
     capacity_teu_per_year: OptPositive = None  # empty: unlimited (0 would read as unlimited too)
 
     @field_validator("kinds", "layers")

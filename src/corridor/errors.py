@@ -12,6 +12,7 @@ Every error names the input at fault and what was expected. Catch at any level::
     │       ├── DemandError        demand CSV or OMX
     │       └── FileFormatError    TNTP files, benchmark tables, other tables
     ├── DataError                  data pack, base layer or cache problem (.path)
+    ├── ExtraNotInstalledError     a feature whose optional dependencies are missing (.extra)
     └── NoRouteError               .origin, .destination, .constraints
 """
 
@@ -22,6 +23,7 @@ __all__ = [
     "CorridorError",
     "DataError",
     "DemandError",
+    "ExtraNotInstalledError",
     "FileFormatError",
     "FileInputError",
     "InputError",
@@ -46,6 +48,7 @@ class UnknownPlaceError(InputError):
     def __init__(self, query: str, suggestions: list[str]) -> None:
         self.query = query
         self.suggestions = list(suggestions)
+        self.option: str | None = None  # which input held the name ("origin", "via", "destination"), once known
         hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
         super().__init__(f"unknown place {query!r}{hint}")
 
@@ -99,6 +102,14 @@ class DataError(CorridorError):
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
         super().__init__(message)
+
+
+class ExtraNotInstalledError(CorridorError):
+    """A feature needs an optional part of corridor that is not installed (``pip install 'corridor[extra]'``)."""
+
+    def __init__(self, feature: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(f"{feature} needs corridor's {extra!r} extra: pip install 'corridor[{extra}]'")
 
 
 class NoRouteError(CorridorError):

@@ -24,7 +24,8 @@ from corridor.routing.search import bounded_tree
 from corridor.units import Layer
 
 if TYPE_CHECKING:
-    from corridor.api import Network
+    from corridor.engine import Engine
+    from corridor.network.places import PlaceQuery
 
 __all__ = ["ReachResult", "reach"]
 
@@ -35,8 +36,8 @@ _TIME, _COST = np.array([1.0, 0.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0, 0.0])
 class ReachResult:
     """Places and countries within the budget, and the reached land nodes for maps."""
 
-    origin: str
-    via: str | None
+    origin: str  # the origin as resolved: its place name, or 'lat,lon'
+    via: str | None  # the gateway as resolved, likewise
     corridor: str | None
     budget: float
     unit: str  # "days" or "usd_per_teu"
@@ -68,16 +69,16 @@ class ReachResult:
                     "properties": {"band": k, f"max_{self.unit}": round(upper, 2)},
                 }
             )
-        for row in self.places.itertuples(index=False):
+        for row in self.places.to_dict(orient="records"):
             features.append(
                 {
                     "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round(row.lon, 5), round(row.lat, 5)]},
+                    "geometry": {"type": "Point", "coordinates": [round(row["lon"], 5), round(row["lat"], 5)]},
                     "properties": {
-                        "place": row.place,
-                        "country": row.country,
-                        "days": round(row.days, 2),
-                        "usd_per_teu": round(row.usd_per_teu, 2),
+                        "place": row["place"],
+                        "country": row["country"],
+                        "days": round(row["days"], 2),
+                        "usd_per_teu": round(row["usd_per_teu"], 2),
                     },
                 }
             )
@@ -95,34 +96,40 @@ class ReachResult:
         }
 
 
-def _budget(days: float | None, usd_per_teu: float | None) -> tuple[float | None, float | None]:
-    """Exactly one budget, a finite number > 0 within the REST API's bounds (120 days, US$100,000)."""
+def _budget(days: float | None, usd_per_teu: float | None) -> tuple[str, float]:
+    """``(unit, budget)``: exactly one budget, a finite number > 0 within the REST API's bounds (120 days,
+    US$100,000), with its unit ("days" or "usd_per_teu")."""
     if (days is None) == (usd_per_teu is None):
         raise OptionsError("give exactly one budget: days or usd_per_teu", option="days")
     if days is not None:
-        return check_number(days, "days", high=REACH_MAX_DAYS, allow_zero=False), None
-    return None, check_number(usd_per_teu, "usd_per_teu", high=REACH_MAX_USD_PER_TEU, allow_zero=False)
+        return "days", check_number(days, "days", high=REACH_MAX_DAYS, allow_zero=False)
+    return "usd_per_teu", check_number(usd_per_teu, "usd_per_teu", high=REACH_MAX_USD_PER_TEU, allow_zero=False)
 
 
 def reach(
-    net: Network,
-    origin: str,
+    net: Engine,
+    origin: PlaceQuery,
     *,
     days: float | None = None,
     usd_per_teu: float | None = None,
-    via: str | None = None,
+    via: PlaceQuery | None = None,
     corridor: str | None = None,
 ) -> ReachResult:
     """What ``origin`` reaches within ``days`` (fastest routes) or ``usd_per_teu`` (cheapest routes).
 
+    ``origin`` and ``via`` are place names, 'lat,lon' text or (lat, lon) pairs; the result names
+    them as resolved (the place's name, or 'lat,lon').
+
     Nothing beyond the budget is listed: with a gateway, the route to it counts against the
     budget, so a gateway farther than the budget leaves nothing reached.
     """
-    days, usd_per_teu = _budget(days, usd_per_teu)
-    budget = days if days is not None else usd_per_teu
-    via = optional_text(via, "via") if not isinstance(via, tuple | list) else via
+    unit, budget = _budget(days, usd_per_teu)
+    by_days = unit == "days"
+    if via is not None and not isinstance(via, tuple | list):  # a pair is checked when it is resolved
+        via = optional_text(via, "via")
     corridor = optional_text(corridor, "corridor")
-    avoid, modes = frozenset(), frozenset(ROUTABLE_MODES)
+    avoid: frozenset[str] = frozenset()
+    modes = frozenset(ROUTABLE_MODES)
     if corridor is not None:
         families = {f.id: f for f in net.pack.corridors}
         if corridor not in families:
@@ -131,15 +138,16 @@ def reach(
         family = families[corridor]
         avoid = frozenset(family.avoid)
         modes = frozenset(family.modes) or modes
-    coef = _TIME if days is not None else _COST
-    limit = days * 24.0 if days is not None else usd_per_teu
+    coef = _TIME if by_days else _COST
+    limit = budget * 24.0 if by_days else budget
     router, g = net.router, net.graph
     start = router.resolve(origin, modes=modes, max_snap_km=50.0)
     sources, source_cost = start.nodes, np.zeros(len(start.nodes))
     prefix = np.zeros(4)
+    gateway = None
     if via is not None:
-        router.resolve(via, modes=modes, max_snap_km=50.0, option="via")  # a bad gateway is named as such
-        objective = "time" if days is not None else "cost"
+        gateway = router.resolve(via, modes=modes, max_snap_km=50.0, option="via").label  # a bad one is named so
+        objective = "time" if by_days else "cost"
         sol = router.solve(origin, via, avoid=avoid, modes=modes, objective=objective, coef=coef)
         prefix = router.metrics[:, sol.edges].sum(axis=1)
         sources, source_cost = np.array([sol.nodes[-1]]), np.array([float(coef @ prefix)])
@@ -179,22 +187,21 @@ def reach(
                 "lon": place.lon,
             }
         )
-    unit = "days" if days is not None else "usd_per_teu"
     columns = ["place", "country", "days", "usd_per_teu", "kg_co2e_per_teu", "km", "lat", "lon"]
     places = pd.DataFrame(rows, columns=columns)
     places = places.sort_values(unit, kind="stable").reset_index(drop=True)
     land = np.flatnonzero(np.isfinite(dist) & np.isin(g.node_layer, [Layer.RAIL, Layer.ROAD]) & (g.node_country >= 0))
-    scale = 24.0 if days is not None else 1.0
+    scale = 24.0 if by_days else 1.0
     cost = dist[land] / scale
     first = pd.DataFrame({"country": np.array(g.countries)[g.node_country[land]], unit: cost})
-    countries = first.groupby("country", as_index=False)[unit].min().sort_values(unit, kind="stable")
+    countries = first.groupby("country")[unit].min().reset_index().sort_values(unit, kind="stable")
     counts = places.groupby("country").size()
     countries["places_reached"] = [int(counts.get(c, 0)) for c in countries["country"]]
     return ReachResult(
         origin=start.label,
-        via=via,
+        via=gateway,
         corridor=corridor,
-        budget=float(budget),
+        budget=budget,
         unit=unit,
         places=places,
         countries=countries.reset_index(drop=True),

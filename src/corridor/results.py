@@ -1,4 +1,4 @@
-"""Result records: a route and its legs, as frozen dataclasses with dict and GeoJSON views."""
+"""Result records: a route and its legs, a place, as frozen dataclasses with dict and GeoJSON views."""
 
 from __future__ import annotations
 
@@ -7,7 +7,24 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BorderCrossing", "Leg", "Route", "RoutePath"]
+__all__ = ["BorderCrossing", "Leg", "PlaceInfo", "Route", "RoutePath"]
+
+
+@dataclass(frozen=True)
+class PlaceInfo:
+    """A data-pack place as listed by ``Network.places`` and ``corridor places``."""
+
+    id: str
+    name: str
+    country: str
+    kinds: tuple[str, ...]
+    lat: float
+    lon: float
+    handling_hours: float
+    handling_usd_per_teu: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "kinds": list(self.kinds)}
 
 
 @dataclass(frozen=True)

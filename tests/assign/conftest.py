@@ -1,7 +1,8 @@
-"""The TNTP reference networks, read from the shared reference folder next to the repository.
+"""The TNTP reference networks (SiouxFalls, Braess), read from the copies in ``tests/data/tntp``.
 
-``CORRIDOR_TNTP_DIR`` overrides the location. A missing folder fails the tests that need it,
-with a message saying where it was looked for: these checks are never skipped silently.
+``CORRIDOR_TNTP_DIR`` overrides the location (a folder holding ``SiouxFalls/`` and ``Braess/``).
+A missing folder fails the tests that need it, with a message saying where it was looked for:
+these checks are never skipped silently.
 """
 
 import os
@@ -12,12 +13,12 @@ import pytest
 from corridor.assign import read_tntp_dir
 from corridor.assign.tntp import read_flows
 
-REPO = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data" / "tntp"
 
 
 def tntp_root() -> Path:
     override = os.environ.get("CORRIDOR_TNTP_DIR")
-    return Path(override) if override else REPO / ".." / "shared" / "reference" / "tntp"
+    return Path(override) if override else DATA
 
 
 def network_dir(name: str) -> Path:

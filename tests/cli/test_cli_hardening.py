@@ -111,3 +111,11 @@ def test_error_quoting_user_text_stays_one_printable_line(kind):
     result = runner.invoke(app, ["places", "--kind", kind])
     _one_line_error(result)
     assert "\x1b" not in result.stderr
+
+
+def test_serve_without_the_server_extra_says_what_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if the server extra were not installed
+    result = runner.invoke(app, ["serve"])
+    _one_line_error(result, "pip install 'corridor[server]'")

@@ -56,7 +56,7 @@ def test_corrupt_and_truncated_files_are_rebuilt(tmp_path):
     assert built and len(calls) == 2
     np.testing.assert_array_equal(arrays["x"], np.arange(1000))
     path.write_bytes(path.read_bytes()[:500])  # half-written
-    _, built = load_or_build("t", key, builder(calls), cache_dir=tmp_path)
+    _, built = load_or_build("t", key, builder(calls), cache_dir=tmp_path)  # no file left open (warnings are errors)
     assert built and len(calls) == 3
 
 

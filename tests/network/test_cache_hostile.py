@@ -15,7 +15,7 @@ import time
 import numpy as np
 import pytest
 
-from corridor.api import _valid_arrays
+from corridor.engine.arrays import valid_arrays as _valid_arrays
 from corridor.network import cache
 from corridor.network.cache import load_or_build
 from corridor.network.graph import BorderTable, Graph, ServiceTable

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from corridor.api import _edge_metrics
+from corridor.engine.arrays import edge_metrics as _edge_metrics
 from corridor.errors import DataError
 
 

@@ -8,8 +8,8 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-import corridor.scenario
-import corridor.server.app as server_app
+import corridor
+import corridor.server.maps as server_maps
 from corridor.server import Limits, create_app
 
 
@@ -119,7 +119,7 @@ def test_scenario_time_cap_stops_the_work(monkeypatch):
         finally:
             stopped.set()
 
-    monkeypatch.setattr(corridor.scenario, "run_scenario", endless)
+    monkeypatch.setattr(corridor, "run_scenario", endless)
     client = TestClient(create_app(_no_network, limits=Limits(scenario_seconds=0.3)))
     first = client.post("/scenario/run", json={"name": "baseline"})
     assert first.status_code == 503
@@ -128,16 +128,17 @@ def test_scenario_time_cap_stops_the_work(monkeypatch):
     assert second.status_code == 422 and len(calls) == 2  # the second run ran (and its error is mapped)
 
 
+@pytest.mark.integration
 def test_layer_burst_does_not_take_route_capacity(world, monkeypatch):
     """Map layers held up in their lane: routes still answer, layers beyond their cap get 429."""
     release = threading.Event()
-    real = server_app.layer_geojson
+    real = server_maps.layer_geojson
 
     def slow(*args, **kwargs):
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(server_app, "layer_geojson", slow)
+    monkeypatch.setattr(server_maps, "layer_geojson", slow)
     limits = Limits(max_in_flight=4, max_in_flight_layers=2, wait_for_slot_seconds=0.2)
     app = create_app(world, limits=limits)
     layer_answers = []

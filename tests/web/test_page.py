@@ -17,7 +17,7 @@ import uvicorn
 
 from corridor.server import create_app
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
 CHROMIUM = os.environ.get("CORRIDOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -122,8 +122,11 @@ def test_page_loads_offline_without_console_errors(page, base_url, world):
 
 
 def test_search_boxes_draw_routes_and_fill_the_table(page, base_url, world):
+    from corridor import DEFAULT_COMPARE_OBJECTIVE
+
     page.goto(base_url)
     wait_state(page, "ready")
+    assert page.input_value("#objective") == DEFAULT_COMPARE_OBJECTIVE  # the server's default, not the page's
     page.fill("#origin", "Xi'an")
     page.fill("#destination", "Klaipeda")
     page.click("#go")

@@ -115,7 +115,8 @@ class AssignmentNetwork:
         first_thru_node: int = 0,
     ) -> AssignmentNetwork:
         """A network whose links all use the BPR function."""
-        return cls(num_nodes, tail, head, free_flow_time, capacity, VdfKind.BPR, b, power, fixed_cost, first_thru_node)
+        bpr = np.full(len(np.atleast_1d(tail)), VdfKind.BPR, np.int8)
+        return cls(num_nodes, tail, head, free_flow_time, capacity, bpr, b, power, fixed_cost, first_thru_node)
 
     @property
     def num_links(self) -> int:

@@ -10,53 +10,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from corridor.graphs.csr import csr_order
+from corridor.graphs.heap import lazy_pop, lazy_push
+
 __all__ = ["build_star", "load_tree", "shortest_tree"]
 
 
 def build_star(num_nodes: int, tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Forward star of the links: ``first_out`` (num_nodes + 1), link id per slot, head per slot."""
-    order = np.argsort(tail, kind="stable").astype(np.int64)
-    counts = np.bincount(tail, minlength=num_nodes)
-    first_out = np.zeros(num_nodes + 1, np.int64)
-    np.cumsum(counts, out=first_out[1:])
+    first_out, order = csr_order(tail, num_nodes)
     return first_out, order, np.ascontiguousarray(head[order], dtype=np.int64)
-
-
-@njit(cache=True, inline="always")
-def _push(keys, items, size, key, item):  # pragma: no cover - numba
-    i = size
-    while i > 0:
-        parent = (i - 1) >> 1
-        if keys[parent] <= key:
-            break
-        keys[i] = keys[parent]
-        items[i] = items[parent]
-        i = parent
-    keys[i] = key
-    items[i] = item
-    return size + 1
-
-
-@njit(cache=True, inline="always")
-def _pop(keys, items, size):  # pragma: no cover - numba
-    key, item = keys[0], items[0]
-    size -= 1
-    last_key, last_item = keys[size], items[size]
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= size:
-            break
-        if child + 1 < size and keys[child + 1] < keys[child]:
-            child += 1
-        if last_key <= keys[child]:
-            break
-        keys[i] = keys[child]
-        items[i] = items[child]
-        i = child
-    keys[i] = last_key
-    items[i] = last_item
-    return key, item, size
 
 
 @njit(cache=True)
@@ -70,10 +33,10 @@ def shortest_tree(
         dist[x] = np.inf
         pred_link[x] = -1
     dist[origin] = 0.0
-    size = _push(keys, items, 0, 0.0, origin)
+    size = lazy_push(keys, items, 0, 0.0, origin)
     settled = 0
     while size > 0:
-        d, x, size = _pop(keys, items, size)
+        d, x, size = lazy_pop(keys, items, size)
         if d > dist[x]:
             continue
         order[settled] = x
@@ -87,7 +50,7 @@ def shortest_tree(
             if nd < dist[y]:
                 dist[y] = nd
                 pred_link[y] = link
-                size = _push(keys, items, size, nd, y)
+                size = lazy_push(keys, items, size, nd, y)
     return settled
 
 

@@ -183,7 +183,7 @@ class TntpNetwork:
             head=self.term_node - 1,
             free_flow_time=self.free_flow_time,
             capacity=np.where(self.b == 0.0, np.inf, self.capacity),
-            vdf_kind=VdfKind.BPR,
+            vdf_kind=np.full(self.num_links, VdfKind.BPR, np.int8),
             alpha=self.b,
             beta=self.power,
             fixed_cost=fixed,

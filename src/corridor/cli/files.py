@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corridor.errors import OptionsError
+from corridor import OptionsError
 
 __all__ = ["check_output"]
 

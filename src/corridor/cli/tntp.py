@@ -1,7 +1,7 @@
 """``corridor assign-tntp``: assign a TNTP benchmark network folder and report the convergence.
 
-Errors become one line ``error: …`` on stderr and exit status 1; the progress bar goes to
-stderr and is left out with ``--json``.
+Errors become one line ``error: …`` on stderr and exit status 1 (the CLI's one error boundary); the
+progress bar goes to stderr and is left out with ``--json``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from corridor.assign import ALGORITHMS, DEFAULT_ALGORITHM, METHODS, assign, read_tntp_dir, write_flows
+import corridor
+from corridor.cli.boundary import _Commands
 from corridor.cli.files import check_output
-from corridor.errors import CorridorError
-from corridor.jsontext import dumps
 
 __all__ = ["assign_tntp", "register"]
 
@@ -37,10 +36,12 @@ def assign_tntp(
         Path, typer.Argument(help="Folder with one *_net.tntp and one *_trips.tntp (README.md optional).")
     ],
     gap: Annotated[float, typer.Option(help="Target relative gap.")] = 1e-4,
-    method: Annotated[str, typer.Option(help=f"{' | '.join(METHODS)}: user equilibrium or system optimum.")] = "ue",
+    method: Annotated[
+        str, typer.Option(help=f"{' | '.join(corridor.ASSIGNMENT_METHODS)}: user equilibrium or system optimum.")
+    ] = "ue",
     algorithm: Annotated[
-        str, typer.Option(help=f"{' | '.join(ALGORITHMS)} (gp: path-based gradient projection).")
-    ] = DEFAULT_ALGORITHM,
+        str, typer.Option(help=f"{' | '.join(corridor.ASSIGNMENT_ALGORITHMS)} (gp: path-based gradient projection).")
+    ] = corridor.DEFAULT_ASSIGNMENT_ALGORITHM,
     max_seconds: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
     max_iterations: Annotated[int, typer.Option(help="Stop after this many iterations.")] = 10_000,
     flows: Annotated[
@@ -49,44 +50,40 @@ def assign_tntp(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Static traffic assignment of a TNTP network: relative gap, iterations, seconds, total travel time."""
-    try:
-        check_output(flows, "flows")
-        problem = read_tntp_dir(directory)
-        network, demand = problem.assignment_network(), problem.demand()
-        bar = Progress(
-            TextColumn(f"{problem.name} {method} {algorithm}"),
-            BarColumn(),
-            TextColumn("gap {task.fields[gap]:.2e}  iteration {task.fields[iteration]}"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-            disable=as_json,
+    check_output(flows, "flows")
+    problem = corridor.read_tntp_dir(directory)
+    network, demand = problem.assignment_network(), problem.demand()
+    bar = Progress(
+        TextColumn(f"{problem.name} {method} {algorithm}"),
+        BarColumn(),
+        TextColumn("gap {task.fields[gap]:.2e}  iteration {task.fields[iteration]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=as_json,
+    )
+    first: list[float] = []
+    with bar:
+        task = bar.add_task("assign", total=1.0, gap=float("nan"), iteration=0)
+
+        def progress(iteration: int, value: float) -> None:
+            if not first:
+                first.append(value)
+            bar.update(task, completed=_progress_fraction(value, first[0], gap), gap=value, iteration=iteration)
+
+        result = corridor.assign_traffic(
+            network,
+            demand,
+            method=method,
+            algorithm=algorithm,
+            gap=gap,
+            max_iterations=max_iterations,
+            max_seconds=max_seconds,
+            progress=progress,
         )
-        first: list[float] = []
-        with bar:
-            task = bar.add_task("assign", total=1.0, gap=float("nan"), iteration=0)
-
-            def progress(iteration: int, value: float) -> None:
-                if not first:
-                    first.append(value)
-                bar.update(task, completed=_progress_fraction(value, first[0], gap), gap=value, iteration=iteration)
-
-            result = assign(
-                network,
-                demand,
-                method=method,
-                algorithm=algorithm,
-                gap=gap,
-                max_iterations=max_iterations,
-                max_seconds=max_seconds,
-                progress=progress,
-            )
-        if flows is not None:
-            net = problem.network
-            write_flows(flows, net.init_node, net.term_node, result.flows, result.link_costs)
-    except CorridorError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=1) from None
+    if flows is not None:
+        net = problem.network
+        corridor.write_tntp_flows(flows, net.init_node, net.term_node, result.flows, result.link_costs)
     summary = {
         "network": problem.name,
         "method": method,
@@ -96,7 +93,7 @@ def assign_tntp(
         "total_system_travel_time": result.total_system_travel_time,
     }
     if as_json:
-        typer.echo(dumps(summary))
+        typer.echo(corridor.json_dumps(summary))
         return
     table = Table(title=f"{problem.name}: {method} by {algorithm}", title_justify="left", show_header=False)
     table.add_column("what")
@@ -114,5 +111,8 @@ def assign_tntp(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``assign-tntp`` to a Typer app."""
+    """Add ``assign-tntp`` to a Typer app. An app without the CLI's error boundary (a test's bare app) gets it,
+    so errors are one line there too."""
+    if not (isinstance(app.info.cls, type) and issubclass(app.info.cls, _Commands)):
+        app.info.cls = _Commands
     app.command("assign-tntp")(assign_tntp)

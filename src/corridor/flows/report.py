@@ -24,7 +24,8 @@ def flow_map_svg(result: FlowResult) -> str:
     from corridor.network.countries import country_outlines
 
     links, geometry = result.links, result.network.geometry
-    used = [i for i in range(len(links)) if links["teu_per_year"].iat[i] > 0 and len(geometry[i]) >= 2]
+    teu, kind = links["teu_per_year"].to_numpy(dtype=np.float64), links["kind"].to_numpy()
+    used = [i for i in range(len(links)) if teu[i] > 0 and len(geometry[i]) >= 2]
     points = np.vstack([geometry[i] for i in used]) if used else np.array([[40.0, 60.0]])
     lat0, lat1 = points[:, 0].min() - 3, points[:, 0].max() + 3
     lon0, lon1 = points[:, 1].min() - 5, points[:, 1].max() + 5
@@ -38,16 +39,16 @@ def flow_map_svg(result: FlowResult) -> str:
                     x, y = poly.exterior.xy
                     ax.fill(x, y, color="#f2f2ee", edgecolor="#bbbbbb", linewidth=0.4, zorder=0)
         peak = max(float(links["teu_per_year"].max()), 1.0)
-        for i in sorted(used, key=lambda i: links["teu_per_year"].iat[i]):
+        for i in sorted(used, key=lambda i: teu[i]):
             coords = geometry[i]
-            width = 0.6 + 7.0 * links["teu_per_year"].iat[i] / peak
-            ax.plot(coords[:, 1], coords[:, 0], color=_COLOURS.get(links["kind"].iat[i], "#777"), linewidth=width,
+            width = 0.6 + 7.0 * teu[i] / peak
+            ax.plot(coords[:, 1], coords[:, 0], color=_COLOURS.get(kind[i], "#777"), linewidth=width,
                     solid_capstyle="round", alpha=0.8, zorder=2)  # fmt: skip
-        for row in result.bottlenecks.head(5).itertuples(index=False):
-            coords = geometry[row.link]
+        for row in result.bottlenecks.head(5).to_dict(orient="records"):
+            coords = geometry[row["link"]]
             if len(coords):
                 lat, lon = coords[len(coords) // 2]
-                ax.annotate(f"{row.name}\n{row.utilisation:.0%} full", (lon, lat), fontsize=7, zorder=3,
+                ax.annotate(f"{row['name']}\n{row['utilisation']:.0%} full", (lon, lat), fontsize=7, zorder=3,
                             xytext=(6, 6), textcoords="offset points")  # fmt: skip
         ax.set_xlim(lon0, lon1)
         ax.set_ylim(lat0, lat1)

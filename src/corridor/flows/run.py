@@ -50,9 +50,9 @@ def _classes(cn: CorridorNetwork, demand: Demand, vot: dict[str, float]) -> list
         rows = [r for r in demand.rows if r.user_class == name]
         out.append(
             ClassDemand(
-                origin=[cn.zone_origin[r.origin] for r in rows],
-                destination=[cn.zone_destination[r.destination] for r in rows],
-                flow=[r.teu_per_year for r in rows],
+                origin=np.array([cn.zone_origin[r.origin] for r in rows], dtype=np.int64),
+                destination=np.array([cn.zone_destination[r.destination] for r in rows], dtype=np.int64),
+                flow=np.array([r.teu_per_year for r in rows], dtype=np.float64),
                 time_weight=vot[name],
                 name=name,
             )
@@ -87,8 +87,8 @@ class FlowResult:
             if flow > 0:
                 for code, km in by_country.items():
                     totals[code] = totals.get(code, 0.0) + flow * km
-        frame = pd.DataFrame(sorted(totals.items(), key=lambda kv: -kv[1]), columns=["country", "teu_km_per_year"])
-        return frame
+        ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+        return pd.DataFrame(ranked, columns=["country", "teu_km_per_year"])
 
     def to_dict(self) -> dict[str, Any]:
         """Summary, links, bottlenecks and OD pairs, ready for JSON."""
@@ -103,10 +103,10 @@ class FlowResult:
     def to_geojson(self) -> dict[str, Any]:
         """Links with flow as GeoJSON LineStrings (lon, lat), TEU per year and utilisation as properties."""
         features = []
-        for row, coords in zip(self.links.itertuples(index=False), self.network.geometry, strict=True):
-            if len(coords) < 2 or row.teu_per_year <= 0:
+        for row, coords in zip(self.links.to_dict(orient="records"), self.network.geometry, strict=True):
+            if len(coords) < 2 or row["teu_per_year"] <= 0:
                 continue
-            props = {k: _plain(getattr(row, k)) for k in ("kind", "name", "teu_per_year", "utilisation", "delay_hours")}
+            props = {k: _plain(row[k]) for k in ("kind", "name", "teu_per_year", "utilisation", "delay_hours")}
             geometry = {"type": "LineString", "coordinates": np.round(coords[:, ::-1], 4).tolist()}
             features.append({"type": "Feature", "geometry": geometry, "properties": props})
         return {"type": "FeatureCollection", "features": features}
@@ -121,7 +121,7 @@ def _plain(value: Any) -> Any:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def _route_label(cn: CorridorNetwork, links: np.ndarray) -> str:
@@ -131,7 +131,7 @@ def _route_label(cn: CorridorNetwork, links: np.ndarray) -> str:
 
 def _main_routes(cn: CorridorNetwork, result: AssignmentResult, pairs) -> dict[tuple[int, int, int], tuple[str, float]]:
     """(label of the path carrying most flow, its share) per (class, origin node, destination node)."""
-    out = {}
+    out: dict[tuple[int, int, int], tuple[str, float]] = {}
     if result.paths is None:
         return out
     for c, o, d in pairs:

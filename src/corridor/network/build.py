@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from corridor.datapack import DataPack, expected_wait_hours
+from corridor.graphs.components import component_labels, largest_component
+from corridor.graphs.csr import csr_order
 from corridor.network.countries import TERRITORIAL_SEA_KM, CountryIndex, Strait, load_country_index, load_straits
 from corridor.network.geo import haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import BorderTable, Graph, ServiceTable
@@ -115,12 +115,6 @@ class _Edges:
                 store.append(col)
 
 
-def _giant_mask(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    graph = sp.coo_matrix((np.ones(len(u), np.int8), (u, v)), shape=(n, n))
-    labels = connected_components(graph, directed=False)[1]
-    return labels == np.argmax(np.bincount(labels))
-
-
 def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
     """Read the layers, heal them, tag countries and borders, and join in the data pack."""
     say = progress or (lambda _step, _fraction: None)
@@ -171,18 +165,14 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
                 np.full(len(added[0]), EdgeFlag.MISSING_LINE, np.int8),
             ]
         )
-        giant = _giant_mask(base.node_count, u, v)
+        giant = largest_component(base.node_count, u, v)
         usable_in_layer[offsets[which] : offsets[which] + base.node_count] = giant
         report["layers"][base.name] = {
             "nodes": base.node_count,
             "edges": len(base.edge_u),
             "components_before": healed.components_before,
             "giant_before": healed.giant_before,
-            "components_after": int(
-                connected_components(
-                    sp.coo_matrix((np.ones(len(u)), (u, v)), shape=(base.node_count,) * 2), directed=False
-                )[0]
-            ),
+            "components_after": component_labels(base.node_count, u, v)[0],
             "giant_after": int(giant.sum()),
             "bridges": int(np.sum(healed.kind == "bridge")),
             "dead_end_links": int(np.sum(healed.kind == "dead_end")),
@@ -220,7 +210,7 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
         closed |= (sea.lat >= lat0) & (sea.lat <= lat1) & (sea.lon >= lon0) & (sea.lon <= lon1)
     liner = np.array([tag not in _NO_LINER_PASSAGES for tag in sea.edge_tag], bool)
     open_edges = ~closed[sea.edge_u] & ~closed[sea.edge_v] & liner
-    sea_giant = _giant_mask(sea.node_count, sea.edge_u[open_edges], sea.edge_v[open_edges]) & ~closed
+    sea_giant = largest_component(sea.node_count, sea.edge_u[open_edges], sea.edge_v[open_edges]) & ~closed
     usable_in_layer[offsets[Layer.SEA] :] = sea_giant
     keep = sea_giant[sea.edge_u] & sea_giant[sea.edge_v] & liner
     sea_kmh = pack.param("sea_speed_km_per_hour")
@@ -266,11 +256,9 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
     say("assembling the graph", 0.75)
     n = len(node_lat)
     u = np.concatenate(edges.u)
-    order = np.argsort(u, kind="stable")
-    first_out = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(u, minlength=n), out=first_out[1:])
+    first_out, order = csr_order(u, n)
     head = np.concatenate(edges.v)[order].astype(np.int32)
-    usable = _giant_mask(n, u, np.concatenate(edges.v))
+    usable = largest_component(n, u, np.concatenate(edges.v))
     borders = border_rows.pop_table()
     report["borders"] = {"border_edges_directed": len(borders.dwell_hours)}
     say("graph ready", 0.80)
@@ -316,8 +304,10 @@ def _tag_straits(
 
     A node inside a strait's box carries every listed country whose coast lies within the territorial
     sea (12 nmi, 22.2 km), so mid-Øresund is both Danish and Swedish and avoiding either closes it.
-    A node no polygon holds (``sea_country`` -1) is also given the nearest listed country, in place,
-    so that routes list the strait's country. The router adds these nodes to what ``avoid`` excludes.
+    A node no polygon holds (``sea_country`` -1) in a strait of one country (the Bosporus, the Great
+    Belt) is also given that country, in place, so routes list it; in a strait between countries (the
+    Øresund) it stays without one, so a ship sailing through is not listed as zig-zagging between the
+    shores. The router adds these nodes to what ``avoid`` excludes.
     """
     members: dict[str, set[int]] = {}
     rows = []
@@ -331,8 +321,8 @@ def _tag_straits(
             for code in near:
                 members.setdefault(code, set()).add(offset + i)
                 tagged[code] += 1
-            if near and sea_country[i] < 0:
-                sea_country[i] = code_to_index[min(near, key=dist.__getitem__)]
+            if len(strait.countries) == 1 and near and sea_country[i] < 0:
+                sea_country[i] = code_to_index[near[0]]
         rows.append({"id": strait.id, "name": strait.name, "sea_nodes": len(inside), "tagged": tagged})
     return {code: sorted(nodes) for code, nodes in sorted(members.items())}, rows
 
@@ -609,7 +599,7 @@ class _ServiceRows:
         return len(self.rows) - 1
 
     def table(self) -> ServiceTable:
-        cols = list(zip(*self.rows, strict=True)) if self.rows else [[]] * 5
+        cols: list[tuple] = list(zip(*self.rows, strict=True)) if self.rows else [()] * 5
         return ServiceTable(np.array(cols[0], np.int32), *(np.array(c, float) for c in cols[1:]))
 
 

@@ -34,6 +34,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -42,8 +43,12 @@ import platformdirs
 
 __all__ = [
     "CACHE_VERSION",
+    "CacheFile",
     "CacheWarning",
+    "cache_file_name",
+    "cache_files",
     "cache_key",
+    "clear_cache",
     "default_cache_dir",
     "has_schema",
     "in_range",
@@ -93,6 +98,7 @@ def _code_fingerprint() -> str:
     for path in sorted(
         [
             *package.glob("network/*.py"),
+            *package.glob("graphs/*.py"),
             package / "routing" / "landmarks.py",
             package / "routing" / "search.py",
             package / "routing" / "ch.py",
@@ -195,7 +201,7 @@ def _manifest(arrays: Mapping[str, np.ndarray]) -> str:
 def _read(path: Path, key: str) -> dict[str, np.ndarray] | None:
     """The arrays of a file written for ``key`` whose members match its manifest, else None."""
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
     except Exception:  # zip and npy parsers fail in many ways on bad bytes (BadZipFile, SyntaxError, MemoryError)
         return None
@@ -249,7 +255,8 @@ def _save(directory: Path, path: Path, key: str, arrays: dict[str, np.ndarray]) 
         return exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **{_KEY_ARRAY: np.array(key), _MANIFEST_ARRAY: np.array(_manifest(arrays))}, **arrays)
+            payload = {_KEY_ARRAY: np.array(key), _MANIFEST_ARRAY: np.array(_manifest(arrays)), **arrays}
+            np.savez(handle, allow_pickle=False, **payload)  # the loader refuses pickles: never write one
         os.replace(tmp, path)
     except OSError as exc:
         return exc
@@ -359,3 +366,51 @@ def load_or_build(
         )
         warnings.warn(message, CacheWarning, stacklevel=2)
     return arrays, True
+
+
+# --- what a cache folder holds ---------------------------------------------------------------------------------------
+
+_CACHE_FILE = re.compile(r"(?P<name>[a-z_]+)-(?:[0-9a-f]{8}-)?[0-9a-f]{16}\.npz")
+
+
+@dataclass(frozen=True)
+class CacheFile:
+    """One file of a cache folder: a cache (``kind`` its name, e.g. ``network``) or a half-written one."""
+
+    path: Path
+    kind: str
+    bytes: int
+    modified: float  # seconds since the epoch
+    temporary: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": str(self.path), "kind": self.kind, "bytes": self.bytes, "modified": self.modified,
+                "temporary": self.temporary}  # fmt: skip
+
+
+def cache_files(cache_dir: Path | None = None) -> list[CacheFile]:
+    """corridor's files in the cache folder (caches and temporary files), newest first; nothing else."""
+    directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    found = []
+    for file_name, path, info in _files(directory):
+        if file_name.startswith(".") and file_name.endswith(_TEMP_SUFFIX) and _TEMP_NAME.fullmatch(file_name):
+            owner = _TEMP_NAME.fullmatch(file_name)
+            found.append(CacheFile(Path(path), owner["stem"] if owner else "", info.st_size, info.st_mtime, True))
+        elif (match := _CACHE_FILE.fullmatch(file_name)) is not None:
+            found.append(CacheFile(Path(path), match["name"], info.st_size, info.st_mtime, False))
+    return sorted(found, key=lambda f: -f.modified)
+
+
+def cache_file_name(name: str, key: str) -> str:
+    """The file name a cache of ``name`` built for ``key`` has under this code and these packages."""
+    return _file_name(name, key)
+
+
+def clear_cache(cache_dir: Path | None = None) -> list[CacheFile]:
+    """Remove corridor's files from the cache folder (they are rebuilt when next needed); what was removed."""
+    removed = []
+    for f in cache_files(cache_dir):
+        with contextlib.suppress(FileNotFoundError):
+            f.path.unlink()
+            removed.append(f)
+    return removed

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from corridor.graphs.csr import edge_tails
+
 __all__ = ["GAUGE_CHANGE_KINDS", "BorderTable", "Graph", "ServiceTable"]
 
 
@@ -86,7 +88,7 @@ class Graph:
 
     def edge_tail(self) -> np.ndarray:
         """Source node of every edge (derived from ``first_out``)."""
-        return np.repeat(np.arange(self.node_count, dtype=np.int32), np.diff(self.first_out))
+        return edge_tails(self.first_out, np.int32)
 
     def country_index(self, code: str) -> int:
         """Index of an ISO-A2 code in ``countries``, -1 when no node lies in it."""

@@ -10,15 +10,15 @@ Two kinds of synthetic link, each flagged so a route shows where it relied on on
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from numba import njit
-from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from corridor.graphs.components import component_labels
+from corridor.graphs.csr import csr_order
+from corridor.graphs.heap import lazy_pop, lazy_push
 from corridor.network.geo import haversine_km, km_to_chord, to_unit_xyz
 
 __all__ = ["HealResult", "heal_layer"]
@@ -38,28 +38,29 @@ class HealResult:
     giant_after: int
 
 
-def _components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    graph = sp.coo_matrix((np.ones(len(u), np.int8), (u, v)), shape=(n, n)).tocsr()
-    return connected_components(graph, directed=False)[1]
-
-
 @njit(cache=True)
-def _reaches_within(first_out, head, weight, source, target, limit_km):  # pragma: no cover - numba
-    """True when ``target`` lies within ``limit_km`` of ``source`` along the network."""
-    dist = {source: 0.0}
-    heap = [(0.0, source)]
-    while heap:
-        d, x = heapq.heappop(heap)
+def _reaches_within(
+    first_out, head, weight, source, target, limit_km, dist, stamp, run, keys, items
+):  # pragma: no cover - numba
+    """True when ``target`` lies within ``limit_km`` of ``source`` along the network.
+
+    ``dist[x]`` is current only where ``stamp[x] == run`` (a fresh ``run`` per call, so the scratch
+    arrays are never cleared); ``keys``/``items`` are heap buffers of at least len(head) + 1.
+    """
+    stamp[source], dist[source] = run, 0.0
+    size = lazy_push(keys, items, 0, 0.0, source)
+    while size > 0:
+        d, x, size = lazy_pop(keys, items, size)
         if x == target:
             return True
-        if d > dist.get(x, np.inf):
+        if d > dist[x]:
             continue
         for e in range(first_out[x], first_out[x + 1]):
             y = head[e]
             nd = d + weight[e]
-            if nd <= limit_km and nd < dist.get(y, np.inf):
-                dist[y] = nd
-                heapq.heappush(heap, (nd, y))
+            if nd <= limit_km and nd < (dist[y] if stamp[y] == run else np.inf):
+                stamp[y], dist[y] = run, nd
+                size = lazy_push(keys, items, size, nd, y)
     return False
 
 
@@ -76,7 +77,7 @@ def heal_layer(
 ) -> HealResult:
     """Find the synthetic links that close gaps of at most ``max_gap_km`` in one layer."""
     n = len(lat)
-    labels = _components(n, u, v)
+    labels = component_labels(n, u, v)[1]
     sizes = np.bincount(labels)
     giant = int(np.argmax(sizes))
     degree = np.bincount(np.concatenate([u, v]), minlength=n)
@@ -97,10 +98,11 @@ def heal_layer(
     both_u = np.concatenate([u, v])
     both_v = np.concatenate([v, u])
     both_w = np.concatenate([km, km])
-    sort = np.argsort(both_u, kind="stable")
-    first_out = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(both_u, minlength=n), out=first_out[1:])
+    first_out, sort = csr_order(both_u, n)
     head, weight = both_v[sort], both_w[sort]
+    # scratch for the detour searches: distances stamped with the candidate's number, heap buffers of one push per edge
+    dist, stamp = np.empty(n), np.zeros(n, np.int64)
+    keys, items = np.empty(len(head) + 1), np.empty(len(head) + 1, np.int64)
 
     parent = np.arange(sizes.size)
 
@@ -115,7 +117,7 @@ def heal_layer(
     out_km: list[float] = []
     out_kind: list[str] = []
     linked_dead_end: set[int] = set()
-    for a, b, g in zip(rows.tolist(), cols.tolist(), gap.tolist(), strict=True):
+    for run, (a, b, g) in enumerate(zip(rows.tolist(), cols.tolist(), gap.tolist(), strict=True), start=1):
         ca, cb = find(labels[a]), find(labels[b])
         if ca != cb:
             parent[ca] = cb
@@ -126,7 +128,9 @@ def heal_layer(
             # two OSM components already joined by a bridge elsewhere: a dead end this close to the other one is a
             # second gap (the Zhetygen end of the Altynkol line, once Alashankou–Dostyk joined the networks)
             kind = "bridge"
-        elif _reaches_within(first_out, head, weight, a, b, max(detour_factor * g, 10.0)):
+        elif _reaches_within(
+            first_out, head, weight, a, b, max(detour_factor * g, 10.0), dist, stamp, run, keys, items
+        ):
             continue
         else:
             kind = "dead_end"
@@ -137,7 +141,7 @@ def heal_layer(
         out_kind.append(kind)
     new_u = np.concatenate([u, np.array(out_u, np.int64)])
     new_v = np.concatenate([v, np.array(out_v, np.int64)])
-    after = np.bincount(_components(n, new_u, new_v))
+    after = np.bincount(component_labels(n, new_u, new_v)[1])
     return HealResult(
         np.array(out_u, np.int64),
         np.array(out_v, np.int64),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from corridor.graphs.csr import csr_order, edge_tails
 from corridor.network.graph import Graph
 from corridor.routing.ch import CHQuery, ContractionHierarchy, build_ch
 from corridor.units import Layer, Mode
@@ -27,13 +28,10 @@ def _rail_subgraph(graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     assert np.all(graph.node_layer[:rail_count] == Layer.RAIL)
     end = int(graph.first_out[rail_count])
     heads = graph.head[:end]
-    keep = heads < rail_count
-    edge_ids = np.flatnonzero(keep)
-    counts = np.add.reduceat(keep.astype(np.int64), graph.first_out[:rail_count]) if rail_count else keep[:0]
-    counts[np.diff(graph.first_out[: rail_count + 1]) == 0] = 0  # reduceat repeats values for empty rows
-    first_out = np.zeros(rail_count + 1, np.int64)
-    np.cumsum(counts, out=first_out[1:])
-    return first_out, heads[keep].astype(np.int64), edge_ids
+    edge_ids = np.flatnonzero(heads < rail_count)
+    first_out, order = csr_order(edge_tails(graph.first_out[: rail_count + 1])[edge_ids], rail_count)
+    edge_ids = edge_ids[order]  # already grouped by tail: the stable order keeps them as they are
+    return first_out, heads[edge_ids].astype(np.int64), edge_ids
 
 
 def build_rail_hierarchies(

@@ -13,19 +13,20 @@ from collections.abc import Callable
 
 import numpy as np
 
+from corridor.graphs.csr import csr_order
 from corridor.routing.search import METRICS, dijkstra_all
 
 __all__ = ["compute_landmarks"]
 
 
-def _both_ways(first_out: np.ndarray, head: np.ndarray, tail: np.ndarray, weight: np.ndarray):
+def _both_ways(
+    first_out: np.ndarray, head: np.ndarray, tail: np.ndarray, weight: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(first_out) - 1
     u = np.concatenate([tail, head]).astype(np.int64)
     v = np.concatenate([head, tail]).astype(np.int64)
     w = np.concatenate([weight, weight])
-    order = np.argsort(u, kind="stable")
-    offsets = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(u, minlength=n), out=offsets[1:])
+    offsets, order = csr_order(u, n)
     return offsets, v[order], w[order]
 
 

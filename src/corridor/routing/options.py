@@ -12,6 +12,15 @@ from collections.abc import Iterable
 from numbers import Real
 from typing import Any
 
+from corridor.constants import (
+    CARBON_PRICE_MAX_USD_PER_T_CO2E,
+    MAX_SNAP_KM_LIMIT,
+    OBJECTIVES,
+    REACH_MAX_DAYS,
+    REACH_MAX_USD_PER_TEU,
+    ROUTABLE_MODES,
+    VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR,
+)
 from corridor.errors import OptionsError
 
 __all__ = [
@@ -30,18 +39,6 @@ __all__ = [
     "route_modes",
     "via_places",
 ]
-
-OBJECTIVES = ("time", "cost", "co2", "generalized", "distance")
-#: Modes a caller may allow or forbid; transfers and borders come with them.
-ROUTABLE_MODES = ("rail", "road", "sea", "ferry", "service")
-
-#: Upper bounds, the same as the REST API's request models: beyond them a figure is a typo.
-VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR = 1e6
-CARBON_PRICE_MAX_USD_PER_T_CO2E = 1e6
-#: A coordinate more than this far from any rail or road node is not a place on the network.
-MAX_SNAP_KM_LIMIT = 1000.0
-REACH_MAX_DAYS = 120.0
-REACH_MAX_USD_PER_TEU = 100_000.0
 
 
 def check_number(value: Any, option: str, *, high: float, allow_zero: bool = True) -> float:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from corridor.errors import CoordinateError, NoRouteError, OptionsError
+from corridor.errors import CoordinateError, NoRouteError, OptionsError, UnknownPlaceError
 from corridor.network.geo import chord_to_km, haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import GAUGE_CHANGE_KINDS, Graph
 from corridor.network.places import PlaceIndex, PlaceQuery, check_coordinates, parse_coordinates
@@ -144,10 +144,10 @@ class Router:
         self, text: PlaceQuery, *, modes: frozenset[str], max_snap_km: float, option: str = "origin"
     ) -> Endpoint:
         """A place name, 'lat,lon' or a (lat, lon) pair as an Endpoint (coordinates snap to the nearest usable land
-        node). A CoordinateError names the ``option`` (origin, via, destination) that held the coordinates."""
+        node). A CoordinateError or UnknownPlaceError names the ``option`` (origin, via, destination) that held it."""
         try:
             return self._resolve(text, modes=modes, max_snap_km=max_snap_km)
-        except CoordinateError as exc:
+        except (CoordinateError, UnknownPlaceError) as exc:
             exc.option = exc.option or option
             raise
 
@@ -155,7 +155,7 @@ class Router:
         coords = parse_coordinates(text) if isinstance(text, str) else check_coordinates(text)
         g = self.graph
         if coords is None:
-            i = self.place_index.find(text)
+            i = self.place_index.find(str(text))  # only text can be a name: a pair is always coordinates
             node = int(g.place_node[i])
             return Endpoint(
                 self.place_names[i], np.array([node]), np.zeros(1), i, float(g.node_lat[node]), float(g.node_lon[node])
@@ -171,7 +171,7 @@ class Router:
                 nodes.append(int(idx[j]))
                 snaps.append(float(chord_to_km(chord)))
         if not nodes:
-            allowed = [m for m in ("rail", "road") if m in modes] or ["rail or road (none allowed by modes)"]
+            allowed: list[str] = [m for m in ("rail", "road") if m in modes] or ["rail or road (none allowed by modes)"]
             raise CoordinateError(
                 f"{lat:g},{lon:g} is more than {max_snap_km:g} km from any usable {' or '.join(allowed)} network node",
                 lat=lat,
@@ -232,15 +232,16 @@ class Router:
                     f"{stop.label} lies in {country}, which avoid={','.join(sorted(avoid))} excludes",
                     option="avoid",
                 )
-        use_hierarchy = (
-            self.rail_hierarchies is not None and modes == {"rail"} and not avoid and objective in FIXED_OBJECTIVES
-        )
+        # the rail hierarchy answers unmasked rail-only fixed-objective queries; a network without one (None:
+        # built in memory by Engine.from_pack) answers every query with the landmark search
+        fixed_rail = modes == {"rail"} and not avoid and objective in FIXED_OBJECTIVES
+        hierarchies = self.rail_hierarchies if fixed_rail else None
         edges: list[np.ndarray] = []
         first_node = last_node = -1
         for a, b in itertools.pairwise(stops):
             sources = a.nodes if last_node < 0 else np.array([last_node])
-            if use_hierarchy:
-                result = self._hierarchy_segment(objective, sources, b.nodes)
+            if hierarchies is not None:
+                result = self._hierarchy_segment(hierarchies, objective, sources, b.nodes)
             else:
                 result = self._search_segment(coef, sources, b.nodes, node_ok, mode_ok, blocked)
             if not np.isfinite(result.cost):
@@ -271,13 +272,15 @@ class Router:
             snap_km=sol.snap_km,
         )
 
-    def _hierarchy_segment(self, objective: str, sources: np.ndarray, targets: np.ndarray) -> SearchResult:
+    def _hierarchy_segment(
+        self, hierarchies: RailHierarchies, objective: str, sources: np.ndarray, targets: np.ndarray
+    ) -> SearchResult:
         queries = getattr(self._local, "hierarchy_queries", None)
         if queries is None:
             queries = self._local.hierarchy_queries = {}
         if objective not in queries:
-            queries[objective] = self.rail_hierarchies.new_query(objective)
-        cost, edges, source, target = self.rail_hierarchies.segment(
+            queries[objective] = hierarchies.new_query(objective)
+        cost, edges, source, target = hierarchies.segment(
             queries[objective], self.graph, self.metrics[FIXED_OBJECTIVES[objective]], sources, targets
         )
         return SearchResult(cost, edges, source, target, 0)
@@ -407,7 +410,7 @@ class Router:
                 name = g.service_names[int(self._edge_service[e])]
                 legs.append(self._service_leg(path[i:j], nodes[i : j + 1], mode, name, run))
             elif mode == _TRANSFER:
-                name = at_place[k]
+                name = at_place[k] or ""  # a transfer run always starts at a place
                 moves = j - i
                 note = f"{moves} container move{'s' if moves > 1 else ''} (handling) at {name}"
                 if self.sea_wait_hours and g.node_layer[g.head[path[j - 1]]] == Layer.SEA:

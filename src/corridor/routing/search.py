@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from corridor.graphs.heap import lazy_pop, lazy_push
+
 __all__ = ["METRICS", "SearchResult", "bounded_tree", "dijkstra_all", "shortest_path"]
 
 #: Order of the metric axis in coefficient vectors and landmark tables.
@@ -30,42 +32,6 @@ class SearchResult:
     source: int
     target: int
     settled: int
-
-
-@njit(cache=True, nogil=True)
-def _heap_push(keys, items, size, key, item):  # pragma: no cover - numba
-    i = size
-    keys[i] = key
-    items[i] = item
-    while i > 0:
-        parent = (i - 1) >> 1
-        if keys[parent] <= keys[i]:
-            break
-        keys[parent], keys[i] = keys[i], keys[parent]
-        items[parent], items[i] = items[i], items[parent]
-        i = parent
-    return size + 1
-
-
-@njit(cache=True, nogil=True)
-def _heap_pop(keys, items, size):  # pragma: no cover - numba
-    key, item = keys[0], items[0]
-    size -= 1
-    keys[0], items[0] = keys[size], items[size]
-    i = 0
-    while True:
-        left = 2 * i + 1
-        if left >= size:
-            break
-        child = left
-        if left + 1 < size and keys[left + 1] < keys[left]:
-            child = left + 1
-        if keys[i] <= keys[child]:
-            break
-        keys[child], keys[i] = keys[i], keys[child]
-        items[child], items[i] = items[i], items[child]
-        i = child
-    return key, item, size
 
 
 @njit(cache=True, nogil=True)
@@ -132,12 +98,12 @@ def _astar(
             closed[s] = False
             dist[s] = source_cost[i]
             parent[s] = -1
-            size = _heap_push(keys, items, size, dist[s] + potential[s], s)
+            size = lazy_push(keys, items, size, dist[s] + potential[s], s)
     best = np.inf
     best_target = -1
     settled = 0
     while size > 0:
-        key, x, size = _heap_pop(keys, items, size)
+        key, x, size = lazy_pop(keys, items, size)
         if key >= best:
             break
         if closed[x]:
@@ -165,7 +131,7 @@ def _astar(
             if nd < dist[y]:
                 dist[y] = nd
                 parent[y] = e
-                size = _heap_push(keys, items, size, nd + potential[y], y)
+                size = lazy_push(keys, items, size, nd + potential[y], y)
     return best, best_target, settled
 
 
@@ -272,9 +238,9 @@ def _dijkstra_all(first_out, head, weight, source):  # pragma: no cover - numba
     keys = np.empty(len(head) + 1)
     items = np.empty(len(head) + 1, np.int64)
     dist[source] = 0.0
-    size = _heap_push(keys, items, 0, 0.0, source)
+    size = lazy_push(keys, items, 0, 0.0, source)
     while size > 0:
-        d, x, size = _heap_pop(keys, items, size)
+        d, x, size = lazy_pop(keys, items, size)
         if d > dist[x]:
             continue
         for e in range(first_out[x], first_out[x + 1]):
@@ -282,7 +248,7 @@ def _dijkstra_all(first_out, head, weight, source):  # pragma: no cover - numba
             nd = d + weight[e]
             if nd < dist[y]:
                 dist[y] = nd
-                size = _heap_push(keys, items, size, nd, y)
+                size = lazy_push(keys, items, size, nd, y)
     return dist
 
 
@@ -305,9 +271,9 @@ def _bounded_tree(
         s = sources[i]
         if node_ok[s] and source_cost[i] <= limit and source_cost[i] < dist[s]:  # a source beyond: not reached
             dist[s] = source_cost[i]
-            size = _heap_push(keys, items, size, source_cost[i], s)
+            size = lazy_push(keys, items, size, source_cost[i], s)
     while size > 0:
-        d, x, size = _heap_pop(keys, items, size)
+        d, x, size = lazy_pop(keys, items, size)
         if d > dist[x]:
             continue
         for e in range(first_out[x], first_out[x + 1]):
@@ -321,7 +287,7 @@ def _bounded_tree(
             if nd < dist[y] and nd <= limit:
                 dist[y] = nd
                 parent[y] = e
-                size = _heap_push(keys, items, size, nd, y)
+                size = lazy_push(keys, items, size, nd, y)
     return dist, parent
 
 

@@ -9,7 +9,7 @@ and line when the scenario came from a file).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,9 +43,10 @@ class Applied:
 def chain(scenario: Scenario) -> list[Scenario]:
     """The scenarios from the base of the ``extends`` chain to this one."""
     out = []
-    while scenario is not None:
-        out.append(scenario)
-        scenario = scenario.parent
+    link: Scenario | None = scenario
+    while link is not None:
+        out.append(link)
+        link = link.parent
     return out[::-1]
 
 
@@ -88,7 +89,7 @@ def _changed(value: float | None, change: tuple[str, float], s: Scenario, loc: t
     return value * amount
 
 
-def _update(row: BaseModel, fields: dict[str, tuple[str, float]], s: Scenario, loc: tuple, *, whole: bool = False):
+def _update(row: BaseModel, fields: Mapping[str, tuple[str, float]], s: Scenario, loc: tuple, *, whole: bool = False):
     """``row`` with ``fields`` changed, relabelled and re-validated against the pack's ranges.
 
     ``whole``: the scenario field is the value itself (parameters, rail speeds), so errors name
@@ -141,12 +142,12 @@ def _add(pack: DataPack, s: Scenario, services: list[Service], links: list[Missi
         row.update(basis="estimate", as_of="2026-11", note="added by a scenario", via_countries="")
         services.append(_validated(Service, row, s, loc))
     link_ids = {x.id for x in pack.links}
-    for i, new in enumerate(s.add.links):
+    for i, link in enumerate(s.add.links):
         loc = ("add", "links", i)
-        if new.id in link_ids:
-            raise s.error(f"link {new.id!r} already exists in the data pack", (*loc, "id"))
-        link_ids.add(new.id)
-        row = new.model_dump()
+        if link.id in link_ids:
+            raise s.error(f"link {link.id!r} already exists in the data pack", (*loc, "id"))
+        link_ids.add(link.id)
+        row = link.model_dump()
         row.update(basis="estimate", as_of="2026-11", note="added by a scenario")
         links.append(_validated(MissingLink, row, s, loc))
 
@@ -175,7 +176,7 @@ def _apply_one(pack: DataPack, s: Scenario, closed: set[str]) -> DataPack:
             raise s.error(_unknown("service or segment", key, known), ("change", "services", key))
         for i in hits:
             services[i] = _update(services[i], fields, s, ("change", "services", key))
-    tables = {
+    tables: dict[str, tuple[list[Any], Callable[[Any], str]]] = {
         "crossings": (list(pack.crossings), lambda x: x.id),
         "places": (list(pack.places), lambda x: x.id),
         "borders": (list(pack.borders), lambda x: f"{x.country_a}-{x.country_b}-{x.mode}"),
@@ -228,14 +229,16 @@ def apply_scenario(pack: DataPack, scenario: Scenario) -> Applied:
     """
     closed_crossings: set[str] = set()
     countries: set[str] = set()
-    demand_set, scale, pairs, objective = "corridor-2024", 1.0, None, "generalized"
-    for s in chain(scenario):
+    scenarios = chain(scenario)
+    demand_set, scale, objective = "corridor-2024", 1.0, "generalized"
+    pairs = tuple((a, b) for a, b in scenarios[0].pairs)  # the base's, unless one down the chain sets them
+    for s in scenarios:
         pack = _apply_one(pack, s, closed_crossings)
         countries.update(s.close.countries)
         if "demand" in s.model_fields_set:
             demand_set, scale = s.demand.set, s.demand.scale
-        if "pairs" in s.model_fields_set or pairs is None:
-            pairs = tuple(tuple(p) for p in s.pairs)
+        if "pairs" in s.model_fields_set:
+            pairs = tuple((a, b) for a, b in s.pairs)
         if "objective" in s.model_fields_set:
             objective = s.objective
     fresh = type(pack).model_validate(pack.model_dump())  # re-checks every row and rebuilds lookups
@@ -247,5 +250,5 @@ def apply_scenario(pack: DataPack, scenario: Scenario) -> Applied:
         scale,
         pairs,
         objective,
-        tuple(s.name for s in chain(scenario)),
+        tuple(s.name for s in scenarios),
     )

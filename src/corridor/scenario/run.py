@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from corridor.compare import CorridorOption, comparison_table
+from corridor.compare import CorridorOption, compare_corridors, comparison_table
 from corridor.datapack import load_pack
+from corridor.engine import Engine
 from corridor.errors import ScenarioError
+from corridor.flows.assignment import assign_demand
 from corridor.flows.demand import MAX_TOTAL_TEU_PER_YEAR, Demand, DemandRow, read_demand
 from corridor.flows.run import FlowResult
+from corridor.options import QueryOptions
 from corridor.scenario.apply import Applied, apply_scenario
 from corridor.scenario.schema import Scenario
+from corridor.settings import Settings
 
 __all__ = ["ScenarioDiff", "ScenarioResult", "diff_scenarios", "run_scenario"]
 
@@ -37,6 +43,21 @@ class ScenarioResult:
         """One row per (pair, corridor family): feasible, days, USD and kg CO2e per TEU, why not."""
         return comparison_table(self.comparisons)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``scenario run --json`` and ``POST /scenario/run``."""
+        return {
+            "scenario": self.name,
+            "chain": list(self.applied.names),
+            "corridors": frame_records(self.corridor_table()),
+            "flows": self.flows.summary,
+            "bottlenecks": frame_records(self.flows.bottlenecks),
+        }
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as JSON-ready rows, through pandas' JSON writer (missing and non-finite numbers as null)."""
+    return json.loads(frame.to_json(orient="records"))
+
 
 def _scaled(demand: Demand, scale: float) -> Demand:
     """The demand times ``scale``, held to the same bounds as a demand file (the scale is the fault)."""
@@ -53,32 +74,41 @@ def _scaled(demand: Demand, scale: float) -> Demand:
     return Demand(rows, f"{demand.source} × {scale:g}")
 
 
-def run_scenario(scenario: Scenario, *, gap: float = 1e-6, progress: Progress | None = None) -> ScenarioResult:
+def run_scenario(
+    scenario: Scenario,
+    *,
+    gap: float = 1e-6,
+    progress: Progress | None = None,
+    engine: Engine | None = None,
+    settings: Settings | None = None,
+) -> ScenarioResult:
     """Apply ``scenario`` to a copy of the data pack, build its network in memory, compare and assign.
 
     A scenario that changes no figure of the pack and closes no crossing (only countries, or
-    nothing) runs on the cached baseline network; anything else gets a network of its own.
+    nothing) runs on the baseline network — ``engine`` if given (a server's loaded network), else
+    the cached one of ``settings``; anything else gets a network of its own. The scenario applies to
+    the data pack of ``engine``, else of ``settings``.
     Every mistake in the scenario (an unknown name, a figure out of range, an unknown place in
     ``pairs``) raises ScenarioError here, before any network is built: the searches assume
     finite, non-negative edge costs.
     """
-    from corridor.api import Network
-
     say = progress or (lambda _s, _f: None)
-    base = load_pack()
+    settings = settings or Settings()
+    base = engine.pack if engine is not None else load_pack(settings.data_pack)
     applied = apply_scenario(base, scenario)
-    if applied.pack == base and not applied.closed_crossings:
-        net = Network.load(progress=False)
-    else:
-        net = Network.from_pack(applied.pack, closed_crossings=applied.closed_crossings, progress=say)
+    if applied.pack != base or applied.closed_crossings:
+        engine = Engine.from_pack(applied.pack, closed_crossings=applied.closed_crossings, progress=say)
+    elif engine is None:
+        engine = Engine.load(settings)
+    options = QueryOptions.make(objective=applied.objective, avoid=applied.closed_countries)
     comparisons = {}
     for i, (o, d) in enumerate(applied.pairs):
         say(f"comparing corridors {o} → {d}", i / max(len(applied.pairs), 1))
-        comparisons[(o, d)] = net.compare(o, d, objective=applied.objective, avoid=applied.closed_countries)
+        comparisons[(o, d)] = compare_corridors(engine, o, d, options)
     say("assigning demand", 1.0)
     demand = _scaled(read_demand(applied.demand_set), applied.demand_scale)
-    flows = net.assign(
-        demand, gap=gap, avoid=applied.closed_countries, progress=lambda stage, _done, _of: say(stage, 1.0)
+    flows = assign_demand(
+        engine, demand, gap=gap, avoid=applied.closed_countries, progress=lambda stage, _done, _of: say(stage, 1.0)
     )
     return ScenarioResult(scenario, applied, comparisons, flows)
 
@@ -94,6 +124,11 @@ class ScenarioDiff:
     elements: pd.DataFrame  # per service/crossing/terminal: TEU in A and B, utilisation
     countries: pd.DataFrame  # TEU-km a year per country in A and B
     summary: dict
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``scenario compare --json`` and ``POST /scenario/compare``."""
+        tables = ("corridors", "od", "elements", "countries")
+        return {"summary": self.summary} | {name: frame_records(getattr(self, name)) for name in tables}
 
 
 def diff_scenarios(a: ScenarioResult, b: ScenarioResult) -> ScenarioDiff:

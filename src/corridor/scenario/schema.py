@@ -274,11 +274,11 @@ def _validate(data: Any, where: str, lines: dict[tuple, int], path: str | None) 
     if not isinstance(data, Mapping):
         message = "a scenario is a mapping with at least 'name'"
         raise _error(where, message, path=path, line=1 if path else None, field=None)
-    for field in _LOADER_FIELDS:
-        if field in data:
-            line = line_of(lines, (field,)) if lines else None
+    for name in _LOADER_FIELDS:
+        if name in data:
+            line = line_of(lines, (name,)) if lines else None
             message = "is set by the loader, not by a scenario"
-            raise _error(where, message, path=path, line=line, field=field)
+            raise _error(where, message, path=path, line=line, field=name)
     try:
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:

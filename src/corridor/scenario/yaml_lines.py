@@ -22,8 +22,15 @@ MAX_DEPTH = 32
 class ScenarioYAMLError(yaml.MarkedYAMLError):
     """YAML that parses but that a scenario may not use (aliases, deep nesting, odd keys)."""
 
-    def __init__(self, problem: str, mark: yaml.Mark) -> None:
+    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
         super().__init__(problem=problem, problem_mark=mark)
+
+
+def _start(event: yaml.Event) -> yaml.Mark | None:
+    """Where an event starts. The pure-Python loader's marks are ``yaml.Mark``; the stubs also allow the C
+    loader's mark type, which this loader never makes."""
+    mark = event.start_mark
+    return mark if isinstance(mark, yaml.Mark) else None
 
 
 class _Loader(yaml.SafeLoader):
@@ -33,16 +40,16 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise ScenarioYAMLError(f"aliases (*{event.anchor}) are not allowed in a scenario", event.start_mark)
+            raise ScenarioYAMLError(f"aliases (*{event.anchor}) are not allowed in a scenario", _start(event))
         if getattr(event, "anchor", None) is not None:
-            raise ScenarioYAMLError(f"anchors (&{event.anchor}) are not allowed in a scenario", event.start_mark)
+            raise ScenarioYAMLError(f"anchors (&{event.anchor}) are not allowed in a scenario", _start(event))
         if not isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             return super().compose_node(parent, index)
         if self._depth >= MAX_DEPTH:
-            raise ScenarioYAMLError(f"lists and mappings nested deeper than {MAX_DEPTH} levels", event.start_mark)
+            raise ScenarioYAMLError(f"lists and mappings nested deeper than {MAX_DEPTH} levels", _start(event))
         self._depth += 1
         try:
             return super().compose_node(parent, index)

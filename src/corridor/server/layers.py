@@ -11,18 +11,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from corridor.units import Layer
-
-if TYPE_CHECKING:
-    from corridor.api import Network
+import corridor
 
 __all__ = [
     "LAYERS",
     "MAX_TILES_ACROSS",
+    "Box",
     "BoxError",
     "LayerEdges",
     "countries_geojson",
@@ -70,14 +68,9 @@ class LayerEdges:
     lat_b: np.ndarray
 
 
-def layer_edges(net: Network, layer: str) -> LayerEdges:
-    """The edges of ``layer`` (rail, road, sea) with both ends in it."""
-    g = net.graph
-    code = {"rail": Layer.RAIL, "road": Layer.ROAD, "sea": Layer.SEA}[layer]
-    tail, head = net.router.tail, g.head
-    on = np.flatnonzero((g.node_layer[tail] == code) & (g.node_layer[head] == code) & (tail < head))
-    a, b = tail[on], head[on]
-    return LayerEdges(g.node_lon[a], g.node_lat[a], g.node_lon[b], g.node_lat[b])
+def layer_edges(net: corridor.Network, layer: str) -> LayerEdges:
+    """The edges of ``layer`` (rail, road, sea) with both ends in it (``Network.layer_segments``)."""
+    return LayerEdges(*net.layer_segments(layer))
 
 
 def layer_geojson(edges: LayerEdges, layer: str, box: Box, zoom: int, cap: int) -> dict[str, Any]:
@@ -103,9 +96,7 @@ def layer_geojson(edges: LayerEdges, layer: str, box: Box, zoom: int, cap: int) 
 
 @lru_cache(maxsize=16)
 def _outlines(tolerance_deg: float) -> tuple[tuple[str, Any], ...]:
-    from corridor.network.countries import country_outlines
-
-    return tuple((code, shape) for code, shape in country_outlines(tolerance_deg) if not shape.is_empty)
+    return tuple((code, shape) for code, shape in corridor.country_outlines(tolerance_deg) if not shape.is_empty)
 
 
 def countries_geojson(box: Box, zoom: int) -> dict[str, Any]:
@@ -124,13 +115,12 @@ def countries_geojson(box: Box, zoom: int) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def services_geojson(net: Network, box: Box) -> dict[str, Any]:
+def services_geojson(net: corridor.Network, box: Box) -> dict[str, Any]:
     """The data pack's scheduled services (trains, ferries) as lines from place to place (schematic)."""
-    pack = net.pack
     west, south, east, north = box
-    where = {p.id: p for p in pack.places}  # the pack guarantees every service's places exist
+    where = {p.id: p for p in net.places()}  # the pack guarantees every service's places exist
     seen, features = set(), []
-    for s in pack.services:
+    for s in net.pack.services:  # no public list of services yet
         a, b = where[s.from_place], where[s.to_place]
         key = (s.service, frozenset((a.id, b.id)))  # one line for both directions
         if key in seen or not any(west <= p.lon <= east and south <= p.lat <= north for p in (a, b)):

@@ -1,25 +1,68 @@
-"""Request and response bodies of the REST API, with the Python API's field names."""
+"""Request and response bodies of the REST API, with the Python API's field names and defaults.
+
+Defaults and bounds come from the library's constants; the query options are checked by
+``corridor.QueryOptions.make``, the same check the Python API makes, so a body is refused for
+the reasons a Python call would be, with the field named (an ``OptionsError`` becomes a 422 whose
+``loc`` is the option).
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+import corridor
 
 __all__ = [
+    "AssignRequest",
     "CompareRequest",
     "CorridorOptionModel",
     "ErrorModel",
     "PlaceModel",
     "ReachRequest",
     "RouteRequest",
+    "ScenarioCompareRequest",
     "ScenarioRunRequest",
+    "ValidateRequest",
 ]
 
+T = TypeVar("T")
+
+#: Most places in ``via``, codes in ``avoid`` and corridor ids in ``corridors``.
+MAX_VIA, MAX_AVOID, MAX_CORRIDORS = 8, 40, 20
+#: Most seconds an assignment may be given (the scenario lane's time cap stops it in any case).
+MAX_ASSIGN_SECONDS = 120.0
+
+# spelled out for the OpenAPI schema and type checkers; tests hold them equal to corridor's constants
 Objective = Literal["time", "cost", "co2", "generalized", "distance"]
-PlaceText = Field(
-    min_length=1, max_length=120, description="A data-pack place name (any case, diacritics optional) or 'lat,lon'."
-)
+Mode = Literal["rail", "road", "sea", "ferry", "service"]
+PlaceKind = Literal["rail_terminal", "seaport", "ferry_port", "border_crossing", "gauge_change"]
+DemandSet = Literal["corridor-2024"]
+Method = Literal["ue", "so"]
+PlaceText = Annotated[
+    str,
+    Field(
+        min_length=1, max_length=120, description="A data-pack place name (any case, diacritics optional) or 'lat,lon'."
+    ),
+]
+LatLon = Annotated[tuple[float, float], Field(description="[lat, lon] in degrees.")]
+Place = PlaceText | LatLon
+Codes = Annotated[str, Field(max_length=3 * MAX_AVOID)] | Annotated[list[str], Field(max_length=MAX_AVOID)]
+ValueOfTime = Annotated[float, Field(ge=0, le=corridor.VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR)]
+CarbonPrice = Annotated[float, Field(ge=0, le=corridor.CARBON_PRICE_MAX_USD_PER_T_CO2E)]
+
+
+def checked(make: Callable[[], T]) -> T:
+    """``make()``, an OptionsError from it raised as a validation error at the option it names."""
+    try:
+        return make()
+    except corridor.OptionsError as exc:
+        error = PydanticCustomError("options", "{message}", {"message": str(exc)})
+        detail = InitErrorDetails(type=error, loc=tuple(exc.option.split(".")), input=None)
+        raise ValidationError.from_exception_data("request", [detail]) from None
 
 
 class _Request(BaseModel):
@@ -27,50 +70,107 @@ class _Request(BaseModel):
 
 
 class RouteRequest(_Request):
-    """``Network.route``: a place name or 'lat,lon' at each end, and the options."""
+    """``Network.route``: a place name, 'lat,lon' or [lat, lon] at each end, and the options."""
 
-    origin: str = PlaceText
-    destination: str = PlaceText
-    via: list[str] = Field(default=[], max_length=8)
-    avoid: list[str] = Field(default=[], max_length=40)
-    modes: list[Literal["rail", "road", "sea", "ferry", "service"]] | None = None
-    objective: Objective = "time"
-    value_of_time_usd_per_teu_hour: float | None = Field(default=None, ge=0, le=1e6)
-    carbon_price_usd_per_t_co2e: float | None = Field(default=None, ge=0, le=1e6)
+    origin: Place
+    destination: Place
+    via: Place | Annotated[list[Place], Field(max_length=MAX_VIA)] | None = None
+    avoid: Codes | None = None
+    modes: Annotated[str, Field(max_length=60)] | list[Mode] | None = None
+    objective: Objective = corridor.DEFAULT_OBJECTIVE
+    value_of_time_usd_per_teu_hour: ValueOfTime | None = None
+    carbon_price_usd_per_t_co2e: CarbonPrice | None = None
+    max_snap_km: float = Field(default=corridor.DEFAULT_MAX_SNAP_KM, gt=0, le=corridor.MAX_SNAP_KM_LIMIT)
 
     @model_validator(mode="after")
-    def _lengths(self) -> RouteRequest:
-        for text in (*self.via, *self.avoid):
-            if not text or len(text) > 120:
-                raise ValueError("via and avoid entries must be 1 to 120 characters")
+    def _check(self) -> RouteRequest:
+        checked(self.options)
         return self
+
+    def options(self) -> corridor.QueryOptions:
+        """The checked options (``QueryOptions.make``: an OptionsError names the option)."""
+        return corridor.QueryOptions.make(
+            objective=self.objective,
+            avoid=self.avoid,
+            via=self.via,
+            modes=self.modes,
+            value_of_time_usd_per_teu_hour=self.value_of_time_usd_per_teu_hour,
+            carbon_price_usd_per_t_co2e=self.carbon_price_usd_per_t_co2e,
+            max_snap_km=self.max_snap_km,
+        )
 
 
 class CompareRequest(_Request):
     """``Network.compare``: one pair, every corridor family of the data pack (or those named)."""
 
-    origin: str = PlaceText
-    destination: str = PlaceText
-    corridors: list[str] | None = Field(default=None, max_length=20)
-    objective: Objective = "generalized"
-    avoid: list[str] = Field(default=[], max_length=40)
+    origin: Place
+    destination: Place
+    corridors: Annotated[str, Field(max_length=400)] | Annotated[list[str], Field(max_length=MAX_CORRIDORS)] | None = (
+        None
+    )
+    objective: Objective = corridor.DEFAULT_COMPARE_OBJECTIVE
+    avoid: Codes | None = None
+    value_of_time_usd_per_teu_hour: ValueOfTime | None = None
+    carbon_price_usd_per_t_co2e: CarbonPrice | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> CompareRequest:
+        checked(self.options)
+        return self
+
+    def options(self) -> corridor.QueryOptions:
+        """The checked objective, prices and countries every family's route shares."""
+        return corridor.QueryOptions.make(
+            objective=self.objective,
+            avoid=self.avoid,
+            value_of_time_usd_per_teu_hour=self.value_of_time_usd_per_teu_hour,
+            carbon_price_usd_per_t_co2e=self.carbon_price_usd_per_t_co2e,
+        )
 
 
 class ReachRequest(_Request):
     """``Network.reach``: exactly one budget, days or usd_per_teu."""
 
-    origin: str = PlaceText
-    days: float | None = Field(default=None, gt=0, le=120)
-    usd_per_teu: float | None = Field(default=None, gt=0, le=100_000)
-    via: str | None = Field(default=None, min_length=1, max_length=120)
+    origin: Place
+    days: float | None = Field(default=None, gt=0, le=corridor.REACH_MAX_DAYS)
+    usd_per_teu: float | None = Field(default=None, gt=0, le=corridor.REACH_MAX_USD_PER_TEU)
+    via: Place | None = None
     corridor: str | None = Field(default=None, min_length=1, max_length=60)
     geojson: bool = False
 
     @model_validator(mode="after")
     def _one_budget(self) -> ReachRequest:
         if (self.days is None) == (self.usd_per_teu is None):
-            raise ValueError("give exactly one budget: days or usd_per_teu")
+            checked(_refuse("give exactly one budget: days or usd_per_teu", "days"))
         return self
+
+
+class AssignRequest(_Request):
+    """``Network.assign``: a shipped demand set by name (never a file), the method and the prices."""
+
+    demand: DemandSet = corridor.DEFAULT_DEMAND_SET
+    method: Method = corridor.DEFAULT_ASSIGN_METHOD
+    gap: float = Field(default=corridor.DEFAULT_ASSIGN_GAP, gt=0, le=1)
+    max_seconds: float | None = Field(default=None, gt=0, le=MAX_ASSIGN_SECONDS)
+    value_of_time_usd_per_teu_hour: (
+        ValueOfTime | Annotated[dict[Annotated[str, Field(max_length=40)], ValueOfTime], Field(max_length=20)] | None
+    ) = Field(default=None, description="One value, or one per demand class; default the data pack's.")
+    carbon_price_usd_per_t_co2e: CarbonPrice | None = None
+    avoid: Codes | None = None
+    rank_bottlenecks: bool = True
+
+    @model_validator(mode="after")
+    def _check(self) -> AssignRequest:
+        checked(lambda: corridor.QueryOptions.make(avoid=self.avoid))
+        return self
+
+
+class ValidateRequest(_Request):
+    """``corridor.validate``: benchmark rows as CSV text in the shipped set's format, or none for the shipped set."""
+
+    benchmarks: str | None = Field(
+        default=None, description="CSV text with the columns of the shipped benchmarks; default: the shipped set."
+    )
 
 
 class ScenarioRunRequest(_Request):
@@ -85,6 +185,20 @@ class ScenarioRunRequest(_Request):
         if (self.name is None) == (self.body is None):
             raise ValueError("give exactly one of name or body")
         return self
+
+
+class ScenarioCompareRequest(_Request):
+    """Scenario ``b`` against ``a``, each a shipped name or a body."""
+
+    a: ScenarioRunRequest
+    b: ScenarioRunRequest
+
+
+def _refuse(message: str, option: str) -> Callable[[], None]:
+    def refuse() -> None:
+        raise corridor.OptionsError(message, option=option)
+
+    return refuse
 
 
 class PlaceModel(BaseModel):
@@ -114,3 +228,4 @@ class CorridorOptionModel(BaseModel):
 class ErrorModel(BaseModel):
     detail: str
     suggestions: list[str] = []
+    field: str | None = None

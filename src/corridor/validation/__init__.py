@@ -1,4 +1,7 @@
-"""Hold the model against published figures: the benchmark format, the run and the report."""
+"""Hold the model against published figures: the benchmark format, the run and the report.
+
+The run is ``corridor.validate(network, benchmarks)`` (``validation.run.validate`` takes the engine).
+"""
 
 from corridor.validation.benchmarks import (
     Benchmark,
@@ -9,7 +12,7 @@ from corridor.validation.benchmarks import (
     shipped_benchmarks,
 )
 from corridor.validation.report import write_report
-from corridor.validation.run import Summary, summarise, validate
+from corridor.validation.run import Summary, summarise
 
 __all__ = [
     "Benchmark",
@@ -20,6 +23,5 @@ __all__ = [
     "read_benchmarks",
     "shipped_benchmarks",
     "summarise",
-    "validate",
     "write_report",
 ]

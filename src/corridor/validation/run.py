@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from corridor.errors import CorridorError
+from corridor.options import QueryOptions
 from corridor.validation.benchmarks import Benchmark, BenchmarkSet, read_benchmarks, shipped_benchmarks
 from corridor.validation.measure import error_pct, measure, route_family
 
 if TYPE_CHECKING:
-    from corridor.api import Network
+    from corridor.engine import Engine
 
 __all__ = ["COLUMNS", "Summary", "summarise", "validate"]
 
@@ -48,7 +50,7 @@ def _load(benchmarks: str | Path | BenchmarkSet | Iterable[Benchmark] | None) ->
 
 
 def validate(
-    net: Network,
+    engine: Engine,
     benchmarks: str | Path | BenchmarkSet | Iterable[Benchmark] | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
@@ -65,15 +67,11 @@ def validate(
     for i, row in enumerate(bench.rows):
         value, family, failure = math.nan, "", ""
         try:
-            route = net.route(
-                row.origin,
-                row.destination,
-                via=list(row.via),
-                avoid=list(row.avoid),
-                modes=list(row.modes) or None,
-                objective=row.objective,
+            options = QueryOptions.make(
+                via=list(row.via), avoid=list(row.avoid), modes=list(row.modes) or None, objective=row.objective
             )
-            value = measure(route, row.metric, net.pack)
+            route = engine.route(row.origin, row.destination, options)
+            value = measure(route, row.metric, engine.pack)
             family = route_family(route)
         except CorridorError as exc:
             failure = str(exc)
@@ -110,6 +108,12 @@ class Summary:
     overall: pd.DataFrame
     by_metric: pd.DataFrame
     by_family: pd.DataFrame
+
+    def to_dict(self) -> dict[str, list[dict[str, Any]]]:
+        return {
+            name: json.loads(getattr(self, name).to_json(orient="records"))
+            for name in ("overall", "by_metric", "by_family")
+        }
 
 
 def _fit(group: pd.DataFrame) -> dict[str, float]:

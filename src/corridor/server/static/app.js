@@ -15,6 +15,8 @@ const WORLD = "-180,-85,180,85";
 const EMPTY = { type: "FeatureCollection", features: [] };
 
 const $ = (id) => document.getElementById(id);
+// the objective a query has when none is given: the server's compare default (corridor.DEFAULT_COMPARE_OBJECTIVE)
+const DEFAULT_OBJECTIVE = document.body.dataset.defaultObjective;
 const state = { query: null, rows: [], selected: null, clickTarget: "origin", markers: {}, railAbort: null };
 
 function setPageState(value) {
@@ -50,7 +52,10 @@ class ApiError extends Error {
 function describeError(status, data) {
   const detail = data && data.detail;
   if (Array.isArray(detail)) {
-    return detail.map((d) => `${(d.loc || []).slice(1).join(".") || "request"}: ${d.msg}`).join("; ");
+    return detail.map((d) => {
+      const field = (d.loc || []).slice(1).join(".");
+      return field ? `${field}: ${d.msg}` : d.msg;
+    }).join("; ");
   }
   if (typeof detail === "string") return detail;
   return `the server answered ${status}`;
@@ -92,7 +97,7 @@ function readForm() {
 function writeForm(query) {
   $("origin").value = query.from || "";
   $("destination").value = query.to || "";
-  $("objective").value = query.objective || "generalized";
+  $("objective").value = query.objective || DEFAULT_OBJECTIVE;
   $("avoid").value = (query.avoid || []).join(",");
   $("via").value = (query.via || []).join("; ");
   if ((query.avoid || []).length || (query.via || []).length) $("options").open = true;
@@ -104,7 +109,7 @@ function queryFromUrl() {
   return {
     from: params.get("from"),
     to: params.get("to"),
-    objective: params.get("objective") || "generalized",
+    objective: params.get("objective") || DEFAULT_OBJECTIVE,
     avoid: splitList(params.get("avoid") || "", ","),
     via: splitList(params.get("via") || "", ";"),
     show: params.get("show"),
@@ -130,7 +135,8 @@ async function runQuery(query) {
       api("/compare", common),
       api("/route", { ...common, via: query.via }).catch((error) => error),
     ]);
-    if (best instanceof ApiError && best.status !== 404) throw best;
+    // the best route's own trouble (no route, an unknown or unusable via place) goes in its row
+    if (best instanceof ApiError && best.status !== 404 && best.status !== 422) throw best;
     state.rows = tableRows(options, best, query);
     const shown = state.rows.find((r) => r.id === query.show && r.route) || state.rows.find((r) => r.route);
     state.selected = shown ? shown.id : null;
@@ -144,8 +150,8 @@ async function runQuery(query) {
     setPageState("done");
   } catch (error) {
     const data = error.data || {};
-    const missing = data.detail && typeof data.detail === "string" && data.detail.includes(`'${query.to}'`);
-    showStatus(error.message, { error: true, suggestions: data.suggestions || [], field: missing ? "destination" : "origin" });
+    const field = data.field === "destination" ? "destination" : "origin";
+    showStatus(error.message, { error: true, suggestions: data.suggestions || [], field });
     setPageState("error");
   } finally {
     $("go").disabled = false;
@@ -442,6 +448,8 @@ map.on("load", async () => {
 });
 
 // ---- wiring -------------------------------------------------------------------------------------
+
+$("objective").value = DEFAULT_OBJECTIVE;
 
 $("query").addEventListener("submit", (event) => {
   event.preventDefault();

@@ -1,0 +1,145 @@
+"""``corridor assign``: share a demand over the corridors with capacities (and ``assign-tntp``, the general
+engine on a TNTP network)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn
+
+import corridor
+from corridor.cli import tntp
+from corridor.cli.files import check_output
+from corridor.cli.loading import network
+from corridor.cli.options import Avoid
+from corridor.cli.tables import echo_json, frame_table, out
+
+__all__ = ["assign", "register"]
+
+_LINK_COLUMNS = [
+    ("kind", "kind", "{}"), ("name", "name", "{}"), ("teu_per_year", "TEU/yr", "{:,.0f}"),
+    ("capacity_teu_per_year", "capacity", "{:,.0f}"), ("utilisation", "utilisation", "{:.0%}"),
+    ("delay_hours", "delay h", "{:.1f}"), ("uncongested_teu_per_year", "TEU/yr uncongested", "{:,.0f}"),
+]  # fmt: skip
+_BOTTLENECK_COLUMNS = [
+    ("name", "name", "{}"), ("utilisation", "utilisation", "{:.0%}"), ("delay_hours", "delay h", "{:.1f}"),
+    ("teu_hours_saved_per_year", "TEU-h saved/yr", "{:,.0f}"),
+]  # fmt: skip
+_OD_COLUMNS = [
+    ("origin", "origin", "{}"), ("destination", "destination", "{}"), ("teu_per_year", "TEU/yr", "{:,.0f}"),
+    ("uncongested_route", "uncongested", "{}"), ("route", "congested", "{}"),
+]  # fmt: skip
+
+
+def assign(
+    demand: Annotated[
+        str, typer.Option(help=f"A shipped demand set ({', '.join(corridor.SHIPPED_DEMAND)}) or a CSV/OMX file.")
+    ] = corridor.DEFAULT_DEMAND_SET,
+    method: Annotated[
+        str, typer.Option(help="ue (user equilibrium) or so (system optimum).")
+    ] = corridor.DEFAULT_ASSIGN_METHOD,
+    gap: Annotated[float, typer.Option(help="Target relative gap.")] = corridor.DEFAULT_ASSIGN_GAP,
+    max_seconds: Annotated[float | None, typer.Option(help="Stop the assignment after this long.")] = None,
+    value_of_time: Annotated[
+        str | None,
+        typer.Option(help="USD per TEU-hour: one number, or per demand class as class=value,… (default: the pack's)."),
+    ] = None,
+    carbon_price: Annotated[float | None, typer.Option(help="USD per t CO2e (default: the pack's).")] = None,
+    avoid: Avoid = None,
+    rank_bottlenecks: Annotated[
+        bool, typer.Option(help="Re-assign with each capacity raised to rank the bottlenecks.")
+    ] = True,
+    report: Annotated[Path | None, typer.Option(help="Write an HTML report with a map.")] = None,
+    links_csv: Annotated[Path | None, typer.Option("--links", help="Write the link table as CSV.")] = None,
+    geojson: Annotated[Path | None, typer.Option(help="Write the flows as GeoJSON.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Share a demand (TEU per year) over the corridors with capacities: flows, utilisation, bottlenecks."""
+    check_output(report, "report", (".html", ".htm"))
+    check_output(links_csv, "links")
+    check_output(geojson, "geojson")
+    vot = _value_of_time(value_of_time)
+    net = network()
+    bar, progress = _progress_bar(enabled=not as_json)
+    with bar:
+        result = net.assign(
+            demand,
+            method=method,
+            gap=gap,
+            max_seconds=max_seconds,
+            value_of_time_usd_per_teu_hour=vot,
+            carbon_price_usd_per_t_co2e=carbon_price,
+            rank_bottlenecks=rank_bottlenecks,
+            avoid=avoid,
+            progress=progress,
+        )
+    if report is not None:
+        corridor.write_flow_report(result, report)
+    if links_csv is not None:
+        result.links.to_csv(links_csv, index=False)
+    if geojson is not None:
+        geojson.write_text(corridor.json_dumps(result.to_geojson()), encoding="utf-8")
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    _print_result(result)
+    if report is not None:
+        typer.echo(f"report written to {report}")
+
+
+def _progress_bar(*, enabled: bool):
+    """A bar on stderr for the routing and assignment stages, and the callback ``Network.assign`` calls."""
+    bar = Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.fields[info]}"),
+                   console=Console(stderr=True), transient=True, disable=not enabled)  # fmt: skip
+    tasks: dict[str, TaskID] = {}
+
+    def progress(stage: str, done: int, value: float) -> None:
+        routing = stage.startswith("routing")
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=value if routing else None, info="")
+        if routing:
+            bar.update(tasks[stage], completed=done, info=f"{done}/{value:.0f} pairs")
+        else:
+            bar.update(tasks[stage], info=f"iteration {done}, gap {value:.1e}")
+
+    return bar, progress
+
+
+def _print_result(result: corridor.FlowResult) -> None:
+    s = result.summary
+    typer.echo(
+        f"{s['demand_teu_per_year']:,.0f} TEU/year assigned ({s['method']}, {s['algorithm']}): relative gap "
+        f"{s['relative_gap']:.1e} after {s['iterations']} iterations; congestion adds "
+        f"{s['congestion_delay_teu_hours_per_year']:,.0f} TEU-hours a year; "
+        f"{s['over_capacity_teu_per_year']:,.0f} TEU/year above capacity"
+    )
+    shown = result.links[result.links["kind"] != "path"]
+    out.print(frame_table("Services, crossings and terminals (TEU per year)", shown, _LINK_COLUMNS))
+    title = "Bottlenecks: TEU-hours a year saved by 25 % more capacity"
+    out.print(frame_table(title, result.bottlenecks, _BOTTLENECK_COLUMNS))
+    changed = result.od[result.od["route_changed"]]
+    out.print(frame_table("OD pairs whose route changes against the uncongested assignment", changed, _OD_COLUMNS))
+
+
+def _value_of_time(text: str | None) -> float | dict[str, float] | None:
+    """'4' or 'standard=4,express=12' as a number or a per-class mapping."""
+    if text is None:
+        return None
+    try:
+        if "=" not in text:
+            return float(text)
+        pairs = (part.split("=", 1) for part in text.split(",") if part.strip())
+        return {name.strip(): float(value) for name, value in pairs}
+    except ValueError:
+        raise corridor.OptionsError(
+            f"--value-of-time {text!r}: expected a number or class=value pairs, e.g. standard=4,express=12",
+            option="value_of_time",
+        ) from None
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(assign)
+    tntp.register(app)

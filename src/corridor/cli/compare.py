@@ -1,0 +1,102 @@
+"""``corridor compare``: the best route through each corridor family, for one pair or a CSV of pairs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import JustifyMethod
+
+import corridor
+from corridor.cli.files import check_output
+from corridor.cli.loading import network
+from corridor.cli.options import Avoid, CarbonPrice, Objective, ValueOfTime, split_names
+from corridor.cli.tables import echo_json, frame_table, new_table, out
+
+__all__ = ["compare", "register"]
+
+_MATRIX_COLUMNS = [
+    ("origin", "origin", "{}"), ("destination", "destination", "{}"), ("corridor", "corridor", "{}"),
+    ("days", "days", "{:.1f}"), ("usd_per_teu", "USD/TEU", "{:,.0f}"), ("kg_co2e_per_teu", "kg CO2e/TEU", "{:,.0f}"),
+    ("gauge_changes", "gauge changes", "{}"), ("why_not", "why not", "{}"),
+]  # fmt: skip
+_PAIR_COLUMNS: list[tuple[str, JustifyMethod]] = [
+    ("corridor", "left"), ("days", "right"), ("USD/TEU", "right"), ("kg CO2e/TEU", "right"), ("borders", "right"),
+    ("gauge changes", "right"), ("countries / why not", "left"),
+]  # fmt: skip
+
+
+def compare(
+    origin: Annotated[str | None, typer.Argument(help="Place name or 'lat,lon'.")] = None,
+    destination: Annotated[str | None, typer.Argument(help="Place name or 'lat,lon'.")] = None,
+    matrix: Annotated[
+        Path | None, typer.Option(help="Compare every pair of a CSV with origin,destination columns instead.")
+    ] = None,
+    objective: Objective = corridor.DEFAULT_COMPARE_OBJECTIVE,
+    corridor_ids: Annotated[
+        str | None, typer.Option("--corridors", help="Only these corridor families (comma list of ids).")
+    ] = None,
+    avoid: Avoid = None,
+    value_of_time: ValueOfTime = None,
+    carbon_price: CarbonPrice = None,
+    chart: Annotated[Path | None, typer.Option(help="Write a bar chart (.svg) of days, USD and CO2e.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one object per corridor family as JSON.")] = False,
+) -> None:
+    """The best route through each corridor family, side by side: days, USD and CO2e per TEU, borders."""
+    check_output(chart, "chart")
+    one_pair = matrix is None and origin is not None and destination is not None
+    if not (one_pair or (matrix is not None and origin is None)):
+        raise corridor.OptionsError("give ORIGIN and DESTINATION, or --matrix FILE", option="matrix")
+    if matrix is not None:
+        pairs = corridor.read_pairs(matrix)  # a bad file costs no load
+    else:
+        assert origin is not None and destination is not None  # one_pair, checked above
+        pairs = [(origin, destination)]
+    net = network()
+
+    def options(a: str, b: str) -> list[corridor.CorridorOption]:
+        return net.compare(
+            a,
+            b,
+            corridors=split_names(corridor_ids),
+            objective=objective,
+            avoid=avoid,
+            value_of_time_usd_per_teu_hour=value_of_time,
+            carbon_price_usd_per_t_co2e=carbon_price,
+        )
+
+    if matrix is not None:
+        table = corridor.comparison_table({pair: options(*pair) for pair in pairs})
+        if as_json:
+            typer.echo(table.to_json(orient="records", force_ascii=False))
+        else:
+            out.print(frame_table(f"Corridors for {matrix} ({objective})", table, _MATRIX_COLUMNS))
+        return
+    found = options(*pairs[0])
+    if chart is not None:
+        chart.write_text(corridor.comparison_svg(found, f"{origin} → {destination}"), encoding="utf-8")
+    if as_json:
+        echo_json([o.to_dict() for o in found])
+        return
+    out.print(_pair_table(f"{origin} → {destination} by corridor ({objective})", found))
+    if chart is not None:
+        typer.echo(f"chart written to {chart}")
+
+
+def _pair_table(title: str, found: list[corridor.CorridorOption]):
+    table = new_table(title, _PAIR_COLUMNS)
+    for o in found:
+        r = o.route
+        if r is None:
+            table.add_row(o.name, "—", "—", "—", "—", "—", f"[red]{o.reason}[/]")
+            continue
+        table.add_row(
+            o.name, f"{r.days:.1f}", f"{r.usd_per_teu:,.0f}", f"{r.kg_co2e_per_teu:,.0f}",
+            str(len(r.border_crossings)), str(o.gauge_changes), "–".join(r.countries),
+        )  # fmt: skip
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(compare)

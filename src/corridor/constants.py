@@ -1,0 +1,51 @@
+"""The names and defaults every entry point shares: objectives, modes, place kinds, bounds.
+
+The Python API, the command line, the REST API and the map page read these, so a default or a
+limit is stated once.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CARBON_PRICE_MAX_USD_PER_T_CO2E",
+    "DEFAULT_ASSIGN_GAP",
+    "DEFAULT_ASSIGN_METHOD",
+    "DEFAULT_COMPARE_OBJECTIVE",
+    "DEFAULT_DEMAND_SET",
+    "DEFAULT_MAX_SNAP_KM",
+    "DEFAULT_OBJECTIVE",
+    "MAX_SNAP_KM_LIMIT",
+    "OBJECTIVES",
+    "PLACE_KINDS",
+    "REACH_MAX_DAYS",
+    "REACH_MAX_USD_PER_TEU",
+    "ROUTABLE_MODES",
+    "VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR",
+]
+
+#: What a route minimises: hours, USD per TEU, kg CO2e per TEU, a generalized cost, or km.
+OBJECTIVES = ("time", "cost", "co2", "generalized", "distance")
+#: The objective of ``route`` and ``path`` when none is given.
+DEFAULT_OBJECTIVE = "time"
+#: The objective of ``compare`` (and the map page's table) when none is given: corridors differ in
+#: price as much as in days, so the comparison weighs both.
+DEFAULT_COMPARE_OBJECTIVE = "generalized"
+#: Modes a caller may allow or forbid; transfers and borders come with them.
+ROUTABLE_MODES = ("rail", "road", "sea", "ferry", "service")
+#: What a data-pack place can be.
+PLACE_KINDS = ("rail_terminal", "seaport", "ferry_port", "border_crossing", "gauge_change")
+
+#: What ``assign`` shares out when no demand is named, by which method, to which relative gap.
+DEFAULT_DEMAND_SET = "corridor-2024"
+DEFAULT_ASSIGN_METHOD = "ue"
+DEFAULT_ASSIGN_GAP = 1e-6
+
+#: How far a coordinate may lie from the network by default, km.
+DEFAULT_MAX_SNAP_KM = 50.0
+#: Upper bounds: beyond them a figure is a typo.
+VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR = 1e6
+CARBON_PRICE_MAX_USD_PER_T_CO2E = 1e6
+#: A coordinate more than this far from any rail or road node is not a place on the network, km.
+MAX_SNAP_KM_LIMIT = 1000.0
+REACH_MAX_DAYS = 120.0
+REACH_MAX_USD_PER_TEU = 100_000.0

@@ -1,0 +1,172 @@
+"""The engine under every verb: the graph, the data pack, the router and the place index, loaded once.
+
+A verb (route, compare, reach, assign, validate, a scenario run) is a function of an engine and
+its options. The engine offers what they need — places resolved, options turned into weights,
+routes and paths, the layers a map draws — and holds no state that a query changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from corridor.datapack import DataPack, load_pack, pack_hash
+from corridor.engine.arrays import build_arrays, edge_metrics, valid_arrays
+from corridor.errors import DataError, OptionsError
+from corridor.network.build import build_graph
+from corridor.network.cache import cache_key, load_or_build
+from corridor.network.graph import Graph
+from corridor.network.places import PlaceIndex, PlaceQuery
+from corridor.options import QueryOptions
+from corridor.results import PlaceInfo, Route, RoutePath
+from corridor.routing.fixed import RailHierarchies
+from corridor.routing.landmarks import compute_landmarks
+from corridor.routing.options import country_codes
+from corridor.routing.route import Router
+from corridor.settings import Settings
+from corridor.units import EdgeFlag, Layer
+
+__all__ = ["Engine", "pack_places"]
+
+Progress = Callable[[str, float], None]
+
+
+def _quiet(_step: str, _fraction: float) -> None:
+    """The default progress callback of the library: silence (the command line draws bars)."""
+
+
+class Engine:
+    """A loaded network: build it with :meth:`load` (the cache) or :meth:`from_pack` (in memory)."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        pack: DataPack,
+        landmark_dist: np.ndarray | None,
+        rail_hierarchies: RailHierarchies | None = None,
+    ) -> None:
+        self.graph = graph
+        self.pack = pack
+        self.place_index = PlaceIndex.from_places(pack.places)
+        self.router = Router(
+            graph,
+            self.place_index,
+            tuple(p.name for p in pack.places),
+            landmark_dist,
+            rail_hierarchies,
+            place_handling_hours=np.array([p.handling_hours for p in pack.places]),
+            sea_wait_hours=pack.sea_wait_hours,
+        )
+
+    # --- building -----------------------------------------------------------------
+    @classmethod
+    def load(
+        cls, settings: Settings | None = None, *, progress: Progress | None = None, rebuild: bool = False
+    ) -> Engine:
+        """The network of ``settings`` (its data pack, its cache folder) from the cache, building the cache
+        first if it is missing or stale."""
+        settings = settings or Settings()
+        pack = load_pack(settings.data_pack)
+        say = progress or _quiet
+        arrays, _ = load_or_build(
+            "network",
+            cache_key(pack_hash(settings.data_pack)),
+            lambda: build_arrays(pack, say),
+            cache_dir=settings.cache_folder,
+            validate=valid_arrays,
+            rebuild=rebuild,
+        )
+        landmark_dist = arrays.pop("landmark_dist")
+        arrays.pop("landmarks")
+        hierarchies = RailHierarchies({k: arrays.pop(k) for k in list(arrays) if k.startswith("rail_ch.")})
+        try:
+            graph = Graph.from_arrays(arrays)
+        except (KeyError, ValueError) as exc:  # pragma: no cover - guarded by valid_arrays
+            raise DataError(f"network cache is inconsistent ({exc}); run with rebuild=True") from exc
+        return cls(graph, pack, landmark_dist, hierarchies)
+
+    @classmethod
+    def from_pack(
+        cls, pack: DataPack, *, closed_crossings: Iterable[str] = (), progress: Progress | None = None
+    ) -> Engine:
+        """A network built in memory from a data pack (a scenario's), never touching the cache.
+
+        ``closed_crossings`` (crossing ids) lose their border edges. No rail contraction
+        hierarchy is built: every query uses the landmark search, which is exact.
+        """
+        say = progress or _quiet
+        graph = build_graph(pack, progress=say)
+        closed = [i for i, c in enumerate(pack.crossings) if c.id in set(closed_crossings)]
+        if closed:
+            border = np.flatnonzero(graph.edge_flags & EdgeFlag.BORDER)
+            shut = border[np.isin(graph.borders.crossing[graph.edge_ref[border]], closed)]
+            for values in (graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km):
+                values[shut] = np.inf
+        metrics = edge_metrics(graph)
+        _, table = compute_landmarks(
+            graph.first_out, graph.head, graph.edge_tail(), metrics, graph.node_usable, candidates=graph.place_node,
+            progress=lambda f: say("computing landmark bounds", 0.80 + 0.2 * f),
+        )  # fmt: skip
+        return cls(graph, pack, table, None)
+
+    # --- what the verbs need ----------------------------------------------------------
+    def coefficients(self, options: QueryOptions) -> np.ndarray:
+        """Weights on (hours, USD, kg CO2e, km) for the options' objective, the pack's defaults filling gaps."""
+        return options.coefficients(
+            self.pack.param("value_of_time_usd_per_teu_hour"), self.pack.param("carbon_price_usd_per_t_co2e")
+        )
+
+    def route(self, origin: PlaceQuery, destination: PlaceQuery, options: QueryOptions) -> Route:
+        """The best route with its legs under checked options."""
+        return self.router.route(origin, destination, **self._search(options))
+
+    def path(self, origin: PlaceQuery, destination: PlaceQuery, options: QueryOptions) -> RoutePath:
+        """The same search as :meth:`route`, answered with the line and totals only."""
+        return self.router.path(origin, destination, **self._search(options))
+
+    def _search(self, options: QueryOptions) -> dict[str, Any]:
+        return {
+            "via": list(options.via),
+            "avoid": options.avoid,
+            "modes": options.modes,
+            "objective": options.objective,
+            "coef": self.coefficients(options),
+            "max_snap_km": options.max_snap_km,
+        }
+
+    def check_ends(self, origin: PlaceQuery, destination: PlaceQuery) -> None:
+        """Resolve both ends on the land layers: an unknown place or a point off the network is an
+        error naming ``origin`` or ``destination``, before any search."""
+        land = frozenset({"rail", "road"})
+        self.router.resolve(origin, modes=land, max_snap_km=50.0)
+        self.router.resolve(destination, modes=land, max_snap_km=50.0, option="destination")
+
+    def layer_segments(self, layer: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each edge of the ``rail``, ``road`` or ``sea`` layer once, as (lon_a, lat_a, lon_b, lat_b) in degrees."""
+        codes = {"rail": Layer.RAIL, "road": Layer.ROAD, "sea": Layer.SEA}
+        if layer not in codes:
+            raise OptionsError(f"unknown layer {layer!r}; use one of {', '.join(codes)}", option="layer")
+        g = self.graph
+        tail, head = self.router.tail, g.head
+        on = np.flatnonzero((g.node_layer[tail] == codes[layer]) & (g.node_layer[head] == codes[layer]) & (tail < head))
+        a, b = tail[on], head[on]
+        return g.node_lon[a], g.node_lat[a], g.node_lon[b], g.node_lat[b]
+
+    def report(self) -> dict[str, Any]:
+        """The healing report: components before and after, links added, place snapping."""
+        return dict(self.graph.meta.get("report", {}))
+
+
+def pack_places(pack: DataPack, *, country: str | None = None, kind: str | None = None) -> list[PlaceInfo]:
+    """The data pack's places, optionally filtered by ISO-A2 country and kind (no network needed)."""
+    code = next(iter(country_codes([country], "country")), None) if country else None
+    kinds = {k for p in pack.places for k in p.kinds}
+    if kind is not None and kind not in kinds:
+        raise OptionsError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(kinds))}", option="kind")
+    return [
+        PlaceInfo(p.id, p.name, p.country, tuple(p.kinds), p.lat, p.lon, p.handling_hours, p.handling_usd_per_teu)
+        for p in pack.places
+        if (code is None or p.country == code) and (kind is None or kind in p.kinds)
+    ]

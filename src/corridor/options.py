@@ -1,0 +1,89 @@
+"""The options of a query, checked once where they enter: one object for route, path and compare.
+
+``QueryOptions.make(...)`` takes what a caller gives (a comma list or a list of codes, a place or
+a list of places, numbers of any type) and returns a frozen, normalised value, or raises an
+``OptionsError`` naming the option. Everything below (the router, the corridor comparison, the
+REST request models) takes the checked value and never re-checks it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from corridor.constants import (
+    CARBON_PRICE_MAX_USD_PER_T_CO2E,
+    DEFAULT_MAX_SNAP_KM,
+    DEFAULT_OBJECTIVE,
+    MAX_SNAP_KM_LIMIT,
+    ROUTABLE_MODES,
+    VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR,
+)
+from corridor.errors import OptionsError
+from corridor.routing.options import check_number, check_objective, country_codes, route_modes, via_places
+
+__all__ = ["QueryOptions"]
+
+
+@dataclass(frozen=True)
+class QueryOptions:
+    """What a route may use and what it minimises.
+
+    ``value_of_time_usd_per_teu_hour`` and ``carbon_price_usd_per_t_co2e`` apply to the
+    ``generalized`` objective only; None means the data pack's value.
+    """
+
+    objective: str = DEFAULT_OBJECTIVE
+    avoid: frozenset[str] = frozenset()
+    via: tuple[Any, ...] = ()
+    modes: frozenset[str] = field(default_factory=lambda: frozenset(ROUTABLE_MODES))
+    value_of_time_usd_per_teu_hour: float | None = None
+    carbon_price_usd_per_t_co2e: float | None = None
+    max_snap_km: float = DEFAULT_MAX_SNAP_KM
+
+    @classmethod
+    def make(
+        cls,
+        *,
+        objective: Any = DEFAULT_OBJECTIVE,
+        avoid: Any = None,
+        via: Any = None,
+        modes: Any = None,
+        value_of_time_usd_per_teu_hour: Any = None,
+        carbon_price_usd_per_t_co2e: Any = None,
+        max_snap_km: Any = DEFAULT_MAX_SNAP_KM,
+    ) -> QueryOptions:
+        """Checked and normalised options; OptionsError naming the first bad one."""
+        objective = check_objective(objective)
+        vot, price = value_of_time_usd_per_teu_hour, carbon_price_usd_per_t_co2e
+        if objective != "generalized" and (vot is not None or price is not None):
+            raise OptionsError(
+                "value of time and carbon price apply only to objective 'generalized'", option="objective"
+            )
+        if vot is not None:
+            vot = check_number(vot, "value_of_time_usd_per_teu_hour", high=VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR)
+        if price is not None:
+            price = check_number(price, "carbon_price_usd_per_t_co2e", high=CARBON_PRICE_MAX_USD_PER_T_CO2E)
+        return cls(
+            objective=objective,
+            avoid=country_codes(avoid, "avoid"),
+            via=via_places(via),
+            modes=route_modes(modes),
+            value_of_time_usd_per_teu_hour=vot,
+            carbon_price_usd_per_t_co2e=price,
+            max_snap_km=check_number(max_snap_km, "max_snap_km", high=MAX_SNAP_KM_LIMIT, allow_zero=False),
+        )
+
+    def coefficients(self, default_vot_usd_per_teu_hour: float, default_price_usd_per_t_co2e: float) -> np.ndarray:
+        """Weights on (hours, USD, kg CO2e, km) for the objective, the pack's defaults filling the gaps."""
+        from corridor.routing.route import objective_coefficients
+
+        vot = self.value_of_time_usd_per_teu_hour
+        price = self.carbon_price_usd_per_t_co2e
+        return objective_coefficients(
+            self.objective,
+            value_of_time_usd_per_teu_hour=default_vot_usd_per_teu_hour if vot is None else vot,
+            carbon_price_usd_per_t_co2e=default_price_usd_per_t_co2e if price is None else price,
+        )

@@ -1,0 +1,119 @@
+"""The quick verbs: health, places, route, compare and reach.
+
+The network never changes within a process, so route and compare answers are kept (as bytes)
+for the same question, asked in any spelling: the key is the checked options.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+import corridor
+from corridor.server.context import Context, json_bytes
+from corridor.server.errors import ERROR_RESPONSES, places_named
+from corridor.server.models import (
+    CompareRequest,
+    CorridorOptionModel,
+    PlaceKind,
+    PlaceModel,
+    ReachRequest,
+    RouteRequest,
+)
+
+__all__ = ["router"]
+
+JSON = "application/json"
+
+
+def router(ctx: Context) -> APIRouter:
+    """The routes of the quick verbs, answering from ``ctx``'s network."""
+    api = APIRouter()
+
+    @api.get("/health")
+    async def health() -> dict[str, Any]:
+        """Liveness: the network is loaded and how big it is."""
+        net = ctx.net()
+        g = net.graph
+        return {"status": "ok", "nodes": g.node_count, "edges": g.edge_count, "places": len(net.places())}
+
+    @api.get("/places", response_model=list[PlaceModel])
+    async def places(
+        country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"),
+        kind: PlaceKind | None = None,
+    ):
+        """The data pack's places, optionally by country and kind."""
+        return [p.to_dict() for p in ctx.net().places(country=country, kind=kind)]
+
+    @lru_cache(maxsize=ctx.limits.cached_answers)
+    def cached_route(origin: Any, destination: Any, options: corridor.QueryOptions) -> bytes:
+        with places_named(origin=origin, destination=destination, via=options.via):
+            route = ctx.net().route(origin, destination, **_route_options(options))
+        return json_bytes(route.to_dict())
+
+    @lru_cache(maxsize=ctx.limits.cached_answers)
+    def cached_compare(origin: Any, destination: Any, corridors: Any, options: corridor.QueryOptions) -> bytes:
+        with places_named(origin=origin, destination=destination):
+            found = ctx.net().compare(
+                origin,
+                destination,
+                corridors=list(corridors) if isinstance(corridors, tuple) else corridors,
+                objective=options.objective,
+                avoid=options.avoid,
+                value_of_time_usd_per_teu_hour=options.value_of_time_usd_per_teu_hour,
+                carbon_price_usd_per_t_co2e=options.carbon_price_usd_per_t_co2e,
+            )
+        return json_bytes([o.to_dict() for o in found])
+
+    @api.post("/route", response_model=dict[str, Any], responses=ERROR_RESPONSES)
+    async def route(body: RouteRequest):
+        """The best route, with legs, borders and a GeoJSON line (``Route.to_dict()``)."""
+        key = (_hashable(body.origin), _hashable(body.destination), body.options())
+        answer = await ctx.run("quick", lambda _stop: cached_route(*key))
+        return Response(answer, media_type=JSON)
+
+    @api.post("/compare", response_model=list[CorridorOptionModel], responses=ERROR_RESPONSES)
+    async def compare(body: CompareRequest):
+        """The best route through each corridor family, side by side (``CorridorOption.to_dict()`` each)."""
+        key = (_hashable(body.origin), _hashable(body.destination), _hashable(body.corridors), body.options())
+        answer = await ctx.run("heavy", lambda _stop: cached_compare(*key))
+        return Response(answer, media_type=JSON)
+
+    @api.post("/reach", responses=ERROR_RESPONSES)
+    async def reach(body: ReachRequest):
+        """Places and countries within a budget of days or USD per TEU (optionally GeoJSON bands)."""
+
+        def run(_stop) -> bytes:
+            with places_named(origin=body.origin, via=body.via):
+                result = ctx.net().reach(
+                    body.origin, days=body.days, usd_per_teu=body.usd_per_teu, via=body.via, corridor=body.corridor
+                )
+            answer = result.to_dict()
+            if body.geojson:
+                answer["geojson"] = result.to_geojson()
+            return json_bytes(answer)
+
+        return Response(await ctx.run("heavy", run), media_type=JSON)
+
+    return api
+
+
+def _route_options(options: corridor.QueryOptions) -> dict[str, Any]:
+    """The checked options as ``Network.route`` keywords."""
+    return {
+        "via": list(options.via),
+        "avoid": options.avoid,
+        "modes": options.modes,
+        "objective": options.objective,
+        "value_of_time_usd_per_teu_hour": options.value_of_time_usd_per_teu_hour,
+        "carbon_price_usd_per_t_co2e": options.carbon_price_usd_per_t_co2e,
+        "max_snap_km": options.max_snap_km,
+    }
+
+
+def _hashable(value: Any) -> Any:
+    """A place or a list of names as a cache key part: lists become tuples."""
+    return tuple(_hashable(v) for v in value) if isinstance(value, list | tuple) else value

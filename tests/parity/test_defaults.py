@@ -1,0 +1,73 @@
+"""Every verb has the same names and defaults in Python, on the command line and over REST (no network needed)."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+import typer.main
+
+import corridor
+import corridor.cli.app as cli
+from corridor.server import create_app, models
+
+#: the command line's option name → the Python keyword, where they differ
+CLI_NAMES = {
+    "value_of_time": "value_of_time_usd_per_teu_hour",
+    "carbon_price": "carbon_price_usd_per_t_co2e",
+    "corridor_ids": "corridors",
+    "usd": "usd_per_teu",
+    "corridor_id": "corridor",
+}
+#: verb → (Python method of Network, command, REST request model)
+VERBS = {
+    "route": (corridor.Network.route, "route", models.RouteRequest),
+    "compare": (corridor.Network.compare, "compare", models.CompareRequest),
+    "reach": (corridor.Network.reach, "reach", models.ReachRequest),
+    "assign": (corridor.Network.assign, "assign", models.AssignRequest),
+}
+#: Python keywords a skin leaves out on purpose: callbacks, and files (REST reads none)
+NOT_IN_SKINS = {"progress"}
+
+
+def _python(method) -> dict[str, Any]:
+    parameters = inspect.signature(method).parameters.values()
+    return {p.name: p.default for p in parameters if p.default is not p.empty and p.name not in NOT_IN_SKINS}
+
+
+def _cli(command: str) -> dict[str, Any]:
+    params = typer.main.get_command(cli.app).commands[command].params
+    return {CLI_NAMES.get(p.name, p.name): p.default for p in params}
+
+
+def _rest(model) -> dict[str, Any]:
+    return {name: field.default for name, field in model.model_fields.items()}
+
+
+@pytest.mark.parametrize("verb", list(VERBS))
+def test_every_option_has_the_python_default_in_every_skin(verb):
+    method, command, model = VERBS[verb]
+    python, on_cli, over_rest = _python(method), _cli(command), _rest(model)
+    for name, default in python.items():
+        assert name in on_cli, f"corridor {command} lacks --{name.replace('_', '-')}"
+        assert name in over_rest, f"REST {verb} lacks {name}"
+        if name == "value_of_time_usd_per_teu_hour" and verb == "assign":
+            assert on_cli[name] is None and over_rest[name] is None  # the CLI takes class=value text
+            continue
+        assert on_cli[name] == default, f"corridor {command} --{name}"
+        assert over_rest[name] == default, f"REST {verb} {name}"
+
+
+def test_objective_defaults_come_from_the_constants():
+    assert _python(corridor.Network.route)["objective"] == corridor.DEFAULT_OBJECTIVE
+    assert _python(corridor.Network.compare)["objective"] == corridor.DEFAULT_COMPARE_OBJECTIVE
+    assert _python(corridor.Network.route)["max_snap_km"] == corridor.DEFAULT_MAX_SNAP_KM
+
+
+def test_every_verb_is_in_every_skin():
+    commands = set(typer.main.get_command(cli.app).commands)
+    assert {"route", "compare", "reach", "places", "validate", "assign", "scenario", "network"} <= commands
+    paths = set(create_app(lambda: None).openapi()["paths"])
+    verbs = {"/route", "/compare", "/reach", "/places", "/validate", "/assign", "/scenario/run", "/scenario/compare"}
+    assert verbs <= paths
