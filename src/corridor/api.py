@@ -303,10 +303,17 @@ def _settings(settings: Settings | None, cache_dir: str | Path | None, data_pack
 
 
 def list_places(
-    pack: DataPack | None = None, *, country: str | None = None, kind: str | None = None
+    pack: DataPack | None = None,
+    *,
+    country: str | None = None,
+    kind: str | None = None,
+    settings: Settings | None = None,
 ) -> list[PlaceInfo]:
-    """The data pack's places (no network needed), optionally filtered by country and kind."""
-    return pack_places(pack if pack is not None else load_pack(), country=country, kind=kind)
+    """The places of ``pack`` (default: the data pack of ``settings``; no network needed), optionally
+    filtered by country and kind."""
+    if pack is None:
+        pack = load_pack((settings or Settings()).data_pack)
+    return pack_places(pack, country=country, kind=kind)
 
 
 def validate(

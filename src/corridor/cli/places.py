@@ -8,6 +8,7 @@ import typer
 
 import corridor
 from corridor.cli.options import AsJson
+from corridor.cli.settings import current_settings
 from corridor.cli.tables import echo_json, new_table, out
 
 __all__ = ["places", "register"]
@@ -23,7 +24,7 @@ def places(
     as_json: AsJson = False,
 ) -> None:
     """List the data pack's places."""
-    found = corridor.list_places(country=country, kind=kind)
+    found = corridor.list_places(country=country, kind=kind, settings=current_settings())
     if as_json:
         echo_json([p.to_dict() for p in found])
         return

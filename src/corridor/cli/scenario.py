@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 import corridor
 from corridor.cli.files import check_output
+from corridor.cli.settings import current_settings
 from corridor.cli.tables import echo_json, frame_table, out
 
 __all__ = ["compare", "register", "run"]
@@ -30,7 +31,7 @@ def run(
     spec = corridor.load_scenario(scenario)
     bar, say = _progress(enabled=not as_json)
     with bar:
-        result = corridor.run_scenario(spec, progress=say)
+        result = corridor.run_scenario(spec, progress=say, settings=current_settings())
     if report is not None:
         corridor.write_scenario_report(result, report)
     if as_json:
@@ -52,10 +53,13 @@ def compare(
     spec_a, spec_b = corridor.load_scenario(a), corridor.load_scenario(b)
     bar, say = _progress(enabled=not as_json)
     with bar:
-        result_a = corridor.run_scenario(spec_a, progress=lambda s, f: say(f"A: {s}", f / 2))
+        settings = current_settings()
+        result_a = corridor.run_scenario(spec_a, progress=lambda s, f: say(f"A: {s}", f / 2), settings=settings)
         same = spec_b == spec_a  # a run is deterministic: the same scenario twice is one run
         result_b = (
-            result_a if same else corridor.run_scenario(spec_b, progress=lambda s, f: say(f"B: {s}", 0.5 + f / 2))
+            result_a
+            if same
+            else corridor.run_scenario(spec_b, progress=lambda s, f: say(f"B: {s}", 0.5 + f / 2), settings=settings)
         )
     diff = corridor.diff_scenarios(result_a, result_b)
     if report is not None:

@@ -64,7 +64,7 @@ def router(ctx: Context) -> APIRouter:
         spec = _scenario(body, "")
 
         def run(stop: Stop) -> bytes:
-            return json_bytes(_run(spec, stop).to_dict())
+            return json_bytes(_run(spec, stop, ctx.net()).to_dict())
 
         return Response(await ctx.run("scenario", run, long=True), media_type=JSON)
 
@@ -75,8 +75,8 @@ def router(ctx: Context) -> APIRouter:
         spec_a, spec_b = _scenario(body.a, "a."), _scenario(body.b, "b.")
 
         def run(stop: Stop) -> bytes:
-            result_a = _run(spec_a, stop)
-            result_b = result_a if spec_b == spec_a else _run(spec_b, stop)  # a run is deterministic
+            result_a = _run(spec_a, stop, ctx.net())
+            result_b = result_a if spec_b == spec_a else _run(spec_b, stop, ctx.net())  # a run is deterministic
             return json_bytes(corridor.diff_scenarios(result_a, result_b).to_dict())
 
         return Response(await ctx.run("scenario", run, long=True), media_type=JSON)
@@ -84,8 +84,10 @@ def router(ctx: Context) -> APIRouter:
     return api
 
 
-def _run(spec: corridor.Scenario, stop: Stop) -> corridor.ScenarioResult:
-    return corridor.run_scenario(spec, progress=lambda _step, _fraction: stop.check())
+def _run(spec: corridor.Scenario, stop: Stop, net: corridor.Network) -> corridor.ScenarioResult:
+    """A scenario run that stops at its next step once ``stop`` is set; one that leaves the network as it is
+    runs on the server's loaded network (no second copy in memory)."""
+    return corridor.run_scenario(spec, progress=lambda _step, _fraction: stop.check(), engine=net.engine)
 
 
 def _scenario(ref: ScenarioRunRequest, where: str) -> corridor.Scenario:
