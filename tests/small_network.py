@@ -30,6 +30,7 @@ from corridor.datapack import (
     CorridorFamily,
     Crossing,
     DataPack,
+    FlowVariant,
     Gauge,
     Parameter,
     Place,
@@ -69,6 +70,11 @@ PARAMETERS = {
     "carbon_price_usd_per_t_co2e": (80.0, "USD/t CO2e", "[0, inf)"),
     "usd_per_feu_factor": (1.5, "FEU/TEU price ratio", "[1, 2]"),
     "sea_departures_per_week": (7.0, "departures/week", "(0, inf)"),  # a daily liner: 12 h expected wait
+    "rail_access_max_km": (80.0, "km", "(0, inf)"),
+    "road_access_max_km": (50.0, "km", "(0, inf)"),
+    "sea_access_max_km": (120.0, "km", "(0, inf)"),
+    "crossing_radius_km": (40.0, "km", "(0, inf)"),
+    "leg_label_radius_km": (15.0, "km", "[0, inf)"),
 }
 
 
@@ -142,6 +148,14 @@ def small_pack() -> DataPack:
         ),
         links=(),
         corridors=corridors,
+        customs_union=(),
+        closed_seas=(),
+        no_liner_passages=(),
+        flow_variants=(  # the shipped pack's variants (none of their countries is in the small network)
+            FlowVariant(**_ROW, id="any", name="any"),
+            FlowVariant(**_ROW, id="avoid_ru_by", name="avoid RU,BY", avoid=("RU", "BY")),
+            FlowVariant(**_ROW, id="avoid_land_bridge", name="avoid the land bridge", avoid=("RU", "BY", "KZ", "MN")),
+        ),
     )
 
 

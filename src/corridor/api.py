@@ -129,10 +129,16 @@ class Network:
 
     @classmethod
     def from_pack(
-        cls, pack: DataPack, *, closed_crossings: Iterable[str] = (), progress: Progress | None = None
+        cls,
+        pack: DataPack,
+        *,
+        closed_crossings: Iterable[str] = (),
+        progress: Progress | None = None,
+        settings: Settings | None = None,
     ) -> Network:
-        """A network built in memory from a data pack (a scenario's), never touching the cache."""
-        return cls(Engine.from_pack(pack, closed_crossings=closed_crossings, progress=progress))
+        """A network built in memory from a data pack (a scenario's): the pack-independent base comes from
+        its cache (built there first if missing); the network's own cache is never read or written."""
+        return cls(Engine.from_pack(pack, closed_crossings=closed_crossings, progress=progress, settings=settings))
 
     # --- queries ------------------------------------------------------------------
     def route(

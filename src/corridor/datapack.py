@@ -2,8 +2,9 @@
 
 The pack holds the facts the network model needs beyond the base layers: places
 (terminals, ports, border and gauge-change points), scheduled services (ferries, trains),
-scalar parameters, rail speeds per country, border rules, named crossings, track gauges
-and known missing links. Every row carries ``basis`` (sourced / derived / estimate),
+scalar parameters, rail speeds per country, border rules, named crossings, track gauges,
+known missing links, the EU customs union's members, seas and passages without liner shipping,
+and the corridor variants the assignment routes. Every row carries ``basis`` (sourced / derived / estimate),
 ``source`` and ``as_of``; see ``data/pack/README.md`` for the columns and their units.
 
     >>> pack = load_pack()
@@ -50,11 +51,15 @@ __all__ = [
     "LAYERS",
     "REQUIRED_PARAMETERS",
     "BorderRule",
+    "ClosedSea",
     "CorridorFamily",
     "Crossing",
+    "CustomsUnionMember",
     "DataPack",
+    "FlowVariant",
     "Gauge",
     "MissingLink",
+    "NoLinerPassage",
     "Parameter",
     "Place",
     "RailSpeed",
@@ -74,6 +79,7 @@ rail_kg_co2e_per_teu_km road_kg_co2e_per_teu_km sea_kg_co2e_per_teu_km ferry_kg_
 service_kg_co2e_per_teu_km border_dwell_hours_default border_fee_usd_per_teu_default
 schengen_border_dwell_hours gauge_change_hours_default gauge_change_usd_per_teu_default
 value_of_time_usd_per_teu_hour carbon_price_usd_per_t_co2e usd_per_feu_factor sea_departures_per_week
+rail_access_max_km road_access_max_km sea_access_max_km crossing_radius_km leg_label_radius_km
 """
 REQUIRED_PARAMETERS: tuple[str, ...] = tuple(_REQUIRED.split())
 
@@ -299,6 +305,48 @@ class CorridorFamily(_Row):
     modes: Annotated[tuple[Literal["rail", "road", "sea", "ferry", "service"], ...], BeforeValidator(_split)] = ()
 
 
+class CustomsUnionMember(_Row):
+    """A member of the EU customs union: a rail or road border between two members has no customs dwell."""
+
+    country: Country
+
+
+class ClosedSea(_Row):
+    """A sea without generic container shipping, as a box (WGS84 degrees): only the pack's ferries cross it."""
+
+    id: Id
+    name: Text
+    lat_min: Lat
+    lon_min: Lon
+    lat_max: Lat
+    lon_max: Lon
+
+    @model_validator(mode="after")
+    def _a_box(self) -> ClosedSea:
+        if not (self.lat_min < self.lat_max and self.lon_min < self.lon_max):
+            raise ValueError("expected lat_min < lat_max and lon_min < lon_max")
+        return self
+
+    def contains(self, lat: Any, lon: Any) -> Any:
+        """Which points (scalars or arrays, degrees) lie inside the box, edges included."""
+        return (lat >= self.lat_min) & (lat <= self.lat_max) & (lon >= self.lon_min) & (lon <= self.lon_max)
+
+
+class NoLinerPassage(_Row):
+    """A passage of the sea layer (its marnet ``passage`` tag, e.g. ``bering``) that liner shipping does not use."""
+
+    id: Id
+    name: Text
+
+
+class FlowVariant(_Row):
+    """A corridor variant the assignment routes every demand pair in: the countries it avoids (none: unrestricted)."""
+
+    id: Id
+    name: Text
+    avoid: Countries = ()
+
+
 def expected_wait_hours(departures_per_week: float, *, irregular: bool = False) -> float:
     """Expected wait for the next departure, for a container that arrives at a random time.
 
@@ -326,6 +374,10 @@ class DataPack(BaseModel):
     gauges: tuple[Gauge, ...]
     links: tuple[MissingLink, ...]
     corridors: tuple[CorridorFamily, ...]
+    customs_union: tuple[CustomsUnionMember, ...]
+    closed_seas: tuple[ClosedSea, ...]
+    no_liner_passages: tuple[NoLinerPassage, ...]
+    flow_variants: tuple[FlowVariant, ...]
     _by_id: dict[str, Place] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any, /) -> None:
@@ -359,6 +411,15 @@ class DataPack(BaseModel):
         """Track gauge of a country in mm, falling back to the ``*`` row."""
         return int(_by_country(self.gauges, country, "gauge_mm", "gauges.csv"))
 
+    @property
+    def customs_union_codes(self) -> frozenset[str]:
+        """ISO codes of the EU customs union's members (``customs_union.csv``)."""
+        return frozenset(m.country for m in self.customs_union)
+
+    def in_closed_sea(self, lat: float, lon: float) -> bool:
+        """Whether a point lies in a sea without generic container shipping (``closed_seas.csv``)."""
+        return any(bool(sea.contains(lat, lon)) for sea in self.closed_seas)
+
     def border_rule(self, a: str, b: str, mode: str) -> BorderRule | None:
         """The rule for crossing between countries ``a`` and ``b`` (any order), or None."""
         lo, hi = sorted((a, b))
@@ -386,6 +447,10 @@ _TABLES: dict[str, tuple[str, type[_Row], tuple[str, ...]]] = {
     "gauges": ("gauges.csv", Gauge, ("country",)),
     "links": ("links.csv", MissingLink, ("id",)),
     "corridors": ("corridors.csv", CorridorFamily, ("id",)),
+    "customs_union": ("customs_union.csv", CustomsUnionMember, ("country",)),
+    "closed_seas": ("closed_seas.csv", ClosedSea, ("id",)),
+    "no_liner_passages": ("no_liner_passages.csv", NoLinerPassage, ("id",)),
+    "flow_variants": ("flow_variants.csv", FlowVariant, ("id",)),
 }
 
 
@@ -467,6 +532,8 @@ def load_pack(directory: str | Path | None = None) -> DataPack:
     for attr in ("rail_speeds", "gauges"):
         if all(row.country != "*" for _, row in tables[attr]):
             _fail(root, _TABLES[attr][0], "missing the '*' default row")
+    if not tables["flow_variants"]:
+        _fail(root, "flow_variants.csv", "needs at least one variant (a row with an empty 'avoid' is unrestricted)")
     rows_of: dict[str, Any] = {a: tuple(row for _, row in rows) for a, rows in tables.items()}
     rows_of["parameters"] = {p.name: p for p in rows_of["parameters"]}
     return DataPack(**rows_of)

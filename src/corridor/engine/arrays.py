@@ -15,6 +15,7 @@ import numpy as np
 
 from corridor.datapack import DataPack
 from corridor.errors import DataError
+from corridor.network.base import BaseNetwork
 from corridor.network.build import build_graph
 from corridor.network.cache import has_schema, in_range, is_csr, is_permutation, non_negative
 from corridor.network.graph import GAUGE_CHANGE_KINDS, BorderTable, ServiceTable
@@ -41,8 +42,10 @@ def edge_metrics(graph) -> np.ndarray:
     return metrics
 
 
-def build_arrays(pack: DataPack, say: Progress) -> dict[str, np.ndarray]:
-    graph = build_graph(pack, progress=say)
+def build_arrays(pack: DataPack, say: Progress, *, base: BaseNetwork | None = None) -> dict[str, np.ndarray]:
+    """The network cache's arrays: the graph joined from ``base`` (built uncached when None) and the pack, the
+    landmark bounds and the rail contraction hierarchies."""
+    graph = build_graph(pack, base=base, progress=say)
     tail = graph.edge_tail()
     metrics = edge_metrics(graph)
     landmarks, table = compute_landmarks(

@@ -15,6 +15,7 @@ import numpy as np
 from corridor.datapack import DataPack, load_pack, pack_hash
 from corridor.engine.arrays import build_arrays, edge_metrics, valid_arrays
 from corridor.errors import DataError, OptionsError
+from corridor.network.base_cache import load_base
 from corridor.network.build import build_graph
 from corridor.network.cache import cache_key, load_or_build
 from corridor.network.graph import Graph
@@ -38,7 +39,7 @@ def _quiet(_step: str, _fraction: float) -> None:
 
 
 class Engine:
-    """A loaded network: build it with :meth:`load` (the cache) or :meth:`from_pack` (in memory)."""
+    """A loaded network: build it with :meth:`load` (the cache) or :meth:`from_pack` (in memory, on the cached base)."""
 
     def __init__(
         self,
@@ -46,9 +47,12 @@ class Engine:
         pack: DataPack,
         landmark_dist: np.ndarray | None,
         rail_hierarchies: RailHierarchies | None = None,
+        *,
+        settings: Settings | None = None,
     ) -> None:
         self.graph = graph
         self.pack = pack
+        self.settings = settings  # where it was loaded from (its cache folder holds the base network), if known
         self.place_index = PlaceIndex.from_places(pack.places)
         self.router = Router(
             graph,
@@ -58,6 +62,7 @@ class Engine:
             rail_hierarchies,
             place_handling_hours=np.array([p.handling_hours for p in pack.places]),
             sea_wait_hours=pack.sea_wait_hours,
+            label_radius_km=pack.param("leg_label_radius_km"),
         )
 
     # --- building -----------------------------------------------------------------
@@ -66,14 +71,21 @@ class Engine:
         cls, settings: Settings | None = None, *, progress: Progress | None = None, rebuild: bool = False
     ) -> Engine:
         """The network of ``settings`` (its data pack, its cache folder) from the cache, building the cache
-        first if it is missing or stale."""
+        first if it is missing or stale: from the cached base network (built first if need be), so a new
+        data pack costs the pack's part of the build, the landmarks and the rail hierarchies.
+        ``rebuild`` builds both the base and the network again."""
         settings = settings or Settings()
         pack = load_pack(settings.data_pack)
         say = progress or _quiet
+
+        def build() -> dict[str, np.ndarray]:
+            base = load_base(settings.cache_folder, progress=say, rebuild=rebuild)
+            return build_arrays(pack, say, base=base)
+
         arrays, _ = load_or_build(
             "network",
             cache_key(pack_hash(settings.data_pack)),
-            lambda: build_arrays(pack, say),
+            build,
             cache_dir=settings.cache_folder,
             validate=valid_arrays,
             rebuild=rebuild,
@@ -85,19 +97,27 @@ class Engine:
             graph = Graph.from_arrays(arrays)
         except (KeyError, ValueError) as exc:  # pragma: no cover - guarded by valid_arrays
             raise DataError(f"network cache is inconsistent ({exc}); run with rebuild=True") from exc
-        return cls(graph, pack, landmark_dist, hierarchies)
+        return cls(graph, pack, landmark_dist, hierarchies, settings=settings)
 
     @classmethod
     def from_pack(
-        cls, pack: DataPack, *, closed_crossings: Iterable[str] = (), progress: Progress | None = None
+        cls,
+        pack: DataPack,
+        *,
+        closed_crossings: Iterable[str] = (),
+        progress: Progress | None = None,
+        settings: Settings | None = None,
     ) -> Engine:
-        """A network built in memory from a data pack (a scenario's), never touching the cache.
+        """A network joined in memory from a data pack (a scenario's) and the cached base network.
 
-        ``closed_crossings`` (crossing ids) lose their border edges. No rail contraction
+        The base (layers, countries, healing, straits: no figure of the pack) comes from the cache
+        folder of ``settings`` (built and saved there first if missing); the network itself is never
+        cached. ``closed_crossings`` (crossing ids) lose their border edges. No rail contraction
         hierarchy is built: every query uses the landmark search, which is exact.
         """
         say = progress or _quiet
-        graph = build_graph(pack, progress=say)
+        settings = settings or Settings()
+        graph = build_graph(pack, base=load_base(settings.cache_folder, progress=say), progress=say)
         closed = [i for i, c in enumerate(pack.crossings) if c.id in set(closed_crossings)]
         if closed:
             border = np.flatnonzero(graph.edge_flags & EdgeFlag.BORDER)
@@ -109,7 +129,7 @@ class Engine:
             graph.first_out, graph.head, graph.edge_tail(), metrics, graph.node_usable, candidates=graph.place_node,
             progress=lambda f: say("computing landmark bounds", 0.80 + 0.2 * f),
         )  # fmt: skip
-        return cls(graph, pack, table, None)
+        return cls(graph, pack, table, None, settings=settings)
 
     # --- what the verbs need ----------------------------------------------------------
     def coefficients(self, options: QueryOptions) -> np.ndarray:

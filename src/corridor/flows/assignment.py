@@ -18,7 +18,7 @@ from corridor.constants import (
     VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR,
 )
 from corridor.flows.demand import Demand, read_demand
-from corridor.flows.network import VARIANTS, build_corridor_network, resolve_demand_places
+from corridor.flows.network import build_corridor_network, corridor_variants, resolve_demand_places
 from corridor.flows.run import FlowResult, assign_corridor, demand_pairs
 from corridor.options import QueryOptions
 from corridor.routing.options import check_number, country_codes
@@ -80,7 +80,7 @@ def assign_demand(
         demand_pairs(dem),
         zones=zones,
         coef=engine.coefficients(routing),
-        variants=tuple((name, countries | closed) for name, countries in VARIANTS),
+        variants=tuple((name, countries | closed) for name, countries in corridor_variants(engine.pack)),
         progress=(lambda done, total: progress("routing demand pairs", done, total)) if progress else None,
     )
     return assign_corridor(

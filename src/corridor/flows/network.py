@@ -1,7 +1,8 @@
 """The assignable corridor network: a small graph distilled from the routing network.
 
-For every demand pair the router finds the best route in each corridor variant (no
-restriction, Russia and Belarus avoided, the land bridge avoided altogether). Each route is
+For every demand pair the router finds the best route in each corridor variant of the data
+pack's ``flow_variants.csv`` (as shipped: no restriction, Russia and Belarus avoided, the land
+bridge avoided altogether). Each route is
 cut at the elements that have a capacity in the data pack:
 
 * a **service** segment (ferry or train) — departures per week × TEU per departure × 52;
@@ -34,17 +35,24 @@ from corridor.network.graph import Graph
 from corridor.routing.route import ROUTABLE_MODES, Router
 from corridor.units import EdgeFlag, Mode
 
-__all__ = ["DEMAND_SNAP_KM", "VARIANTS", "CorridorNetwork", "Zone", "build_corridor_network", "resolve_demand_places"]
+__all__ = [
+    "DEMAND_SNAP_KM",
+    "CorridorNetwork",
+    "Zone",
+    "build_corridor_network",
+    "corridor_variants",
+    "resolve_demand_places",
+]
 
 #: How far a ``lat,lon`` demand place may lie from the rail or road network (as ``Network.route``'s default).
 DEMAND_SNAP_KM = 50.0
 
-#: Corridor variants routed for every pair: how alternatives enter the assignable network.
-VARIANTS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("any", frozenset()),
-    ("avoid RU,BY", frozenset({"RU", "BY"})),
-    ("avoid the land bridge", frozenset({"RU", "BY", "KZ", "MN"})),
-)
+
+def corridor_variants(pack: DataPack) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(name, countries avoided) of each corridor variant routed for every pair (``flow_variants.csv``): how
+    alternatives enter the assignable network."""
+    return tuple((v.name, frozenset(v.avoid)) for v in pack.flow_variants)
+
 
 _SERVICE, _CROSSING, _TERMINAL, _PATH = "service", "crossing", "terminal", "path"
 
@@ -269,7 +277,7 @@ def build_corridor_network(
     pairs: Iterable[tuple[str, str]],
     *,
     coef: np.ndarray,
-    variants: tuple[tuple[str, frozenset[str]], ...] = VARIANTS,
+    variants: tuple[tuple[str, frozenset[str]], ...] | None = None,
     zones: dict[str, Zone] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> CorridorNetwork:
@@ -277,9 +285,11 @@ def build_corridor_network(
 
     ``coef`` weighs (hours, USD, kg CO2e, km) into the generalized cost the routes minimise.
     ``zones`` are the places already resolved (``resolve_demand_places``, whose errors name the
-    demand's lines); others are resolved here. Pairs with no route in any variant are listed in
-    ``unroutable``.
+    demand's lines); others are resolved here. ``variants`` are (name, countries avoided), by default
+    the pack's (``corridor_variants``). Pairs with no route in any variant are listed in ``unroutable``.
     """
+    if variants is None:
+        variants = corridor_variants(pack)
     builder = _Builder(graph, pack, router)
     pairs = list(dict.fromkeys(pairs))
     known = dict(zones or {})

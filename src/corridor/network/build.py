@@ -1,9 +1,15 @@
-"""Build the multimodal graph from the base layers and the corridor data pack.
+"""Join the data pack to the base network: the multimodal graph the router searches.
 
-Layers (rail, road, sea) keep their own nodes; modes meet only at the terminals and
-ports of the data pack, through transfer edges that charge handling. Scheduled ferries and
-trains are modelled as lines: a boarding edge (expected wait), ride edges between stops,
-and an alighting edge, so a through passenger waits once.
+The base (``corridor.network.base``: layers, node countries, healing links, straits) does not
+depend on the data pack and comes from its own cache; this module adds everything that does:
+the pack's missing lines and the giant components after them, liner shipping outside closed seas
+and passages, places and their access links, border crossings and their costs, services, the
+per-edge costs from the pack's parameters, and the CSR layout.
+
+Layers (rail, road, sea) keep their own nodes; modes meet only at the terminals and ports of the
+data pack, through transfer edges that charge handling. Scheduled ferries and trains are modelled
+as lines: a boarding edge (expected wait), ride edges between stops, and an alighting edge, so a
+through passenger waits once.
 """
 
 from __future__ import annotations
@@ -15,71 +21,20 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from corridor.datapack import DataPack, expected_wait_hours
+from corridor.errors import DataError
 from corridor.graphs.components import component_labels, largest_component
 from corridor.graphs.csr import csr_order
-from corridor.network.countries import TERRITORIAL_SEA_KM, CountryIndex, Strait, load_country_index, load_straits
+from corridor.network.base import BaseNetwork, LandLayer, SeaLayer, build_base
 from corridor.network.geo import haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import BorderTable, Graph, ServiceTable
-from corridor.network.heal import heal_layer
-from corridor.network.layers import read_marnet, read_scgraph_layer
 from corridor.units import EdgeFlag, Layer, Mode
 
-__all__ = ["EU_CUSTOMS_UNION", "build_graph"]
+__all__ = ["build_graph"]
 
 Progress = Callable[[str, float], None]
 
-#: Members of the EU customs union: a rail or road crossing between two of them has no
-#: customs dwell (the data pack's ``schengen_border_dwell_hours`` applies).
-EU_CUSTOMS_UNION = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-    ]
-)
-
-#: Seas without generic container shipping: the Caspian is reached through Russia's inland
-#: waterways in marnet, which deep-sea container lines do not use; it is crossed only by
-#: the data pack's ferries and feeders. Boxes are (lat_min, lon_min, lat_max, lon_max).
-_CLOSED_SEAS = {"Caspian Sea": (36.0, 46.0, 48.0, 55.5)}
-
-
-#: marnet passages that scheduled container shipping does not use: the Arctic routes (the
-#: Northern Sea Route is reached through the Bering Strait; the Northwest Passage). Without
-#: this cut, Shanghai → Rotterdam "by sea" takes the 15,500 km Arctic route.
-_NO_LINER_PASSAGES = frozenset({"bering", "northwest"})
-
-
-def _in_closed_sea(lat: float, lon: float) -> bool:
-    return any(a <= lat <= c and b <= lon <= d for a, b, c, d in _CLOSED_SEAS.values())
-
-
-_MAX_ACCESS_KM = {Layer.RAIL: 80.0, Layer.ROAD: 50.0, Layer.SEA: 120.0}
-_CROSSING_RADIUS_KM = 40.0
+#: The data pack's parameter giving each layer's farthest access link from a place, km.
+_ACCESS_PARAMETER = {Layer.RAIL: "rail_access_max_km", Layer.ROAD: "road_access_max_km", Layer.SEA: "sea_access_max_km"}
 
 
 @dataclass
@@ -115,28 +70,26 @@ class _Edges:
                 store.append(col)
 
 
-def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
-    """Read the layers, heal them, tag countries and borders, and join in the data pack."""
-    say = progress or (lambda _step, _fraction: None)
-    say("reading rail layer", 0.02)
-    rail = read_scgraph_layer("world_railways")
-    say("reading road layer", 0.08)
-    road = read_scgraph_layer("world_highways")
-    say("reading sea layer", 0.16)
-    sea = read_marnet()
-    say("reading country polygons", 0.20)
-    country_index = load_country_index()
-    straits = load_straits()
-    say("tagging countries", 0.25)
-    rail_cc = country_index.lookup(rail.lat, rail.lon)
-    road_cc = country_index.lookup(road.lat, road.lon)
-    strait_codes = {c for s in straits for c in s.countries}
-    countries = tuple(sorted((set(rail_cc) | set(road_cc) | {p.country for p in pack.places} | strait_codes) - {""}))
+def _graph_countries(base: BaseNetwork, pack: DataPack) -> tuple[tuple[str, ...], np.ndarray]:
+    """The graph's country list (the land layers', the places' and the straits' codes, sorted) and the map from
+    a base country index to it (an int16 array one longer than the base list, so index -1 maps to -1)."""
+    land = np.unique(np.concatenate([base.rail.country, base.road.country]))
+    codes = {base.countries[i] for i in land.tolist() if i >= 0}
+    countries = tuple(sorted((codes | {p.country for p in pack.places} | set(base.strait_countries)) - {""}))
     code_to_index = {c: i for i, c in enumerate(countries)}
+    remap = np.array([code_to_index.get(c, -1) for c in base.countries] + [-1], np.int16)
+    return countries, remap
 
-    def country_ids(codes: np.ndarray) -> np.ndarray:
-        lookup = np.vectorize(lambda c: code_to_index.get(c, -1), otypes=[np.int16])
-        return lookup(codes) if len(codes) else np.zeros(0, np.int16)
+
+def build_graph(pack: DataPack, *, base: BaseNetwork | None = None, progress: Progress | None = None) -> Graph:
+    """Join the data pack to the base network (built here, uncached, when not given)."""
+    say = progress or (lambda _step, _fraction: None)
+    if base is None:
+        base = build_base(progress=say)
+    rail, road, sea = base.rail, base.road, base.sea
+    say("joining the data pack", 0.50)
+    countries, remap = _graph_countries(base, pack)
+    code_to_index = {c: i for i, c in enumerate(countries)}
 
     offsets = {Layer.RAIL: 0, Layer.ROAD: rail.node_count, Layer.SEA: rail.node_count + road.node_count}
     base_n = offsets[Layer.SEA] + sea.node_count
@@ -144,49 +97,37 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
     lon = [rail.lon, road.lon, sea.lon]
     layer = [np.full(rail.node_count, Layer.RAIL, np.int8), np.full(road.node_count, Layer.ROAD, np.int8)]
     layer.append(np.full(sea.node_count, Layer.SEA, np.int8))
-    country = [country_ids(rail_cc), country_ids(road_cc), np.full(sea.node_count, -1, np.int16)]
+    country = [remap[rail.country], remap[road.country], _sea_countries(sea, remap)]
 
     report: dict = {"layers": {}, "missing_lines": [], "places": [], "warnings": []}
     edges = _Edges([], [], [], [], [], [], [], [], [])
     border_rows = _BorderRows()
     usable_in_layer = np.zeros(base_n, bool)
 
-    say("healing rail and road gaps", 0.30)
-    for which, base in ((Layer.RAIL, rail), (Layer.ROAD, road)):
-        healed = heal_layer(base.lat, base.lon, base.edge_u, base.edge_v, base.edge_km)
-        added = _missing_lines(pack, which, base, report)
-        u = np.concatenate([base.edge_u, healed.u, added[0]])
-        v = np.concatenate([base.edge_v, healed.v, added[1]])
-        km = np.concatenate([base.edge_km, healed.km, added[2]])
+    say("adding missing lines", 0.52)
+    for which, land in ((Layer.RAIL, rail), (Layer.ROAD, road)):
+        added = _missing_lines(pack, which, land, report)
+        u = np.concatenate([land.edge_u, land.heal_u, added[0]])
+        v = np.concatenate([land.edge_v, land.heal_v, added[1]])
+        km = np.concatenate([land.edge_km, land.heal_km, added[2]])
         flags = np.concatenate(
             [
-                np.zeros(len(base.edge_u), np.int8),
-                np.full(len(healed.u), EdgeFlag.HEALED, np.int8),
+                np.zeros(len(land.edge_u), np.int8),
+                np.full(len(land.heal_u), EdgeFlag.HEALED, np.int8),
                 np.full(len(added[0]), EdgeFlag.MISSING_LINE, np.int8),
             ]
         )
-        giant = largest_component(base.node_count, u, v)
-        usable_in_layer[offsets[which] : offsets[which] + base.node_count] = giant
-        report["layers"][base.name] = {
-            "nodes": base.node_count,
-            "edges": len(base.edge_u),
-            "components_before": healed.components_before,
-            "giant_before": healed.giant_before,
-            "components_after": component_labels(base.node_count, u, v)[0],
-            "giant_after": int(giant.sum()),
-            "bridges": int(np.sum(healed.kind == "bridge")),
-            "dead_end_links": int(np.sum(healed.kind == "dead_end")),
-            "healed_km": round(float(healed.km.sum()), 1),
-            "max_gap_km": round(float(healed.km.max()) if len(healed.km) else 0.0, 3),
-            "missing_lines": len(added[0]),
-        }
+        count, labels = component_labels(land.node_count, u, v)
+        giant = labels == np.argmax(np.bincount(labels))
+        usable_in_layer[offsets[which] : offsets[which] + land.node_count] = giant
+        report["layers"][land.name] = _layer_report(land, count, giant, len(added[0]))
         codes = country[which]
         _add_land_edges(
             edges,
             border_rows,
             pack,
             which,
-            base,
+            land,
             u + offsets[which],
             v + offsets[which],
             km,
@@ -197,20 +138,7 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
             offsets[which],
         )
     say("adding sea layer", 0.55)
-    # sea nodes inside a country's polygon (canals, straits, estuaries) belong to it, so
-    # avoiding a country also avoids its waterways; closed seas carry no generic shipping
-    sea_cc = country_index.lookup(sea.lat, sea.lon, coast_km=0.0)
-    country[Layer.SEA] = country_ids(sea_cc)
-    # straits and canals lie in water outside the polygons: their nodes carry their shore countries
-    strait_nodes, report["straits"] = _tag_straits(
-        straits, sea, country_index, country[Layer.SEA], code_to_index, offsets[Layer.SEA]
-    )
-    closed = np.zeros(sea.node_count, bool)
-    for lat0, lon0, lat1, lon1 in _CLOSED_SEAS.values():
-        closed |= (sea.lat >= lat0) & (sea.lat <= lat1) & (sea.lon >= lon0) & (sea.lon <= lon1)
-    liner = np.array([tag not in _NO_LINER_PASSAGES for tag in sea.edge_tag], bool)
-    open_edges = ~closed[sea.edge_u] & ~closed[sea.edge_v] & liner
-    sea_giant = largest_component(sea.node_count, sea.edge_u[open_edges], sea.edge_v[open_edges]) & ~closed
+    sea_giant, liner = _liner_sea(pack, sea)
     usable_in_layer[offsets[Layer.SEA] :] = sea_giant
     keep = sea_giant[sea.edge_u] & sea_giant[sea.edge_v] & liner
     sea_kmh = pack.param("sea_speed_km_per_hour")
@@ -228,10 +156,11 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
         "nodes": sea.node_count,
         "edges": len(sea.edge_u),
         "giant_after": int(sea_giant.sum()),
-        "note": "only the world-ocean component carries generic sea transport; "
-        "closed seas (the Caspian) are served by the data pack's ferries; "
-        "the Arctic passages (Bering Strait, Northwest Passage) carry no liner shipping",
+        "note": _sea_note(pack),
     }
+    # straits and canals lie in water outside the polygons: their nodes carry their shore countries
+    strait_nodes = {code: [offsets[Layer.SEA] + n for n in nodes] for code, nodes in base.strait_nodes.items()}
+    report["straits"] = [dict(row) for row in base.straits]
 
     say("linking terminals and ports", 0.62)
     node_lat = np.concatenate(lat)
@@ -291,40 +220,61 @@ def build_graph(pack: DataPack, *, progress: Progress | None = None) -> Graph:
     )
 
 
-def _tag_straits(
-    straits: list[Strait],
-    sea,
-    country_index: CountryIndex,
-    sea_country: np.ndarray,
-    code_to_index: dict[str, int],
-    offset: int,
-) -> tuple[dict[str, list[int]], list[dict]]:
-    """Shore countries of the sea nodes in each strait or canal: ISO code → graph node ids, and a report row
-    per strait (its sea nodes, and how many carry each country).
+def _sea_countries(sea: SeaLayer, remap: np.ndarray) -> np.ndarray:
+    """Each sea node's country in the graph's list: its polygon's, else (no polygon, or one the graph does not
+    list) the shore country of a one-country strait it lies in, else -1."""
+    country = remap[sea.country]
+    strait = (country < 0) & (sea.strait_country >= 0)
+    country[strait] = remap[sea.strait_country[strait]]
+    return country
 
-    A node inside a strait's box carries every listed country whose coast lies within the territorial
-    sea (12 nmi, 22.2 km), so mid-Øresund is both Danish and Swedish and avoiding either closes it.
-    A node no polygon holds (``sea_country`` -1) in a strait of one country (the Bosporus, the Great
-    Belt) is also given that country, in place, so routes list it; in a strait between countries (the
-    Øresund) it stays without one, so a ship sailing through is not listed as zig-zagging between the
-    shores. The router adds these nodes to what ``avoid`` excludes.
-    """
-    members: dict[str, set[int]] = {}
-    rows = []
-    for strait in straits:
-        inside = np.flatnonzero(strait.contains(sea.lat, sea.lon))
-        tagged = dict.fromkeys(strait.countries, 0)
-        for i in inside.tolist():
-            lat, lon = float(sea.lat[i]), float(sea.lon[i])
-            dist = {c: country_index.distance_km(lat, lon, c, limit_km=TERRITORIAL_SEA_KM) for c in strait.countries}
-            near = [c for c in strait.countries if np.isfinite(dist[c])]
-            for code in near:
-                members.setdefault(code, set()).add(offset + i)
-                tagged[code] += 1
-            if len(strait.countries) == 1 and near and sea_country[i] < 0:
-                sea_country[i] = code_to_index[near[0]]
-        rows.append({"id": strait.id, "name": strait.name, "sea_nodes": len(inside), "tagged": tagged})
-    return {code: sorted(nodes) for code, nodes in sorted(members.items())}, rows
+
+def _layer_report(land: LandLayer, components_after: int, giant: np.ndarray, missing_lines: int) -> dict:
+    """The healing report of a rail or road layer: components before and after, links added."""
+    dead_end = land.heal_dead_end
+    return {
+        "nodes": land.node_count,
+        "edges": len(land.edge_u),
+        "components_before": land.components_before,
+        "giant_before": land.giant_before,
+        "components_after": components_after,
+        "giant_after": int(giant.sum()),
+        "bridges": int(np.sum(~dead_end)),
+        "dead_end_links": int(np.sum(dead_end)),
+        "healed_km": round(float(land.heal_km.sum()), 1),
+        "max_gap_km": round(float(land.heal_km.max()) if len(land.heal_km) else 0.0, 3),
+        "missing_lines": missing_lines,
+    }
+
+
+def _liner_sea(pack: DataPack, sea: SeaLayer) -> tuple[np.ndarray, np.ndarray]:
+    """(sea nodes that carry generic shipping, sea edges liners use): the world-ocean component once the pack's
+    closed seas and no-liner passages are cut. A passage the sea layer lacks is a DataError."""
+    unknown = sorted({p.id for p in pack.no_liner_passages} - set(sea.passages))
+    if unknown:
+        raise DataError(
+            f"no_liner_passages.csv: unknown passage(s) {unknown}; the sea layer's passages are "
+            f"{', '.join(sea.passages)}",
+            path="no_liner_passages.csv",
+        )
+    closed = np.zeros(sea.node_count, bool)
+    for area in pack.closed_seas:
+        closed |= area.contains(sea.lat, sea.lon)
+    shut = [i for i, name in enumerate(sea.passages) if name in {p.id for p in pack.no_liner_passages}]
+    liner = ~np.isin(sea.edge_passage, np.array(shut, np.int16))
+    open_edges = ~closed[sea.edge_u] & ~closed[sea.edge_v] & liner
+    giant = largest_component(sea.node_count, sea.edge_u[open_edges], sea.edge_v[open_edges]) & ~closed
+    return giant, liner
+
+
+def _sea_note(pack: DataPack) -> str:
+    """The sea layer's line in the report: which seas and passages carry no generic shipping."""
+    note = "only the world-ocean component carries generic sea transport"
+    if pack.closed_seas:
+        note += f"; closed seas ({', '.join(s.name for s in pack.closed_seas)}) are served by the data pack's ferries"
+    if pack.no_liner_passages:
+        note += f"; passages without liner shipping: {', '.join(p.name for p in pack.no_liner_passages)}"
+    return note
 
 
 def _shore_countries(strait_nodes: dict[str, list[int]], code_to_index: dict[str, int]) -> dict[int, set[int]]:
@@ -360,7 +310,7 @@ class _BorderRows:
         return table
 
 
-def _add_land_edges(edges, border_rows, pack, which, base, u, v, km, flags, cu, cv, countries, offset) -> None:
+def _add_land_edges(edges, border_rows, pack, which, land, u, v, km, flags, cu, cv, countries, offset) -> None:
     """Rail or road edges with running costs; border edges get dwell, fees and gauge change."""
     mode = Mode.RAIL if which == Layer.RAIL else Mode.ROAD
     name = "rail" if which == Layer.RAIL else "road"
@@ -377,7 +327,7 @@ def _add_land_edges(edges, border_rows, pack, which, base, u, v, km, flags, cu, 
     ref = np.full(len(u), -1, np.int32)
     border = np.flatnonzero((cu != cv) & (cu >= 0) & (cv >= 0))
     if len(border):
-        rows = _border_rows(pack, name, base, u[border] - offset, v[border] - offset, cu[border], cv[border], countries)
+        rows = _border_rows(pack, name, land, u[border] - offset, v[border] - offset, cu[border], cv[border], countries)
         for reverse in (False, True):
             a, b = (cv, cu) if reverse else (cu, cv)
             start = border_rows.add(country_a=a[border], country_b=b[border], **rows)
@@ -401,11 +351,14 @@ def _or_default(value: float | None, pack: DataPack, parameter: str) -> float:
     return float(value) if value is not None else pack.param(parameter)
 
 
-def _border_rows(pack, name, base, u, v, cu, cv, countries) -> dict[str, np.ndarray]:
-    """Dwell, fee and gauge change for each border edge: named crossing, pair rule or default."""
+def _border_rows(pack, name, land, u, v, cu, cv, countries) -> dict[str, np.ndarray]:
+    """Dwell, fee and gauge change for each border edge: the named crossing within ``crossing_radius_km``, the
+    pair rule, no dwell inside the EU customs union, or the defaults."""
     count = len(u)
-    mid_lat = (base.lat[u] + base.lat[v]) / 2
-    mid_lon = (base.lon[u] + base.lon[v]) / 2
+    mid_lat = (land.lat[u] + land.lat[v]) / 2
+    mid_lon = (land.lon[u] + land.lon[v]) / 2
+    radius_km = pack.param("crossing_radius_km")
+    union = pack.customs_union_codes
     dwell = np.empty(count)
     fee = np.empty(count)
     gauge = np.zeros(count, np.int8)
@@ -421,7 +374,7 @@ def _border_rows(pack, name, base, u, v, cu, cv, countries) -> dict[str, np.ndar
         for i, c in named:
             if {c.country_a, c.country_b} == pair:
                 d = float(haversine_km(mid_lat[k], mid_lon[k], c.lat, c.lon))
-                if d <= _CROSSING_RADIUS_KM and (best is None or d < best[0]):
+                if d <= radius_km and (best is None or d < best[0]):
                     best = (d, i, c)
         gauge_differs = name == "rail" and pack.gauge_mm(a) != pack.gauge_mm(b)
         if best is not None:
@@ -446,7 +399,7 @@ def _border_rows(pack, name, base, u, v, cu, cv, countries) -> dict[str, np.ndar
         if rule is not None:
             dwell[k] = rule.dwell_hours
             fee[k] = _or_default(rule.fee_usd_per_teu, pack, "border_fee_usd_per_teu_default")
-        elif a in EU_CUSTOMS_UNION and b in EU_CUSTOMS_UNION:
+        elif a in union and b in union:
             dwell[k], fee[k] = pack.param("schengen_border_dwell_hours"), 0.0
         else:
             dwell[k] = pack.param("border_dwell_hours_default")
@@ -465,17 +418,17 @@ def _border_rows(pack, name, base, u, v, cu, cv, countries) -> dict[str, np.ndar
     }
 
 
-def _missing_lines(pack, which, base, report) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _missing_lines(pack, which, land, report) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Known lines from the data pack, joined to the nearest layer nodes at both ends."""
     name = "rail" if which == Layer.RAIL else "road"
     rows = [link for link in pack.links if link.mode == name]
     if not rows:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    tree = cKDTree(to_unit_xyz(base.lat, base.lon))
+    tree = cKDTree(to_unit_xyz(land.lat, land.lon))
     out_u, out_v, out_km = [], [], []
     for link in rows:
         _, (a, b) = tree.query(to_unit_xyz([link.from_lat, link.to_lat], [link.from_lon, link.to_lon]))
-        gc = float(haversine_km(base.lat[a], base.lon[a], base.lat[b], base.lon[b]))
+        gc = float(haversine_km(land.lat[a], land.lon[a], land.lat[b], land.lon[b]))
         km = link.km if link.km is not None else gc
         out_u.append(a)
         out_v.append(b)
@@ -487,8 +440,8 @@ def _missing_lines(pack, which, base, report) -> tuple[np.ndarray, np.ndarray, n
                 "mode": name,
                 "km": round(km, 1),
                 "snap_km": [
-                    round(float(haversine_km(link.from_lat, link.from_lon, base.lat[a], base.lon[a])), 2),
-                    round(float(haversine_km(link.to_lat, link.to_lon, base.lat[b], base.lon[b])), 2),
+                    round(float(haversine_km(link.from_lat, link.from_lon, land.lat[a], land.lon[a])), 2),
+                    round(float(haversine_km(link.to_lat, link.to_lon, land.lat[b], land.lon[b])), 2),
                 ],
             }
         )
@@ -536,7 +489,7 @@ def _add_places(
             chords, js = tree.query(
                 to_unit_xyz([place.lat], [place.lon])[0],
                 k=candidates,
-                distance_upper_bound=km_to_chord(_MAX_ACCESS_KM[which]),
+                distance_upper_bound=km_to_chord(pack.param(_ACCESS_PARAMETER[which])),
             )
             # a terminal joins its own country's network: never a node across a border
             place_country = code_to_index.get(place.country, -1)
@@ -551,12 +504,12 @@ def _add_places(
                 else []
             )
             chord, j = ok[0] if ok else (np.inf, -1)
-            if not np.isfinite(chord) and which == Layer.SEA and _in_closed_sea(place.lat, place.lon):
+            if not np.isfinite(chord) and which == Layer.SEA and pack.in_closed_sea(place.lat, place.lon):
                 entry["links"]["sea"] = "closed sea: ferries only"
                 continue
             if not np.isfinite(chord):
                 report["warnings"].append(
-                    f"{place.name}: no usable {layer_name} node within {_MAX_ACCESS_KM[which]:.0f} km; "
+                    f"{place.name}: no usable {layer_name} node within {pack.param(_ACCESS_PARAMETER[which]):.0f} km; "
                     f"not linked to the {layer_name} layer"
                 )
                 continue

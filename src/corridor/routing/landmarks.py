@@ -9,7 +9,9 @@ of per-metric bounds bounds any generalised cost.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -20,14 +22,16 @@ __all__ = ["compute_landmarks"]
 
 
 def _both_ways(
-    first_out: np.ndarray, head: np.ndarray, tail: np.ndarray, weight: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    first_out: np.ndarray, head: np.ndarray, tail: np.ndarray, metrics: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The graph with every edge usable both ways, once per metric: (offsets, head, weight) CSR triples that
+    share one layout (sorted once, not once per metric)."""
     n = len(first_out) - 1
     u = np.concatenate([tail, head]).astype(np.int64)
     v = np.concatenate([head, tail]).astype(np.int64)
-    w = np.concatenate([weight, weight])
     offsets, order = csr_order(u, n)
-    return offsets, v[order], w[order]
+    v = v[order]
+    return [(offsets, v, np.concatenate([weight, weight])[order]) for weight in metrics]
 
 
 def compute_landmarks(
@@ -53,7 +57,7 @@ def compute_landmarks(
     """
     say = progress or (lambda _f: None)
     n = len(first_out) - 1
-    graphs = [_both_ways(first_out, head, tail, metrics[k]) for k in range(len(METRICS))]
+    graphs = _both_ways(first_out, head, tail, metrics[: len(METRICS)])
     km_index = METRICS.index("km")
     pool = np.zeros(n, bool)
     pool[np.flatnonzero(usable) if candidates is None else np.asarray(candidates)] = True
@@ -65,14 +69,17 @@ def compute_landmarks(
     nearest = np.where(pool, from_start, -np.inf)
     table = np.empty((n, len(METRICS), count), np.float32)
     steps = count * len(METRICS)
-    for i in range(count):
-        nearest_finite = np.where(np.isfinite(nearest), nearest, -np.inf)
-        landmark = int(np.argmax(nearest_finite))
-        landmarks.append(landmark)
-        for k in range(len(METRICS)):
-            dist = dijkstra_all(*graphs[k], landmark)
-            table[:, k, i] = dist
-            if k == km_index:
-                nearest = np.minimum(nearest, np.where(pool, dist, -np.inf))
-            say((i * len(METRICS) + k + 1) / steps)
+    # the searches release the GIL: a landmark's four metrics run side by side where there are cores to spare
+    with ThreadPoolExecutor(max_workers=max(1, min(len(METRICS), os.cpu_count() or 1))) as pool_of_threads:
+        for i in range(count):
+            nearest_finite = np.where(np.isfinite(nearest), nearest, -np.inf)
+            landmark = int(np.argmax(nearest_finite))
+            landmarks.append(landmark)
+            searches = [pool_of_threads.submit(dijkstra_all, *graphs[k], landmark) for k in range(len(METRICS))]
+            for k, search in enumerate(searches):
+                dist = search.result()
+                table[:, k, i] = dist
+                if k == km_index:
+                    nearest = np.minimum(nearest, np.where(pool, dist, -np.inf))
+                say((i * len(METRICS) + k + 1) / steps)
     return np.array(landmarks, np.int32), table

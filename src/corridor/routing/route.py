@@ -91,8 +91,11 @@ class Router:
         rail_hierarchies: RailHierarchies | None = None,
         place_handling_hours: np.ndarray | None = None,
         sea_wait_hours: float = 0.0,
+        *,
+        label_radius_km: float,
     ) -> None:
         self.graph = graph
+        self.label_radius_km = label_radius_km  # a leg end this close to a place is named after it
         self.sea_wait_hours = sea_wait_hours
         self.place_handling_hours = (
             np.zeros(len(place_names)) if place_handling_hours is None else np.asarray(place_handling_hours, float)
@@ -318,7 +321,7 @@ class Router:
 
     # --- legs ------------------------------------------------------------------------
     def label(self, node: int) -> str:
-        """A place name for terminals and nodes within 15 km of a place, else 'lat,lon'."""
+        """A place name for terminals and nodes within ``label_radius_km`` of a place, else 'lat,lon'."""
         known = self._labels.get(node)
         if known is not None:
             return known
@@ -330,7 +333,7 @@ class Router:
             terminals = g.place_node
             d = haversine_km(lat, lon, g.node_lat[terminals], g.node_lon[terminals])
             i = int(np.argmin(d))
-            text = self.place_names[i] if d[i] <= 15.0 else f"{lat:.3f},{lon:.3f}"
+            text = self.place_names[i] if d[i] <= self.label_radius_km else f"{lat:.3f},{lon:.3f}"
         if len(self._labels) < 100_000:  # leg ends repeat across queries; bounded memory
             self._labels[node] = text
         return text

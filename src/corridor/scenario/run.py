@@ -82,22 +82,26 @@ def run_scenario(
     engine: Engine | None = None,
     settings: Settings | None = None,
 ) -> ScenarioResult:
-    """Apply ``scenario`` to a copy of the data pack, build its network in memory, compare and assign.
+    """Apply ``scenario`` to a copy of the data pack, join its network in memory, compare and assign.
 
     A scenario that changes no figure of the pack and closes no crossing (only countries, or
     nothing) runs on the baseline network — ``engine`` if given (a server's loaded network), else
-    the cached one of ``settings``; anything else gets a network of its own. The scenario applies to
+    the cached one of ``settings``; anything else gets a network of its own, joined from the scenario's pack
+    and the base network cached in the folder of ``settings`` (default: the one ``engine`` was loaded
+    from). The scenario applies to
     the data pack of ``engine``, else of ``settings``.
     Every mistake in the scenario (an unknown name, a figure out of range, an unknown place in
     ``pairs``) raises ScenarioError here, before any network is built: the searches assume
     finite, non-negative edge costs.
     """
     say = progress or (lambda _s, _f: None)
-    settings = settings or Settings()
+    settings = settings or (engine.settings if engine is not None else None) or Settings()
     base = engine.pack if engine is not None else load_pack(settings.data_pack)
     applied = apply_scenario(base, scenario)
     if applied.pack != base or applied.closed_crossings:
-        engine = Engine.from_pack(applied.pack, closed_crossings=applied.closed_crossings, progress=say)
+        engine = Engine.from_pack(
+            applied.pack, closed_crossings=applied.closed_crossings, progress=say, settings=settings
+        )
     elif engine is None:
         engine = Engine.load(settings)
     options = QueryOptions.make(objective=applied.objective, avoid=applied.closed_countries)
