@@ -23,6 +23,7 @@ CLI_NAMES = {
 #: verb → (Python method of Network, command, REST request model)
 VERBS = {
     "route": (corridor.Network.route, "route", models.RouteRequest),
+    "path": (corridor.Network.path, "path", models.RouteRequest),
     "compare": (corridor.Network.compare, "compare", models.CompareRequest),
     "reach": (corridor.Network.reach, "reach", models.ReachRequest),
     "assign": (corridor.Network.assign, "assign", models.AssignRequest),

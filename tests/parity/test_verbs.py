@@ -96,6 +96,20 @@ def test_route(world, cli_json, rest, python, args, body):
     assert post(rest, "/route", {"origin": "Xi'an", "destination": "Klaipeda", **body}) == expected
 
 
+@pytest.mark.parametrize(
+    ("python", "args", "body"),
+    [
+        ({"modes": "rail", "objective": "distance"}, ["--modes", "rail", "--objective", "distance"],
+         {"modes": ["rail"], "objective": "distance"}),
+        ({"avoid": "RU,BY"}, ["--avoid", "RU,BY"], {"avoid": "RU,BY"}),
+    ],
+)  # fmt: skip
+def test_path(world, cli_json, rest, python, args, body):
+    expected = plain(world.path("Almaty", "Klaipeda", **python).to_dict())
+    assert cli_json("path", "Almaty", "Klaipeda", *args) == expected
+    assert post(rest, "/path", {"origin": "Almaty", "destination": "Klaipeda", **body}) == expected
+
+
 def test_route_from_coordinates(world, cli_json, rest):
     expected = plain(world.route((43.25, 76.95), "Minsk").to_dict())
     assert cli_json("route", "43.25,76.95", "Minsk") == expected

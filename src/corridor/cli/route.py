@@ -13,7 +13,7 @@ from corridor.cli.loading import network
 from corridor.cli.options import Avoid, CarbonPrice, Objective, Place, ValueOfTime
 from corridor.cli.tables import echo_json, new_table, out
 
-__all__ = ["register", "route"]
+__all__ = ["path", "register", "route"]
 
 _LEG_COLUMNS: list[tuple[str, JustifyMethod]] = [
     ("mode", "left"), ("from", "left"), ("to", "left"), ("km", "right"), ("hours", "right"), ("USD/TEU", "right"),
@@ -55,6 +55,43 @@ def route(
         out.print(route_table(r))
 
 
+def path(
+    origin: Place,
+    destination: Place,
+    via: Annotated[list[str] | None, typer.Option("--via", help="Pass through this place (repeat, in order).")] = None,
+    avoid: Avoid = None,
+    modes: Annotated[
+        str | None, typer.Option(help=f"Allowed modes, comma list of {','.join(corridor.ROUTABLE_MODES)}.")
+    ] = None,
+    objective: Objective = corridor.DEFAULT_OBJECTIVE,
+    value_of_time: ValueOfTime = None,
+    carbon_price: CarbonPrice = None,
+    max_snap_km: Annotated[
+        float, typer.Option(help="How far a 'lat,lon' may lie from the network, km.")
+    ] = corridor.DEFAULT_MAX_SNAP_KM,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the path as JSON.")] = False,
+) -> None:
+    """The same query as route, answered with the totals and the line only (fast, for bulk work)."""
+    p = network().path(
+        origin,
+        destination,
+        via=via,
+        avoid=avoid,
+        modes=modes,
+        objective=objective,
+        value_of_time_usd_per_teu_hour=value_of_time,
+        carbon_price_usd_per_t_co2e=carbon_price,
+        max_snap_km=max_snap_km,
+    )
+    if as_json:
+        echo_json(p.to_dict())
+        return
+    typer.echo(
+        f"{p.km:,.0f} km, {p.hours:,.1f} hours ({p.days:.1f} days), US${p.usd_per_teu:,.0f} and "
+        f"{p.kg_co2e_per_teu:,.0f} kg CO2e per TEU, {len(p.nodes)} network nodes"
+    )
+
+
 def route_table(r: corridor.Route) -> Table:
     """One row per leg and a total."""
     table = new_table(f"{r.origin} → {r.destination}", _LEG_COLUMNS)
@@ -80,3 +117,4 @@ def route_table(r: corridor.Route) -> Table:
 
 def register(app: typer.Typer) -> None:
     app.command()(route)
+    app.command()(path)

@@ -55,6 +55,12 @@ def router(ctx: Context) -> APIRouter:
         return json_bytes(route.to_dict())
 
     @lru_cache(maxsize=ctx.limits.cached_answers)
+    def cached_path(origin: Any, destination: Any, options: corridor.QueryOptions) -> bytes:
+        with places_named(origin=origin, destination=destination, via=options.via):
+            found = ctx.net().path(origin, destination, **_route_options(options))
+        return json_bytes(found.to_dict())
+
+    @lru_cache(maxsize=ctx.limits.cached_answers)
     def cached_compare(origin: Any, destination: Any, corridors: Any, options: corridor.QueryOptions) -> bytes:
         with places_named(origin=origin, destination=destination):
             found = ctx.net().compare(
@@ -73,6 +79,13 @@ def router(ctx: Context) -> APIRouter:
         """The best route, with legs, borders and a GeoJSON line (``Route.to_dict()``)."""
         key = (_hashable(body.origin), _hashable(body.destination), body.options())
         answer = await ctx.run("quick", lambda _stop: cached_route(*key))
+        return Response(answer, media_type=JSON)
+
+    @api.post("/path", response_model=dict[str, Any], responses=ERROR_RESPONSES)
+    async def path(body: RouteRequest):
+        """The same query as ``/route`` answered with the totals and the line only (``RoutePath.to_dict()``)."""
+        key = (_hashable(body.origin), _hashable(body.destination), body.options())
+        answer = await ctx.run("quick", lambda _stop: cached_path(*key))
         return Response(answer, media_type=JSON)
 
     @api.post("/compare", response_model=list[CorridorOptionModel], responses=ERROR_RESPONSES)
