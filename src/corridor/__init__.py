@@ -72,6 +72,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "parse_benchmarks": ("corridor.validation.benchmarks", "parse_benchmarks"),
     "shipped_benchmarks": ("corridor.validation.benchmarks", "shipped_benchmarks"),
     "summarise": ("corridor.validation.run", "summarise"),
+    "validation_to_dict": ("corridor.validation.run", "validation_to_dict"),
     "write_validation_report": ("corridor.validation.report", "write_report"),
     "validation_display_rows": ("corridor.validation.report", "display_rows"),
     "validation_display_summary": ("corridor.validation.report", "display_summary"),

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -16,7 +15,7 @@ from corridor.cli.files import check_output
 from corridor.cli.loading import network
 from corridor.cli.tables import echo_json, new_table, out
 
-__all__ = ["register", "validate", "validation_payload"]
+__all__ = ["register", "validate"]
 
 _REPORT_SUFFIXES = (".html", ".htm", ".md", ".markdown")
 
@@ -45,7 +44,7 @@ def validate(
     if report is not None:
         corridor.write_validation_report(frame, report, summary)
     if as_json:
-        echo_json(validation_payload(frame, summary, bench))
+        echo_json(corridor.validation_to_dict(frame, summary, bench.problems))
         return
     out.print(_rows_table(frame))
     for title, table in (("Summary", summary.overall), ("Per metric", summary.by_metric),
@@ -53,15 +52,6 @@ def validate(
         out.print(_summary_table(title, table))
     if report is not None:
         typer.echo(f"report written to {report}")
-
-
-def validation_payload(frame, summary, bench) -> dict[str, Any]:
-    """The JSON answer: one row per benchmark, the three summary tables, and the rows skipped."""
-    return {
-        "rows": json.loads(frame.to_json(orient="records")),
-        "summary": summary.to_dict(),
-        "skipped": [str(p) for p in bench.problems],
-    }
 
 
 def _rows_table(frame) -> Table:

@@ -20,8 +20,6 @@ No corridor error is a 500; a 500 would be a bug, and never carries a traceback.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -32,7 +30,7 @@ import corridor
 from corridor.server.lanes import BusyError, TooSlowError
 from corridor.server.models import ErrorModel
 
-__all__ = ["ERROR_RESPONSES", "UnknownNameError", "install_error_handlers", "invalid", "places_named", "unknown"]
+__all__ = ["ERROR_RESPONSES", "UnknownNameError", "install_error_handlers", "invalid", "unknown"]
 
 log = logging.getLogger("corridor.server")
 
@@ -58,23 +56,6 @@ def invalid(field: str, message: str, *, where: str = "body", kind: str = "value
 def unknown(message: str, suggestions: list[str], field: str | None) -> JSONResponse:
     """A 404 for a name the server does not know (a place, a scenario), with the names it does."""
     return JSONResponse({"detail": message, "suggestions": suggestions, "field": field}, 404)
-
-
-@contextmanager
-def places_named(**fields: Any) -> Iterator[None]:
-    """Name the request field that held an unknown place, when the error does not (it names only the text)."""
-    try:
-        yield
-    except corridor.UnknownPlaceError as exc:
-        if getattr(exc, "option", None) is None:
-            exc.option = next((name for name, value in fields.items() if exc.query in _texts(value)), None)
-        raise
-
-
-def _texts(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list | tuple) else []
 
 
 def _field_of(exc: corridor.InputError) -> str:

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 
 import corridor
 from corridor.server.context import Context, json_bytes
-from corridor.server.errors import ERROR_RESPONSES, places_named
+from corridor.server.errors import ERROR_RESPONSES
 from corridor.server.models import (
     CompareRequest,
     CorridorOptionModel,
@@ -50,28 +50,25 @@ def router(ctx: Context) -> APIRouter:
 
     @lru_cache(maxsize=ctx.limits.cached_answers)
     def cached_route(origin: Any, destination: Any, options: corridor.QueryOptions) -> bytes:
-        with places_named(origin=origin, destination=destination, via=options.via):
-            route = ctx.net().route(origin, destination, **_route_options(options))
+        route = ctx.net().route(origin, destination, **_route_options(options))
         return json_bytes(route.to_dict())
 
     @lru_cache(maxsize=ctx.limits.cached_answers)
     def cached_path(origin: Any, destination: Any, options: corridor.QueryOptions) -> bytes:
-        with places_named(origin=origin, destination=destination, via=options.via):
-            found = ctx.net().path(origin, destination, **_route_options(options))
+        found = ctx.net().path(origin, destination, **_route_options(options))
         return json_bytes(found.to_dict())
 
     @lru_cache(maxsize=ctx.limits.cached_answers)
     def cached_compare(origin: Any, destination: Any, corridors: Any, options: corridor.QueryOptions) -> bytes:
-        with places_named(origin=origin, destination=destination):
-            found = ctx.net().compare(
-                origin,
-                destination,
-                corridors=list(corridors) if isinstance(corridors, tuple) else corridors,
-                objective=options.objective,
-                avoid=options.avoid,
-                value_of_time_usd_per_teu_hour=options.value_of_time_usd_per_teu_hour,
-                carbon_price_usd_per_t_co2e=options.carbon_price_usd_per_t_co2e,
-            )
+        found = ctx.net().compare(
+            origin,
+            destination,
+            corridors=list(corridors) if isinstance(corridors, tuple) else corridors,
+            objective=options.objective,
+            avoid=options.avoid,
+            value_of_time_usd_per_teu_hour=options.value_of_time_usd_per_teu_hour,
+            carbon_price_usd_per_t_co2e=options.carbon_price_usd_per_t_co2e,
+        )
         return json_bytes([o.to_dict() for o in found])
 
     @api.post("/route", response_model=dict[str, Any], responses=ERROR_RESPONSES)
@@ -100,10 +97,9 @@ def router(ctx: Context) -> APIRouter:
         """Places and countries within a budget of days or USD per TEU (optionally GeoJSON bands)."""
 
         def run(_stop) -> bytes:
-            with places_named(origin=body.origin, via=body.via):
-                result = ctx.net().reach(
-                    body.origin, days=body.days, usd_per_teu=body.usd_per_teu, via=body.via, corridor=body.corridor
-                )
+            result = ctx.net().reach(
+                body.origin, days=body.days, usd_per_teu=body.usd_per_teu, via=body.via, corridor=body.corridor
+            )
             answer = result.to_dict()
             if body.geojson:
                 answer["geojson"] = result.to_geojson()

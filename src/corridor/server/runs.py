@@ -15,7 +15,6 @@ from corridor.server.context import Context, json_bytes
 from corridor.server.errors import ERROR_RESPONSES, UnknownNameError
 from corridor.server.lanes import Stop
 from corridor.server.models import AssignRequest, ScenarioCompareRequest, ScenarioRunRequest, ValidateRequest
-from corridor.server.payloads import validation_payload
 
 __all__ = ["router"]
 
@@ -53,7 +52,7 @@ def router(ctx: Context) -> APIRouter:
 
         def run(stop: Stop) -> bytes:
             frame = corridor.validate(ctx.net(), bench, progress=lambda _done, _of: stop.check())
-            return json_bytes(validation_payload(frame, corridor.summarise(frame), bench))
+            return json_bytes(corridor.validation_to_dict(frame, corridor.summarise(frame), bench.problems))
 
         return Response(await ctx.run("scenario", run, long=True), media_type=JSON)
 

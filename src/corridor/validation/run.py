@@ -116,6 +116,15 @@ class Summary:
         }
 
 
+def validation_to_dict(frame: pd.DataFrame, summary: Summary, skipped: Iterable[object] = ()) -> dict[str, Any]:
+    """The JSON shape of ``validate --json`` and ``POST /validate``: the rows, the summary tables, the rows skipped."""
+    return {
+        "rows": json.loads(frame.to_json(orient="records")),
+        "summary": summary.to_dict(),
+        "skipped": [str(p) for p in skipped],
+    }
+
+
 def _fit(group: pd.DataFrame) -> dict[str, float]:
     ape = group["error_pct"].abs()
     outside = ape[~group["inside"]]
