@@ -23,6 +23,7 @@ Three made-up countries (ISO 3166 user-assigned codes, so no real country is imp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
@@ -32,8 +33,10 @@ from corridor.datapack import (
     DataPack,
     FlowVariant,
     Gauge,
+    PackDate,
     Parameter,
     Place,
+    RailRate,
     RailSpeed,
     Service,
     expected_wait_hours,
@@ -62,7 +65,6 @@ PARAMETERS = {
     "ferry_kg_co2e_per_teu_km": (1.2, "kg CO2e/TEU-km", "[0, inf)"),
     "service_kg_co2e_per_teu_km": (0.25, "kg CO2e/TEU-km", "[0, inf)"),
     "border_dwell_hours_default": (20.0, "h", "[0, inf)"),
-    "border_fee_usd_per_teu_default": (200.0, "USD/TEU", "[0, inf)"),
     "schengen_border_dwell_hours": (0.0, "h", "[0, inf)"),
     "gauge_change_hours_default": (10.0, "h", "[0, inf)"),
     "gauge_change_usd_per_teu_default": (300.0, "USD/TEU", "[0, inf)"),
@@ -75,6 +77,11 @@ PARAMETERS = {
     "sea_access_max_km": (120.0, "km", "(0, inf)"),
     "crossing_radius_km": (40.0, "km", "(0, inf)"),
     "leg_label_radius_km": (15.0, "km", "[0, inf)"),
+    "road_carriage_max_km": (300.0, "km", "(0, inf)"),
+    "feeder_usd_per_teu_km": (0.3, "USD/TEU-km", "[0, inf)"),
+    "container_feeder_kg_co2e_per_teu_km": (0.2, "kg CO2e/TEU-km", "[0, inf)"),
+    "ro_ro_kg_co2e_per_teu_km": (0.6, "kg CO2e/TEU-km", "[0, inf)"),
+    "rail_ferry_kg_co2e_per_teu_km": (0.6, "kg CO2e/TEU-km", "[0, inf)"),
 }
 
 
@@ -82,14 +89,17 @@ def small_pack() -> DataPack:
     """The data pack of the small network: six places, two crossings, a ferry, a train, three corridor families."""
 
     def place(id, name, country, kinds, lat, lon, layers, hours, usd, aliases=()):
+        role = "deep_sea" if "sea" in layers else ("ro_ro" if "ferry_port" in kinds else "")
         return Place(
             **_ROW, id=id, name=name, aliases=aliases, country=country, kinds=kinds, lat=lat, lon=lon,
-            layers=layers, handling_hours=hours, handling_usd_per_teu=usd, capacity_teu_per_year=200_000,
+            layers=layers, port_role=role, handling_hours=hours, handling_usd_per_teu=usd,
+            capacity_teu_per_year=200_000,
         )  # fmt: skip
 
     def service(id, name, mode, a, b, km, hours, departures, timetable, tariff):
         return Service(
-            **_ROW, id=id, service=name, mode=mode, from_place=a, to_place=b, km=km, hours=hours,
+            **_ROW, id=id, service=name, mode=mode, vessel="ro_pax" if mode == "ferry" else "train", from_place=a,
+            to_place=b, km=km, hours=hours,
             departures_per_week=departures, timetable=timetable, capacity_teu_per_departure=100,
             tariff_usd_per_teu=tariff, operator="Test Lines",
         )  # fmt: skip
@@ -148,7 +158,14 @@ def small_pack() -> DataPack:
         ),
         links=(),
         corridors=corridors,
-        customs_union=(),
+        unions=(),
+        status=(),
+        dates=(
+            PackDate(**_ROW, name="covers_from", date=date(2015, 1, 1)),
+            PackDate(**_ROW, name="as_of", date=date(2026, 1, 31)),
+        ),
+        rail_rates=(RailRate(**_ROW, country="*", usd_per_teu_km=0.5),),
+        passenger_lines=(),
         closed_seas=(),
         no_liner_passages=(),
         flow_variants=(  # the shipped pack's variants (none of their countries is in the small network)

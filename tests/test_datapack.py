@@ -138,10 +138,16 @@ def test_ids_are_plain_ascii_and_unique(pack: DataPack) -> None:
     assert len({s.id for s in pack.services}) == len(pack.services)
 
 
-def test_seaports_and_ferry_ports_connect_to_sea(pack: DataPack) -> None:
+def test_ports_have_a_role_and_only_deep_sea_ports_join_the_sea_layer(pack: DataPack) -> None:
+    served = {s.from_place for s in pack.services if s.mode == "ferry"}
     for place in pack.places:
         if {"seaport", "ferry_port"} & set(place.kinds):
-            assert "sea" in place.layers, place.id
+            assert place.port_role, place.id
+            # a feeder or ro-ro port is reached by its services, a deep-sea port by liner shipping
+            assert place.port_role == "deep_sea" or place.id in served, place.id
+        assert ("sea" in place.layers) == (place.port_role == "deep_sea"), place.id
+    roles = {p.id: p.port_role for p in pack.places}
+    assert roles["karlshamn"] == "ro_ro" and roles["klaipeda"] == "feeder" and roles["hamburg"] == "deep_sea"
 
 
 def test_every_row_has_source_and_as_of(pack: DataPack) -> None:
@@ -166,11 +172,14 @@ def test_every_service_place_exists_and_both_directions(pack: DataPack) -> None:
         assert (a, b) in pairs and (b, a) in pairs
 
 
-def test_ferries_without_published_tariff_are_labelled(pack: DataPack) -> None:
+def test_ferry_tariffs_are_estimates_or_left_to_the_feeder_rate(pack: DataPack) -> None:
+    # no published ferry tariff was found: a tariff given is an estimate; an empty one is a container feeder's,
+    # priced at km x feeder_usd_per_teu_km
     for svc in pack.services:
-        if svc.mode == "ferry":
-            assert svc.tariff_usd_per_teu is not None, svc.id
+        if svc.mode == "ferry" and svc.tariff_usd_per_teu is not None:
             assert svc.basis == "estimate", svc.id
+        if svc.mode == "ferry" and svc.tariff_usd_per_teu is None:
+            assert svc.vessel == "container_feeder", svc.id
 
 
 def test_viking_segments_sum_to_published_length(pack: DataPack) -> None:

@@ -20,6 +20,7 @@ LAYERS = [
     ("corridor.charts", 0),
     ("corridor.graphs", 0),
     ("corridor.datapack", 1),
+    ("corridor.status", 1),
     ("corridor.results", 1),
     ("corridor.network", 1),
     ("corridor.settings", 1),

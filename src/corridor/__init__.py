@@ -101,6 +101,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     # the names, defaults and bounds every entry point shares
     "OBJECTIVES": ("corridor.constants", "OBJECTIVES"),
     "DEFAULT_OBJECTIVE": ("corridor.constants", "DEFAULT_OBJECTIVE"),
+    "PROFILES": ("corridor.constants", "PROFILES"),
+    "DEFAULT_PROFILE": ("corridor.constants", "DEFAULT_PROFILE"),
     "DEFAULT_DEMAND_SET": ("corridor.constants", "DEFAULT_DEMAND_SET"),
     "DEFAULT_ASSIGN_METHOD": ("corridor.constants", "DEFAULT_ASSIGN_METHOD"),
     "DEFAULT_ASSIGN_GAP": ("corridor.constants", "DEFAULT_ASSIGN_GAP"),

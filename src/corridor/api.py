@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from corridor.constants import (
     DEFAULT_DEMAND_SET,
     DEFAULT_MAX_SNAP_KM,
     DEFAULT_OBJECTIVE,
+    DEFAULT_PROFILE,
 )
 from corridor.datapack import DataPack, load_pack
 from corridor.engine import Engine, pack_places
@@ -153,6 +155,8 @@ class Network:
         value_of_time_usd_per_teu_hour: float | None = None,
         carbon_price_usd_per_t_co2e: float | None = None,
         max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+        as_of: date | str | None = None,
+        profile: str = DEFAULT_PROFILE,
     ) -> Route:
         """Best door-to-door route between two places, with its legs.
 
@@ -169,6 +173,10 @@ class Network:
         value_of_time_usd_per_teu_hour, carbon_price_usd_per_t_co2e : for ``generalized``;
             default to the data pack's values; finite, >= 0 and at most 1e6.
         max_snap_km : how far a coordinate may lie from the network (> 0, at most 1,000 km).
+        as_of : the day asked for (a date or ``YYYY[-MM[-DD]]`` text; default: the data pack's as-of date):
+            services, crossings, links, places and sea passages closed or suspended that day are not used.
+        profile : ``intermodal`` (default: trucks only for pre- and on-carriage within the pack's
+            ``road_carriage_max_km`` of an end or via place) or ``truck`` (road may carry the whole way).
 
         Raises
         ------
@@ -179,7 +187,7 @@ class Network:
         options = QueryOptions.make(
             via=via, avoid=avoid, modes=modes, objective=objective, max_snap_km=max_snap_km,
             value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
-            carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e,
+            carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, as_of=as_of, profile=profile,
         )  # fmt: skip
         return self.engine.route(origin, destination, options)
 
@@ -195,6 +203,8 @@ class Network:
         value_of_time_usd_per_teu_hour: float | None = None,
         carbon_price_usd_per_t_co2e: float | None = None,
         max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+        as_of: date | str | None = None,
+        profile: str = DEFAULT_PROFILE,
     ) -> RoutePath:
         """The same query as ``route`` answered with the line and totals only (no legs).
 
@@ -204,7 +214,7 @@ class Network:
         options = QueryOptions.make(
             via=via, avoid=avoid, modes=modes, objective=objective, max_snap_km=max_snap_km,
             value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
-            carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e,
+            carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, as_of=as_of, profile=profile,
         )  # fmt: skip
         return self.engine.path(origin, destination, options)
 
@@ -218,12 +228,13 @@ class Network:
         value_of_time_usd_per_teu_hour: float | None = None,
         carbon_price_usd_per_t_co2e: float | None = None,
         avoid: Iterable[str] | str | None = None,
+        as_of: date | str | None = None,
     ) -> list[CorridorOption]:
         """The best route through each corridor family of the data pack (Northern, Middle, Middle +
         Viking + Klaipėda, sea via Suez, sea via the Cape), side by side; see ``corridor.compare``."""
         options = QueryOptions.make(
             objective=objective, avoid=avoid, value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
-            carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e,
+            carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, as_of=as_of,
         )  # fmt: skip
         return compare_corridors(self.engine, origin, destination, options, corridors=corridors)
 

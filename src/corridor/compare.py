@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from corridor.errors import CorridorError, FileFormatError, OptionsError
+from corridor.errors import CorridorError, FileFormatError, NoRouteError, OptionsError
 from corridor.options import QueryOptions
 from corridor.results import Route
 from corridor.routing.options import name_list
@@ -64,18 +64,44 @@ class CorridorOption:
 def _family_route(
     engine: Engine, origin: PlaceQuery, destination: PlaceQuery, family: CorridorFamily, options: QueryOptions
 ) -> CorridorOption:
-    """The family's best route: its via places and modes, its avoided countries added to the caller's."""
+    """The family's best route: its via places and modes, its avoided countries added to the caller's.
+
+    A family avoids countries in transit: the countries of the two ends stay open (pre- and on-carriage reach a
+    port or a terminal from there). A via place the route passes only after the destination is dropped. A family
+    that cannot serve the pair says why in terms of its own rules.
+    """
+    ends = set(engine.end_countries(origin, destination))
+    family_avoid = frozenset(family.avoid) - ends
     rules = replace(
         options,
-        via=tuple(engine.pack.place(pid).name for pid in family.via),
-        avoid=options.avoid | frozenset(family.avoid),
+        via=tuple(engine.pack.place(v).name if v in engine.pack.place_ids else v for v in family.via),
+        avoid=options.avoid | family_avoid,
         modes=frozenset(family.modes) or options.modes,
     )
     try:
-        route = engine.route(origin, destination, rules)
+        route = engine.family_route(origin, destination, rules)
+    except NoRouteError as exc:
+        return CorridorOption(family.id, family.name, None, _why_not(family, family_avoid, exc))
     except CorridorError as exc:
         return CorridorOption(family.id, family.name, None, str(exc))
     return CorridorOption(family.id, family.name, route)
+
+
+def _why_not(family: CorridorFamily, family_avoid: frozenset[str], exc: NoRouteError) -> str:
+    """Why a family has no route, in its own rules: its via places, avoided countries and modes, and any closed
+    element (a suspended service, a closed crossing) its best route would need."""
+    rules = []
+    if family.via:
+        rules.append(f"via {', '.join(family.via)}")
+    if family_avoid:
+        rules.append(f"avoiding {', '.join(sorted(family_avoid))}")
+    if family.modes:
+        rules.append(f"by {', '.join(family.modes)}")
+    text = f"no route under the {family.name} rules ({'; '.join(rules) or 'none'})"
+    closed = exc.constraints.get("closed")
+    if closed:
+        text += ": the best such route would need " + "; ".join(c["text"] for c in closed)
+    return text
 
 
 def compare_corridors(
@@ -106,6 +132,7 @@ def compare_corridors(
             option="corridors",
         )
     engine.check_ends(origin, destination)
+    engine.as_of(options)  # a day outside the pack is one error, not a row of infeasible families
     return [_family_route(engine, origin, destination, families[c], options) for c in chosen]
 
 

@@ -14,12 +14,15 @@ __all__ = [
     "DEFAULT_DEMAND_SET",
     "DEFAULT_MAX_SNAP_KM",
     "DEFAULT_OBJECTIVE",
+    "DEFAULT_PROFILE",
     "MAX_SNAP_KM_LIMIT",
     "OBJECTIVES",
     "PLACE_KINDS",
+    "PROFILES",
     "REACH_MAX_DAYS",
     "REACH_MAX_USD_PER_TEU",
     "ROUTABLE_MODES",
+    "SEA_PASSAGE_NAMES",
     "VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR",
 ]
 
@@ -32,6 +35,10 @@ DEFAULT_OBJECTIVE = "time"
 DEFAULT_COMPARE_OBJECTIVE = "generalized"
 #: Modes a caller may allow or forbid; transfers and borders come with them.
 ROUTABLE_MODES = ("rail", "road", "sea", "ferry", "service")
+#: How a container travels: ``intermodal`` (a transport chain: road only for pre- and on-carriage near the ends
+#: and via places, trunk legs by rail, ship or scheduled service) or ``truck`` (road may be a trunk mode).
+PROFILES = ("intermodal", "truck")
+DEFAULT_PROFILE = "intermodal"
 #: What a data-pack place can be.
 PLACE_KINDS = ("rail_terminal", "seaport", "ferry_port", "border_crossing", "gauge_change")
 
@@ -49,3 +56,20 @@ CARBON_PRICE_MAX_USD_PER_T_CO2E = 1e6
 MAX_SNAP_KM_LIMIT = 1000.0
 REACH_MAX_DAYS = 120.0
 REACH_MAX_USD_PER_TEU = 100_000.0
+
+#: Display names of the sea layer's passage tags (marnet's ``passage`` attribute), for legs and reasons.
+SEA_PASSAGE_NAMES = {
+    "babalmandab": "Bab el-Mandeb",
+    "bering": "Bering Strait",
+    "bosporus": "Bosporus",
+    "chili": "Strait of Magellan",
+    "dardanelles": "Dardanelles",
+    "gibraltar": "Strait of Gibraltar",
+    "malacca": "Strait of Malacca",
+    "northwest": "Northwest Passage",
+    "ormuz": "Strait of Hormuz",
+    "panama": "Panama Canal",
+    "south_africa": "Cape of Good Hope",
+    "suez": "Suez Canal",
+    "sunda": "Sunda Strait",
+}

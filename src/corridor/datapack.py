@@ -25,6 +25,7 @@ import hashlib
 import io
 import math
 import re
+from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -54,20 +55,25 @@ __all__ = [
     "ClosedSea",
     "CorridorFamily",
     "Crossing",
-    "CustomsUnionMember",
     "DataPack",
     "FlowVariant",
     "Gauge",
     "MissingLink",
     "NoLinerPassage",
+    "PackDate",
     "Parameter",
+    "PassengerLine",
     "Place",
+    "RailRate",
     "RailSpeed",
     "Service",
+    "StatusRow",
+    "UnionMember",
     "expected_wait_hours",
     "load_pack",
     "pack_hash",
     "parse_range",
+    "parse_waypoints",
 ]
 
 KINDS = frozenset(PLACE_KINDS)
@@ -76,11 +82,21 @@ _REQUIRED = """
 road_speed_km_per_hour road_max_km_per_day sea_speed_km_per_hour ferry_speed_km_per_hour
 rail_usd_per_teu_km road_usd_per_teu_km sea_usd_per_teu_km ferry_usd_per_teu_km
 rail_kg_co2e_per_teu_km road_kg_co2e_per_teu_km sea_kg_co2e_per_teu_km ferry_kg_co2e_per_teu_km
-service_kg_co2e_per_teu_km border_dwell_hours_default border_fee_usd_per_teu_default
+service_kg_co2e_per_teu_km border_dwell_hours_default
 schengen_border_dwell_hours gauge_change_hours_default gauge_change_usd_per_teu_default
 value_of_time_usd_per_teu_hour carbon_price_usd_per_t_co2e usd_per_feu_factor sea_departures_per_week
 rail_access_max_km road_access_max_km sea_access_max_km crossing_radius_km leg_label_radius_km
+road_carriage_max_km feeder_usd_per_teu_km container_feeder_kg_co2e_per_teu_km ro_ro_kg_co2e_per_teu_km
+rail_ferry_kg_co2e_per_teu_km
 """
+#: Ship types of the pack's ferry services and the parameter holding each one's emission factor.
+VESSEL_FACTORS = {
+    "container_feeder": "container_feeder_kg_co2e_per_teu_km",
+    "ro_ro": "ro_ro_kg_co2e_per_teu_km",
+    "ro_pax": "ferry_kg_co2e_per_teu_km",
+    "rail_ferry": "rail_ferry_kg_co2e_per_teu_km",
+    "train": "service_kg_co2e_per_teu_km",
+}
 REQUIRED_PARAMETERS: tuple[str, ...] = tuple(_REQUIRED.split())
 
 
@@ -115,6 +131,7 @@ Positive = Annotated[float, Field(gt=0)]
 ReqNonNeg = Annotated[NonNeg, BeforeValidator(_not_blank)]
 OptNonNeg = Annotated[NonNeg | None, BeforeValidator(_none_if_blank)]
 OptPositive = Annotated[Positive | None, BeforeValidator(_none_if_blank)]
+OptDate = Annotated[date | None, BeforeValidator(_none_if_blank)]
 Words = Annotated[tuple[str, ...], BeforeValidator(_split)]
 Countries = Annotated[tuple[Country, ...], BeforeValidator(_split)]
 
@@ -144,6 +161,7 @@ class Place(_Row):
     lat: Lat
     lon: Lon
     layers: Words
+    port_role: Literal["", "deep_sea", "feeder", "ro_ro"] = ""  # only deep_sea ports join the generic sea layer
     # required: the build adds them to every transfer edge (a blank cell is a DataError, not a crash there)
     handling_hours: ReqNonNeg  # h per move
     handling_usd_per_teu: ReqNonNeg  # USD per TEU per move
@@ -159,6 +177,17 @@ class Place(_Row):
             raise ValueError(f"{bad}; expected a ';'-separated subset of {sorted(allowed)}")
         return value
 
+    @model_validator(mode="after")
+    def _sea_only_at_deep_sea_ports(self) -> Place:
+        """Liner shipping calls deep-sea ports only: a feeder or ro-ro port is reached by its services."""
+        if ("sea" in self.layers) != (self.port_role == "deep_sea"):
+            raise ValueError(
+                f"layers {';'.join(self.layers)} with port_role {self.port_role or 'empty'}: a place joins the sea "
+                "layer if and only if its port_role is deep_sea (feeder and ro_ro ports are reached by their "
+                "services in services.csv)"
+            )
+        return self
+
 
 class Service(_Row):
     """One directed segment of a scheduled ferry or train between two places."""
@@ -166,6 +195,7 @@ class Service(_Row):
     id: ServiceId
     service: Text
     mode: Literal["ferry", "service"]
+    vessel: Literal["container_feeder", "ro_ro", "ro_pax", "rail_ferry", "train"]  # picks the emission factor
     from_place: Id
     to_place: Id
     km: Positive
@@ -181,6 +211,8 @@ class Service(_Row):
     def _distinct_ends(self) -> Service:
         if self.from_place == self.to_place:
             raise ValueError("from_place and to_place must differ")
+        if (self.mode == "service") != (self.vessel == "train"):
+            raise ValueError(f"a {self.mode} cannot be a {self.vessel}: trains are mode service, ships mode ferry")
         return self
 
 
@@ -300,15 +332,104 @@ class CorridorFamily(_Row):
 
     id: Id
     name: Text
-    via: Annotated[tuple[Id, ...], BeforeValidator(_split)] = ()
+    via: Annotated[tuple[Text, ...], BeforeValidator(_split)] = ()  # place ids or service names, in order
     avoid: Countries = ()
     modes: Annotated[tuple[Literal["rail", "road", "sea", "ferry", "service"], ...], BeforeValidator(_split)] = ()
 
 
-class CustomsUnionMember(_Row):
-    """A member of the EU customs union: a rail or road border between two members has no customs dwell."""
+class UnionMember(_Row):
+    """A member of a union of countries and what the union waives at its internal borders.
 
+    ``customs``: no customs dwell or fee between two members (where no listed crossing says
+    otherwise); ``border_checks``: no border controls, so a road or railway may cross anywhere
+    (elsewhere a border is crossed only at a crossing of ``crossings.csv``).
+    """
+
+    union: Id
     country: Country
+    waives: Words
+
+    @field_validator("waives")
+    @classmethod
+    def _known_waivers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [v for v in value if v not in WAIVERS]
+        if unknown or not value:
+            raise ValueError(f"expected a ';'-separated subset of {list(WAIVERS)}, got {';'.join(value) or 'nothing'}")
+        return value
+
+
+#: What a union may waive at its internal borders.
+WAIVERS = ("customs", "border_checks")
+
+
+class StatusRow(_Row):
+    """A period in which an element is closed or suspended, or (``open``) its service life.
+
+    An element is usable on a date unless a ``closed`` or ``suspended`` row covers it, or it has
+    ``open`` rows and none covers it (not yet opened, or closed for good). Empty dates are open-ended.
+    """
+
+    kind: Literal["service", "crossing", "link", "place", "passage"]
+    id: Text  # services.csv service name or segment id; crossings, links or places id; a sea passage tag
+    status: Literal["open", "suspended", "closed"]
+    from_date: OptDate = None
+    until_date: OptDate = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StatusRow:
+        if self.from_date and self.until_date and self.until_date < self.from_date:
+            raise ValueError(f"until_date {self.until_date} is before from_date {self.from_date}")
+        return self
+
+
+def parse_waypoints(value: Any) -> Any:
+    """``"lat lon;lat lon;..."`` as a tuple of ``(lat, lon)`` pairs (other values pass unchanged).
+
+    Raises ValueError for a pair that is not two numbers, a coordinate off the globe, or fewer than
+    two points.
+    """
+    if not isinstance(value, str):
+        return value
+    points = []
+    for part in (p.strip() for p in value.split(";")):
+        if not part:
+            continue
+        fields = part.split()
+        try:
+            lat, lon = (float(f) for f in fields) if len(fields) == 2 else (math.nan, math.nan)
+        except ValueError:
+            lat, lon = math.nan, math.nan
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"expected 'lat lon' in degrees, got {part!r}")
+        points.append((lat, lon))
+    if len(points) < 2:
+        raise ValueError("expected at least two 'lat lon' points separated by ';'")
+    return tuple(points)
+
+
+class PassengerLine(_Row):
+    """A high-speed passenger line that container trains do not use: its polyline and buffer
+    (``corridor.network.passenger_lines`` finds its edges in the rail layer)."""
+
+    id: Id
+    name: Text
+    country: Country
+    waypoints: Annotated[tuple[tuple[float, float], ...], BeforeValidator(parse_waypoints)]  # (lat, lon), in order
+    buffer_km: Positive  # how near the polyline an edge must lie to belong to the line
+
+
+class PackDate(_Row):
+    """A date of the pack: ``covers_from`` (the earliest date it answers for) and ``as_of`` (its default)."""
+
+    name: Literal["covers_from", "as_of"]
+    date: date
+
+
+class RailRate(_Row):
+    """A railway's container rate in a country (``*`` = default), USD per TEU-km."""
+
+    country: CountryOrDefault
+    usd_per_teu_km: NonNeg
 
 
 class ClosedSea(_Row):
@@ -374,7 +495,11 @@ class DataPack(BaseModel):
     gauges: tuple[Gauge, ...]
     links: tuple[MissingLink, ...]
     corridors: tuple[CorridorFamily, ...]
-    customs_union: tuple[CustomsUnionMember, ...]
+    unions: tuple[UnionMember, ...]
+    status: tuple[StatusRow, ...]
+    dates: tuple[PackDate, ...]
+    rail_rates: tuple[RailRate, ...]
+    passenger_lines: tuple[PassengerLine, ...]
     closed_seas: tuple[ClosedSea, ...]
     no_liner_passages: tuple[NoLinerPassage, ...]
     flow_variants: tuple[FlowVariant, ...]
@@ -382,6 +507,11 @@ class DataPack(BaseModel):
 
     def model_post_init(self, context: Any, /) -> None:
         self._by_id = {p.id: p for p in self.places}
+
+    @property
+    def place_ids(self) -> frozenset[str]:
+        """The ids of the pack's places."""
+        return frozenset(self._by_id)
 
     def place(self, place_id: str) -> Place:
         """The place with this id; :class:`UnknownPlaceError` with suggestions if none."""
@@ -411,10 +541,24 @@ class DataPack(BaseModel):
         """Track gauge of a country in mm, falling back to the ``*`` row."""
         return int(_by_country(self.gauges, country, "gauge_mm", "gauges.csv"))
 
+    def waived(self, a: str, b: str) -> frozenset[str]:
+        """What a union holding both countries waives at their border (``unions.csv``): customs, border_checks."""
+        unions_a = {m.union for m in self.unions if m.country == a}
+        return frozenset(w for m in self.unions if m.country == b and m.union in unions_a for w in m.waives)
+
     @property
-    def customs_union_codes(self) -> frozenset[str]:
-        """ISO codes of the EU customs union's members (``customs_union.csv``)."""
-        return frozenset(m.country for m in self.customs_union)
+    def covers(self) -> tuple[date, date]:
+        """The dates the pack answers for: (``covers_from``, ``as_of``) of ``dates.csv``."""
+        by_name = {d.name: d.date for d in self.dates}
+        return by_name["covers_from"], by_name["as_of"]
+
+    def rail_usd_per_teu_km(self, country: str) -> float:
+        """A railway's container rate in a country, USD/TEU-km, falling back to the ``*`` row."""
+        return float(_by_country(self.rail_rates, country, "usd_per_teu_km", "rail_rates.csv"))
+
+    def vessel_kg_co2e_per_teu_km(self, vessel: str) -> float:
+        """The emission factor of a service's vessel (or train) type, from its parameter."""
+        return self.param(VESSEL_FACTORS[vessel])
 
     def in_closed_sea(self, lat: float, lon: float) -> bool:
         """Whether a point lies in a sea without generic container shipping (``closed_seas.csv``)."""
@@ -447,7 +591,11 @@ _TABLES: dict[str, tuple[str, type[_Row], tuple[str, ...]]] = {
     "gauges": ("gauges.csv", Gauge, ("country",)),
     "links": ("links.csv", MissingLink, ("id",)),
     "corridors": ("corridors.csv", CorridorFamily, ("id",)),
-    "customs_union": ("customs_union.csv", CustomsUnionMember, ("country",)),
+    "unions": ("unions.csv", UnionMember, ("union", "country")),
+    "status": ("status.csv", StatusRow, ("kind", "id", "status", "from_date")),
+    "dates": ("dates.csv", PackDate, ("name",)),
+    "rail_rates": ("rail_rates.csv", RailRate, ("country",)),
+    "passenger_lines": ("passenger_lines.csv", PassengerLine, ("id",)),
     "closed_seas": ("closed_seas.csv", ClosedSea, ("id",)),
     "no_liner_passages": ("no_liner_passages.csv", NoLinerPassage, ("id",)),
     "flow_variants": ("flow_variants.csv", FlowVariant, ("id",)),
@@ -522,14 +670,18 @@ def load_pack(directory: str | Path | None = None) -> DataPack:
         for field in ("from_place", "to_place"):
             if (pid := getattr(svc, field)) not in place_ids:
                 _fail(root, "services.csv", f"line {line}: field {field!r}: unknown place {pid!r}")
+    service_names = {s.service for _, s in tables["services"]}
     for line, family in tables["corridors"]:
-        for pid in family.via:
-            if pid not in place_ids:
-                _fail(root, "corridors.csv", f"line {line}: field 'via': unknown place {pid!r}")
+        for pid in family.via:  # a place id, a service name, or a sea passage tag (checked by the network build)
+            if pid not in place_ids and pid not in service_names and not re.fullmatch(r"[a-z_]+", pid):
+                _fail(root, "corridors.csv", f"line {line}: field 'via': unknown place or service {pid!r}")
     names = {row.name for _, row in tables["parameters"]}
     if absent := [n for n in REQUIRED_PARAMETERS if n not in names]:
         _fail(root, "parameters.csv", f"missing required parameter(s) {absent}")
-    for attr in ("rail_speeds", "gauges"):
+    _check_status(root, tables)
+    if {d.name for _, d in tables["dates"]} != {"covers_from", "as_of"}:
+        _fail(root, "dates.csv", "needs exactly the rows covers_from and as_of")
+    for attr in ("rail_speeds", "gauges", "rail_rates"):
         if all(row.country != "*" for _, row in tables[attr]):
             _fail(root, _TABLES[attr][0], "missing the '*' default row")
     if not tables["flow_variants"]:
@@ -537,6 +689,21 @@ def load_pack(directory: str | Path | None = None) -> DataPack:
     rows_of: dict[str, Any] = {a: tuple(row for _, row in rows) for a, rows in tables.items()}
     rows_of["parameters"] = {p.name: p for p in rows_of["parameters"]}
     return DataPack(**rows_of)
+
+
+def _check_status(root: Traversable, tables: dict[str, list[tuple[int, Any]]]) -> None:
+    """Every status row names an element of the pack (sea passages are checked by the network build)."""
+    known = {
+        "service": {s.service for _, s in tables["services"]} | {s.id for _, s in tables["services"]},
+        "crossing": {c.id for _, c in tables["crossings"]},
+        "link": {x.id for _, x in tables["links"]},
+        "place": {p.id for _, p in tables["places"]},
+    }
+    for line, row in tables["status"]:
+        if row.kind in known and row.id not in known[row.kind]:
+            close = difflib.get_close_matches(row.id, sorted(known[row.kind]), n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            _fail(root, "status.csv", f"line {line}: field 'id': no {row.kind} {row.id!r} in the data pack{hint}")
 
 
 def pack_hash(directory: str | Path | None = None) -> str:

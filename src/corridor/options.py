@@ -9,6 +9,7 @@ REST request models) takes the checked value and never re-checks it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -17,12 +18,15 @@ from corridor.constants import (
     CARBON_PRICE_MAX_USD_PER_T_CO2E,
     DEFAULT_MAX_SNAP_KM,
     DEFAULT_OBJECTIVE,
+    DEFAULT_PROFILE,
     MAX_SNAP_KM_LIMIT,
+    PROFILES,
     ROUTABLE_MODES,
     VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR,
 )
 from corridor.errors import OptionsError
 from corridor.routing.options import check_number, check_objective, country_codes, route_modes, via_places
+from corridor.status import parse_as_of
 
 __all__ = ["QueryOptions"]
 
@@ -32,7 +36,9 @@ class QueryOptions:
     """What a route may use and what it minimises.
 
     ``value_of_time_usd_per_teu_hour`` and ``carbon_price_usd_per_t_co2e`` apply to the
-    ``generalized`` objective only; None means the data pack's value.
+    ``generalized`` objective only; None means the data pack's value. ``as_of`` is the day the
+    question is asked for (None: the data pack's as-of date; the engine checks it lies in the
+    dates the pack covers); ``profile`` is ``intermodal`` (trucks only near the ends) or ``truck``.
     """
 
     objective: str = DEFAULT_OBJECTIVE
@@ -42,6 +48,8 @@ class QueryOptions:
     value_of_time_usd_per_teu_hour: float | None = None
     carbon_price_usd_per_t_co2e: float | None = None
     max_snap_km: float = DEFAULT_MAX_SNAP_KM
+    as_of: date | None = None
+    profile: str = DEFAULT_PROFILE
 
     @classmethod
     def make(
@@ -54,6 +62,8 @@ class QueryOptions:
         value_of_time_usd_per_teu_hour: Any = None,
         carbon_price_usd_per_t_co2e: Any = None,
         max_snap_km: Any = DEFAULT_MAX_SNAP_KM,
+        as_of: Any = None,
+        profile: Any = DEFAULT_PROFILE,
     ) -> QueryOptions:
         """Checked and normalised options; OptionsError naming the first bad one."""
         objective = check_objective(objective)
@@ -74,7 +84,16 @@ class QueryOptions:
             value_of_time_usd_per_teu_hour=vot,
             carbon_price_usd_per_t_co2e=price,
             max_snap_km=check_number(max_snap_km, "max_snap_km", high=MAX_SNAP_KM_LIMIT, allow_zero=False),
+            as_of=None if as_of is None else parse_as_of(as_of, (date.min, date.max)),
+            profile=_check_profile(profile),
         )
+
+    def road_reach_km(self, carriage_max_km: float) -> float | None:
+        """How far from an end a truck may go: the pack's pre/on-carriage limit for an intermodal chain, no limit
+        for the truck profile or when road is the only mode allowed."""
+        if self.profile == "truck" or not (self.modes - {"road"}):
+            return None
+        return carriage_max_km
 
     def coefficients(self, default_vot_usd_per_teu_hour: float, default_price_usd_per_t_co2e: float) -> np.ndarray:
         """Weights on (hours, USD, kg CO2e, km) for the objective, the pack's defaults filling the gaps."""
@@ -87,3 +106,9 @@ class QueryOptions:
             value_of_time_usd_per_teu_hour=default_vot_usd_per_teu_hour if vot is None else vot,
             carbon_price_usd_per_t_co2e=default_price_usd_per_t_co2e if price is None else price,
         )
+
+
+def _check_profile(profile: Any) -> str:
+    if not isinstance(profile, str) or profile not in PROFILES:
+        raise OptionsError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)}", option="profile")
+    return profile

@@ -104,6 +104,8 @@ class Route:
     via: tuple[str, ...] = field(default_factory=tuple)
     origin_wait_hours: float = 0.0  # expected wait for the first departure when the route boards at its origin
     terminal_hours: tuple[float, float] = (0.0, 0.0)  # container handling at the origin and destination terminals
+    as_of: str | None = None  # the day the route was asked for (YYYY-MM-DD)
+    profile: str | None = None  # intermodal | truck
 
     @property
     def days(self) -> float:
@@ -130,6 +132,8 @@ class Route:
             "destination": self.destination,
             "via": list(self.via),
             "objective": self.objective,
+            "as_of": self.as_of,
+            "profile": self.profile,
             **_totals(self),
             "transit_hours": round(self.transit_hours, 2),
             "countries": list(self.countries),
@@ -163,6 +167,8 @@ class RoutePath:
     nodes: np.ndarray
     coordinates: np.ndarray
     snap_km: tuple[float, float] = (0.0, 0.0)
+    as_of: str | None = None
+    profile: str | None = None
 
     @property
     def days(self) -> float:
@@ -178,6 +184,8 @@ class RoutePath:
             "origin": self.origin,
             "destination": self.destination,
             "objective": self.objective,
+            "as_of": self.as_of,
+            "profile": self.profile,
             **_totals(self),
             "snap_km": _snap(self),
             "geometry": self.geometry(),

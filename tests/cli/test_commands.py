@@ -5,6 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+import corridor
 from corridor.cli.app import app
 
 runner = CliRunner()
@@ -22,6 +23,19 @@ def test_places_bad_country_is_one_line_error():
     result = runner.invoke(app, ["places", "--country", "Lithuania"])
     assert result.exit_code == 1
     assert "error:" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["route", "path", "compare"])
+def test_as_of_and_profile_help_needs_no_network(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.replace("│", " ").split())
+    assert "--as-of" in text and "default: the data pack's as-of date" in text and "YYYY-MM-DD" in text
+    if command == "compare":
+        assert "--profile" not in text
+    else:
+        assert f"--profile <str> {' | '.join(corridor.PROFILES)}:" in text
+        assert f"[default: {corridor.DEFAULT_PROFILE}]" in text
 
 
 @pytest.mark.integration
@@ -65,6 +79,9 @@ def test_route_json_equals_python_api(world):
         (["route", "Minsk", "Klaipeda", "--avoid", "BY"], "excludes"),
         (["route", "Minsk", "Klaipeda", "--objective", "fastest"], "unknown objective"),
         (["route", "Aktau", "Baku", "--modes", "rail", "--avoid", "RU,IR"], "no route"),
+        (["route", "Minsk", "Klaipeda", "--as-of", "1999"], "outside the dates the data pack covers"),
+        (["path", "Minsk", "Klaipeda", "--as-of", "2021-02-30"], "is not a date"),
+        (["route", "Minsk", "Klaipeda", "--profile", "plane"], "unknown profile 'plane'"),
     ],
 )
 def test_route_errors_are_one_line_and_exit_1(world, args, needle):

@@ -44,14 +44,16 @@ def with_params(pack, **values):
 
 def test_shipped_tunables_equal_the_constants_they_replace():
     pack = load_pack()
-    assert pack.customs_union_codes == frozenset(EU_27.split())
+    eu = {m.country for m in pack.unions if m.union == "eu_customs_union"}
+    assert eu == frozenset(EU_27.split())
+    assert all("customs" in m.waives for m in pack.unions if m.union == "eu_customs_union")
     assert [(s.id, s.lat_min, s.lon_min, s.lat_max, s.lon_max) for s in pack.closed_seas] == [
         ("caspian", 36.0, 46.0, 48.0, 55.5)
     ]
-    assert {p.id for p in pack.no_liner_passages} == {"bering", "northwest"}
+    assert {p.id for p in pack.no_liner_passages} == {"bering", "northwest", "panama"}
     access = [pack.param(f"{layer}_access_max_km") for layer in ("rail", "road", "sea")]
     assert access == [80.0, 50.0, 120.0]
-    assert pack.param("crossing_radius_km") == 40.0 and pack.param("leg_label_radius_km") == 15.0
+    assert pack.param("crossing_radius_km") == 25.0 and pack.param("leg_label_radius_km") == 15.0
     assert corridor_variants(pack) == (
         ("any", frozenset()),
         ("avoid RU,BY", frozenset({"RU", "BY"})),
@@ -66,13 +68,15 @@ def test_the_new_parameters_are_required():
 
 
 def test_leg_ends_are_named_within_the_pack_label_radius():
-    """r_westburg lies 2.6 km from the Westburg terminal: named after it within 15 km, 'lat,lon' with radius 0."""
+    """r_westburg lies 2.6 km from the Westburg terminal: named after it within 15 km; with radius 0 after the
+    nearest town of the gazetteer (the made-up network lies in Poland), never as raw coordinates."""
     graph = small_graph()
     node = int(np.flatnonzero((graph.node_layer == Layer.RAIL) & (graph.node_lat == 52.50))[0])
     near = Engine(graph, small_pack(), None)
     off = Engine(graph, with_params(small_pack(), leg_label_radius_km=0.0), None)
     assert near.router.label(node) == "Westburg"
-    assert off.router.label(node) == "52.500,21.000"
+    label = off.router.label(node)
+    assert label.endswith("(PL)") and " of " in label and "°" not in label  # e.g. "12 km NE of Legionowo (PL)"
 
 
 def test_flow_variants_come_from_the_pack():
@@ -94,9 +98,15 @@ def replace_table(pack_dir, name, text):
     [
         ("flow_variants.csv", "id,name,avoid,basis,source,as_of,note\n", "at least one variant"),
         ("flow_variants.csv", "id,name,avoid,basis,source,as_of,note\nany,any,R1,estimate,t,2026,\n", "avoid"),
-        ("customs_union.csv", "country,basis,source,as_of,note\nDE,sourced,u,2026,\nDE,sourced,u,2026,\n",
-         "duplicate"),
-        ("customs_union.csv", "country,basis,source,as_of,note\nEU,sourced,u,2026,\nde,sourced,u,2026,\n", "country"),
+        ("unions.csv", "union,country,waives,basis,source,as_of,note\neu,DE,customs,sourced,u,2026,\n"
+         "eu,DE,customs,sourced,u,2026,\n", "duplicate"),
+        ("unions.csv", "union,country,waives,basis,source,as_of,note\neu,de,customs,sourced,u,2026,\n", "country"),
+        ("unions.csv", "union,country,waives,basis,source,as_of,note\neu,DE,visas,sourced,u,2026,\n", "waives"),
+        ("status.csv", "kind,id,status,from_date,until_date,basis,source,as_of,note\n"
+         "service,No Such Train,suspended,2022-02-24,,estimate,t,2026,\n", "no service 'No Such Train'"),
+        ("status.csv", "kind,id,status,from_date,until_date,basis,source,as_of,note\n"
+         "crossing,kena_gudogai,closed,2022-02-30,,estimate,t,2026,\n", "from_date"),
+        ("dates.csv", "name,date,basis,source,as_of,note\nas_of,2026-11-30,estimate,t,2026,\n", "covers_from"),
         ("closed_seas.csv", "id,name,lat_min,lon_min,lat_max,lon_max,basis,source,as_of,note\n"
          "c,C,48,46,36,55.5,estimate,t,2026,\n", "lat_min < lat_max"),
         ("closed_seas.csv", "id,name,lat_min,lon_min,lat_max,lon_max,basis,source,as_of,note\n"
@@ -129,6 +139,6 @@ def test_a_tunable_parameter_out_of_range_is_a_data_error(pack_dir, name):
 
 
 def test_a_missing_new_table_is_a_data_error(pack_dir):
-    (pack_dir / "customs_union.csv").unlink()
-    with pytest.raises(DataError, match=r"customs_union\.csv: file missing"):
+    (pack_dir / "unions.csv").unlink()
+    with pytest.raises(DataError, match=r"unions\.csv: file missing"):
         load_pack(pack_dir)

@@ -286,27 +286,28 @@ def _passes(route, box) -> bool:
 
 def test_avoiding_either_shore_closes_the_oresund(world):
     """Mid-Øresund is Danish and Swedish water: avoid SE sails the Belts, avoid DK leaves the Baltic no sea exit
-    (marnet has no Kiel Canal), and a land route avoiding DK never touches the Danish straits."""
+    (marnet has no Kiel Canal), and a land route avoiding DK never touches the Danish straits. Gdańsk and Gdynia
+    are deep-sea ports, on the liner network."""
     sea = {"modes": ["sea"]}
-    base = world.route("Klaipeda", "Rotterdam", **sea)
+    base = world.route("Gdansk", "Rotterdam", **sea)
     assert _passes(base, OERESUND)  # the shortest sea route takes the Sound
     # water between two shores is listed as neither: no DK–SE–DK zig-zag in the countries
     assert not {"DK", "SE"} & set(base.countries)
     assert len(base.countries) == len(set(base.countries))
-    no_se = world.route("Klaipeda", "Rotterdam", avoid={"SE"}, **sea)
+    no_se = world.route("Gdansk", "Rotterdam", avoid={"SE"}, **sea)
     assert not _passes(no_se, OERESUND) and "SE" not in no_se.countries
     assert _passes(no_se, GREAT_BELT) or _passes(no_se, LITTLE_BELT)
-    p = world.path("Klaipeda", "Rotterdam", avoid={"SE"}, **sea)
+    p = world.path("Gdansk", "Rotterdam", avoid={"SE"}, **sea)
     assert p.km == pytest.approx(no_se.km, rel=1e-12)
     for avoid in ({"DK"}, {"DK", "DE"}):
         with pytest.raises(corridor.NoRouteError):
-            world.route("Klaipeda", "Rotterdam", avoid=avoid, **sea)
-        by_land = world.route("Klaipeda", "Rotterdam", avoid=avoid)
+            world.route("Gdansk", "Rotterdam", avoid=avoid, **sea)
+        by_land = world.route("Gdansk", "Rotterdam", avoid=avoid)
         assert not any(_passes(by_land, box) for box in (OERESUND, GREAT_BELT, LITTLE_BELT))
         assert not avoid & set(by_land.countries)
     # inside the Baltic, avoiding Denmark changes nothing
-    inside = world.route("Klaipeda", "Karlshamn", **sea)
-    assert world.route("Klaipeda", "Karlshamn", avoid={"DK"}, **sea).km == pytest.approx(inside.km, rel=1e-12)
+    inside = world.route("Gdansk", "Gdynia", **sea)
+    assert world.route("Gdansk", "Gdynia", avoid={"DK"}, **sea).km == pytest.approx(inside.km, rel=1e-12)
 
 
 def test_avoiding_turkiye_closes_the_bosporus_and_other_straits_stay_open(world):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from small_base import SEA_ONLY_COUNTRY, small_base
 
-from corridor.datapack import ClosedSea, CustomsUnionMember, NoLinerPassage
+from corridor.datapack import ClosedSea, NoLinerPassage, UnionMember
 from corridor.errors import DataError
 from corridor.network.build import build_graph
 from corridor.units import EdgeFlag, Layer, Mode
@@ -66,32 +66,40 @@ def test_countries_come_from_land_places_and_straits_not_the_sea():
     assert graph.meta["report"]["straits"][0]["id"] == "east_sound"
 
 
-def test_customs_union_members_cross_without_dwell():
-    """Without a named crossing or a pair rule, a border inside the customs union costs the
-    ``schengen_border_dwell_hours`` and no fee; outside it, the defaults."""
+def union(waives):
+    return tuple(UnionMember(**ROW, union="test_union", country=c, waives=waives) for c in ("XE", "XW"))
+
+
+def test_without_a_listed_crossing_a_border_is_closed_unless_a_union_waives_border_checks():
+    """No crossing listed: no border edge at all; a union waiving border checks opens every border edge, with
+    no dwell or fee where it waives customs too, else the default dwell and no fee."""
     pack = small_pack().model_copy(update={"crossings": ()})
-    union = tuple(CustomsUnionMember(**ROW, country=c) for c in ("XE", "XW"))
-    outside = build_graph(pack, base=small_base())
-    inside = build_graph(pack.model_copy(update={"customs_union": union}), base=small_base())
-    rows = border_rows(inside, Mode.ROAD)
-    assert len(rows)
-    assert np.all(outside.borders.dwell_hours[rows] == pack.param("border_dwell_hours_default"))
-    assert np.all(outside.borders.fee_usd_per_teu[rows] == pack.param("border_fee_usd_per_teu_default"))
-    assert np.all(inside.borders.dwell_hours[rows] == pack.param("schengen_border_dwell_hours"))
-    assert np.all(inside.borders.fee_usd_per_teu[rows] == 0.0)
+    closed = build_graph(pack, base=small_base())
+    assert not np.any(closed.edge_flags & EdgeFlag.BORDER)
+    checks = build_graph(pack.model_copy(update={"unions": union(("border_checks",))}), base=small_base())
+    free = build_graph(pack.model_copy(update={"unions": union(("customs", "border_checks"))}), base=small_base())
+    customs_only = build_graph(pack.model_copy(update={"unions": union(("customs",))}), base=small_base())
+    assert not np.any(customs_only.edge_flags & EdgeFlag.BORDER)
+    rows = border_rows(free, Mode.ROAD)
+    assert len(rows) and len(border_rows(checks, Mode.ROAD)) == len(rows)
+    assert np.all(checks.borders.dwell_hours[rows] == pack.param("border_dwell_hours_default"))
+    assert np.all(checks.borders.fee_usd_per_teu[rows] == 0.0)
+    assert np.all(free.borders.dwell_hours[rows] == pack.param("schengen_border_dwell_hours"))
+    assert np.all(free.borders.fee_usd_per_teu[rows] == 0.0)
 
 
 def test_a_named_crossing_applies_within_the_crossing_radius():
-    """Roadgate moved 10 km north of the road border: a 40 km radius still finds it, a 5 km one does not."""
+    """Roadgate moved 10 km north of the road border: a 40 km radius still finds it; with a 5 km one the road
+    border has no crossing and is closed."""
     pack = small_pack()
     moved = tuple(c.model_copy(update={"lat": c.lat + 0.09}) if c.id == "roadgate" else c for c in pack.crossings)
     pack = pack.model_copy(update={"crossings": moved})
     roadgate = next(i for i, c in enumerate(pack.crossings) if c.id == "roadgate")
     near = build_graph(with_params(pack, crossing_radius_km=40.0), base=small_base())
     far = build_graph(with_params(pack, crossing_radius_km=5.0), base=small_base())
-    assert np.all(near.borders.crossing[border_rows(near, Mode.ROAD)] == roadgate)
-    assert np.all(far.borders.crossing[border_rows(far, Mode.ROAD)] == -1)
-    assert np.all(far.borders.dwell_hours[border_rows(far, Mode.ROAD)] == pack.param("border_dwell_hours_default"))
+    assert len(border_rows(near, Mode.ROAD)) and np.all(near.borders.crossing[border_rows(near, Mode.ROAD)] == roadgate)
+    assert len(border_rows(far, Mode.ROAD)) == 0
+    assert len(border_rows(far, Mode.RAIL)) == len(border_rows(near, Mode.RAIL)) > 0
 
 
 def test_access_distance_limits_the_links_of_places():

@@ -72,3 +72,40 @@ def test_every_verb_is_in_every_skin():
     paths = set(create_app(lambda: None).openapi()["paths"])
     verbs = {"/route", "/compare", "/reach", "/places", "/validate", "/assign", "/scenario/run", "/scenario/compare"}
     assert verbs <= paths
+
+
+def test_as_of_and_profile_defaults_come_from_the_library():
+    """``as_of`` defaults to None (the data pack's as-of date) and ``profile`` to ``DEFAULT_PROFILE``, in every skin
+    of route and path; compare takes ``as_of`` but no profile, in every skin."""
+    for verb in ("route", "path"):
+        method, command, model = VERBS[verb]
+        for skin in (_python(method), _cli(command), _rest(model)):
+            assert skin["as_of"] is None and skin["profile"] == corridor.DEFAULT_PROFILE
+    method, command, model = VERBS["compare"]
+    for skin in (_python(method), _cli(command), _rest(model)):
+        assert skin["as_of"] is None and "profile" not in skin
+    assert corridor.DEFAULT_PROFILE in corridor.PROFILES
+
+
+@pytest.mark.parametrize("command", ["route", "path", "compare"])
+def test_as_of_and_profile_help_states_the_default_and_the_choices(command):
+    params = {p.name: p for p in typer.main.get_command(cli.app).commands[command].params}
+    assert "default: the data pack's as-of date" in (params["as_of"].help or "")
+    assert "YYYY-MM-DD" in (params["as_of"].help or "")
+    if command == "compare":
+        assert "profile" not in params
+        return
+    profile = params["profile"]
+    assert (profile.help or "").startswith(" | ".join(corridor.PROFILES))
+    assert profile.default == corridor.DEFAULT_PROFILE and profile.show_default
+
+
+def test_rest_profile_choices_and_defaults_in_the_schema():
+    schema = create_app(lambda: None).openapi()["components"]["schemas"]
+    for name in ("RouteRequest", "CompareRequest"):
+        as_of = schema[name]["properties"]["as_of"]
+        assert as_of.get("default") is None and {"type": "string", "maxLength": 40} in as_of["anyOf"]
+        assert "default: the data pack's as-of date" in as_of["description"]
+    profile = schema["RouteRequest"]["properties"]["profile"]
+    assert profile["default"] == corridor.DEFAULT_PROFILE and tuple(profile["enum"]) == corridor.PROFILES
+    assert "profile" not in schema["CompareRequest"]["properties"]

@@ -88,6 +88,8 @@ def post(rest: TestClient, path: str, body: dict[str, Any]) -> Any:
         ({"via": ["Aktau"], "objective": "generalized", "value_of_time_usd_per_teu_hour": 10},
          ["--via", "Aktau", "--objective", "generalized", "--value-of-time", "10"],
          {"via": "Aktau", "objective": "generalized", "value_of_time_usd_per_teu_hour": 10}),
+        ({"as_of": "2021-06", "profile": "truck"}, ["--as-of", "2021-06", "--profile", "truck"],
+         {"as_of": "2021-06", "profile": "truck"}),
     ],
 )  # fmt: skip
 def test_route(world, cli_json, rest, python, args, body):
@@ -102,6 +104,8 @@ def test_route(world, cli_json, rest, python, args, body):
         ({"modes": "rail", "objective": "distance"}, ["--modes", "rail", "--objective", "distance"],
          {"modes": ["rail"], "objective": "distance"}),
         ({"avoid": "RU,BY"}, ["--avoid", "RU,BY"], {"avoid": "RU,BY"}),
+        ({"as_of": "2021-06-01", "profile": "truck"}, ["--as-of", "2021-06-01", "--profile", "truck"],
+         {"as_of": "2021-06-01", "profile": "truck"}),
     ],
 )  # fmt: skip
 def test_path(world, cli_json, rest, python, args, body):
@@ -126,6 +130,7 @@ def test_route_from_coordinates(world, cli_json, rest):
         ({"objective": "time", "corridors": ["middle", "sea_suez"]},
          ["--objective", "time", "--corridors", "middle,sea_suez"],
          {"objective": "time", "corridors": "middle,sea_suez"}),
+        ({"as_of": "2021-06"}, ["--as-of", "2021-06"], {"as_of": "2021-06"}),
     ],
 )  # fmt: skip
 def test_compare(world, cli_json, rest, python, args, body):

@@ -66,8 +66,12 @@ def test_compare_families_with_their_rules(small_net):
     assert overland.feasible and overland.gauge_changes == 1
     assert by_sea.feasible and by_sea.route.via == ("Westport", "Eastport")
     assert "sea" in {leg.mode for leg in by_sea.route.legs} and by_sea.route.border_crossings == ()
-    assert not around.feasible and around.route is None and "excludes" in around.reason
-    assert around.to_dict()["route"] == around.reason
+    # a family avoids countries in transit: the ends' own countries stay open for pre- and on-carriage
+    assert around.feasible and around.route.countries[-1] == "XE"
+    (blocked,) = small_net.compare("Westburg", "Northhaven", objective="time", corridors="around_xe")
+    assert not blocked.feasible and blocked.route is None
+    assert blocked.reason == "no route under the Around XE rules (avoiding XE)"
+    assert blocked.to_dict()["route"] == blocked.reason
     # the default objective, generalized at US$4 per TEU-hour, prefers the cheaper road: no gauge change
     assert small_net.compare("Westburg", "Eastgrad", corridors="overland")[0].gauge_changes == 0
 

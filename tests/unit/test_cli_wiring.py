@@ -85,7 +85,7 @@ def test_errors_are_one_line_and_exit_1(args, needle):
 def test_compare_json_has_one_object_per_family(small_net):
     data = json.loads(run_ok("compare", "Westburg", "Eastgrad", "--objective", "time", "--json").stdout)
     assert [d["corridor"] for d in data] == ["overland", "by_sea", "around_xe"]
-    assert [d["feasible"] for d in data] == [True, True, False]
+    assert [d["feasible"] for d in data] == [True, True, True]  # a family's avoid spares the ends' countries
     assert data[0]["gauge_changes"] == 1 and data[1]["border_crossings"] == 0
     expected = small_net.compare("Westburg", "Eastgrad", objective="time")
     assert data == json.loads(json.dumps([o.to_dict() for o in expected]))
@@ -94,8 +94,10 @@ def test_compare_json_has_one_object_per_family(small_net):
 def test_compare_table_and_chart(tmp_path):
     chart = tmp_path / "compare.svg"
     out = run_ok("compare", "Westburg", "Eastgrad", "--chart", str(chart)).stdout
-    assert "Overland" in out and "By sea" in out and "Around XE" in out and "excludes" in out
+    assert "Overland" in out and "By sea" in out and "Around XE" in out
     assert chart.read_text(encoding="utf-8").lstrip().startswith("<")
+    blocked = run_ok("compare", "Westburg", "Northhaven", "--corridors", "around_xe").stdout
+    assert "no route under the Around XE rules" in " ".join(blocked.split())
 
 
 def test_compare_matrix_file(tmp_path):

@@ -45,7 +45,7 @@ def test_values_follow_the_route(world):
         "blocked,Aktau,Baku,,RU;IR,rail,,km,1,2,2024,https://e.org,\n"
     )
     frame = corridor.validate(world, parse_benchmarks(text)).set_index("id")
-    r = world.route("Klaipeda", "Chornomorsk", modes="service")
+    r = world.route("Klaipeda", "Chornomorsk", modes="service", as_of="2021-01-01")  # each row as of its date
     assert frame.loc["viking-km", "model"] == pytest.approx(r.km)
     assert frame.loc["viking-km", "error_pct"] == pytest.approx(100 * (r.km - 1) / 1)
     assert frame.loc["viking-h", "model"] == pytest.approx(r.transit_hours) and frame.loc["viking-h", "inside"]

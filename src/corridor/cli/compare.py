@@ -11,7 +11,7 @@ from rich.console import JustifyMethod
 import corridor
 from corridor.cli.files import check_output
 from corridor.cli.loading import network
-from corridor.cli.options import Avoid, CarbonPrice, Objective, ValueOfTime, split_names
+from corridor.cli.options import AsOf, Avoid, CarbonPrice, Objective, ValueOfTime, split_names
 from corridor.cli.tables import echo_json, frame_table, new_table, out
 
 __all__ = ["compare", "register"]
@@ -40,6 +40,7 @@ def compare(
     avoid: Avoid = None,
     value_of_time: ValueOfTime = None,
     carbon_price: CarbonPrice = None,
+    as_of: AsOf = None,
     chart: Annotated[Path | None, typer.Option(help="Write a bar chart (.svg) of days, USD and CO2e.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one object per corridor family as JSON.")] = False,
 ) -> None:
@@ -64,6 +65,7 @@ def compare(
             avoid=avoid,
             value_of_time_usd_per_teu_hour=value_of_time,
             carbon_price_usd_per_t_co2e=carbon_price,
+            as_of=as_of,
         )
 
     if matrix is not None:

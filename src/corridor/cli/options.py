@@ -8,7 +8,7 @@ import typer
 
 import corridor
 
-__all__ = ["AsJson", "Avoid", "CarbonPrice", "Objective", "Place", "ValueOfTime", "split_names"]
+__all__ = ["AsJson", "AsOf", "Avoid", "CarbonPrice", "Objective", "Place", "Profile", "ValueOfTime", "split_names"]
 
 Place = Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")]
 Avoid = Annotated[str | None, typer.Option(help="Countries to avoid, ISO-2 comma list, e.g. RU,BY.")]
@@ -17,6 +17,20 @@ ValueOfTime = Annotated[
     float | None, typer.Option(help="USD per TEU-hour (generalized only; default: the data pack's).")
 ]
 CarbonPrice = Annotated[float | None, typer.Option(help="USD per t CO2e (generalized only; default: the data pack's).")]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        help="The day asked for, YYYY, YYYY-MM or YYYY-MM-DD (default: the data pack's as-of date): services, "
+        "crossings, links, places and sea passages closed or suspended that day are not used."
+    ),
+]
+Profile = Annotated[
+    str,
+    typer.Option(
+        help=f"{' | '.join(corridor.PROFILES)}: intermodal keeps trucks to pre- and on-carriage near the ends "
+        "and via places; truck lets road carry the whole way."
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 

@@ -10,7 +10,7 @@ from rich.table import Table
 
 import corridor
 from corridor.cli.loading import network
-from corridor.cli.options import Avoid, CarbonPrice, Objective, Place, ValueOfTime
+from corridor.cli.options import AsOf, Avoid, CarbonPrice, Objective, Place, Profile, ValueOfTime
 from corridor.cli.tables import echo_json, new_table, out
 
 __all__ = ["path", "register", "route"]
@@ -35,6 +35,8 @@ def route(
     max_snap_km: Annotated[
         float, typer.Option(help="How far a 'lat,lon' may lie from the network, km.")
     ] = corridor.DEFAULT_MAX_SNAP_KM,
+    as_of: AsOf = None,
+    profile: Profile = corridor.DEFAULT_PROFILE,
     as_json: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
 ) -> None:
     """Best route between two places, with its legs, days, cost and CO2."""
@@ -48,6 +50,8 @@ def route(
         value_of_time_usd_per_teu_hour=value_of_time,
         carbon_price_usd_per_t_co2e=carbon_price,
         max_snap_km=max_snap_km,
+        as_of=as_of,
+        profile=profile,
     )
     if as_json:
         echo_json(r.to_dict())
@@ -69,6 +73,8 @@ def path(
     max_snap_km: Annotated[
         float, typer.Option(help="How far a 'lat,lon' may lie from the network, km.")
     ] = corridor.DEFAULT_MAX_SNAP_KM,
+    as_of: AsOf = None,
+    profile: Profile = corridor.DEFAULT_PROFILE,
     as_json: Annotated[bool, typer.Option("--json", help="Print the path as JSON.")] = False,
 ) -> None:
     """The same query as route, answered with the totals and the line only (fast, for bulk work)."""
@@ -82,6 +88,8 @@ def path(
         value_of_time_usd_per_teu_hour=value_of_time,
         carbon_price_usd_per_t_co2e=carbon_price,
         max_snap_km=max_snap_km,
+        as_of=as_of,
+        profile=profile,
     )
     if as_json:
         echo_json(p.to_dict())

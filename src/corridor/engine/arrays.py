@@ -20,9 +20,11 @@ from corridor.network.build import build_graph
 from corridor.network.cache import has_schema, in_range, is_csr, is_permutation, non_negative
 from corridor.network.graph import GAUGE_CHANGE_KINDS, BorderTable, ServiceTable
 from corridor.routing.ch import ContractionHierarchy
+from corridor.routing.closures import RAIL_KINDS, closure_masks
 from corridor.routing.fixed import FIXED_OBJECTIVES, build_rail_hierarchies
 from corridor.routing.landmarks import compute_landmarks
 from corridor.routing.search import METRICS
+from corridor.status import closures_on
 from corridor.units import EdgeFlag, Layer, Mode
 
 __all__ = ["build_arrays", "edge_metrics", "valid_arrays"]
@@ -57,11 +59,17 @@ def build_arrays(pack: DataPack, say: Progress, *, base: BaseNetwork | None = No
         candidates=graph.place_node,
         progress=lambda f: say("computing landmark bounds", 0.80 + 0.1 * f),
     )
+    _, edge_closed = closure_masks(graph, tuple(c.id for c in pack.crossings), hierarchy_closed(pack))
     hierarchies = build_rail_hierarchies(
-        graph, metrics, progress=lambda f: say("contracting the rail layer", 0.90 + 0.1 * f)
+        graph, metrics, edge_closed=edge_closed, progress=lambda f: say("contracting the rail layer", 0.90 + 0.1 * f)
     )
     say("done", 1.0)
     return {**graph.to_arrays(), "landmarks": landmarks, "landmark_dist": table, **hierarchies}
+
+
+def hierarchy_closed(pack: DataPack) -> frozenset[tuple[str, str]]:
+    """The rail-relevant elements closed on the pack's date: the rail hierarchies are built without them."""
+    return frozenset(k for k in closures_on(pack.status, pack.covers[1]) if k[0] in RAIL_KINDS)
 
 
 def valid_arrays(arrays: dict[str, np.ndarray]) -> bool:

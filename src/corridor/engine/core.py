@@ -8,12 +8,14 @@ routes and paths, the layers a map draws — and holds no state that a query cha
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import numpy as np
 
 from corridor.datapack import DataPack, load_pack, pack_hash
-from corridor.engine.arrays import build_arrays, edge_metrics, valid_arrays
+from corridor.engine.arrays import build_arrays, edge_metrics, hierarchy_closed, valid_arrays
 from corridor.errors import DataError, OptionsError
 from corridor.network.base_cache import load_base
 from corridor.network.build import build_graph
@@ -27,6 +29,7 @@ from corridor.routing.landmarks import compute_landmarks
 from corridor.routing.options import country_codes
 from corridor.routing.route import Router
 from corridor.settings import Settings
+from corridor.status import Closure, closures_on, parse_as_of
 from corridor.units import EdgeFlag, Layer
 
 __all__ = ["Engine", "pack_places"]
@@ -63,6 +66,8 @@ class Engine:
             place_handling_hours=np.array([p.handling_hours for p in pack.places]),
             sea_wait_hours=pack.sea_wait_hours,
             label_radius_km=pack.param("leg_label_radius_km"),
+            crossing_ids=tuple(c.id for c in pack.crossings),
+            hierarchy_closed=hierarchy_closed(pack),
         )
 
     # --- building -----------------------------------------------------------------
@@ -138,16 +143,69 @@ class Engine:
             self.pack.param("value_of_time_usd_per_teu_hour"), self.pack.param("carbon_price_usd_per_t_co2e")
         )
 
-    def route(self, origin: PlaceQuery, destination: PlaceQuery, options: QueryOptions) -> Route:
-        """The best route with its legs under checked options."""
-        return self.router.route(origin, destination, **self._search(options))
+    def route(
+        self, origin: PlaceQuery, destination: PlaceQuery, options: QueryOptions, *, reopen: Iterable[str] = ()
+    ) -> Route:
+        """The best route with its legs under checked options. ``reopen`` names elements (service names, sea
+        passage tags, crossing, link or place ids) to use even where the day asked closes them: validation asks a
+        published Suez route about the Suez route."""
+        search = self._search(options)
+        names = set(reopen)
+        search["closures"] = {key: c for key, c in search["closures"].items() if key[1] not in names}
+        return self._stamp(self.router.route(origin, destination, **search), options)
 
     def path(self, origin: PlaceQuery, destination: PlaceQuery, options: QueryOptions) -> RoutePath:
         """The same search as :meth:`route`, answered with the line and totals only."""
-        return self.router.path(origin, destination, **self._search(options))
+        return self._stamp(self.router.path(origin, destination, **self._search(options)), options)
+
+    def _stamp(self, answer: Any, options: QueryOptions) -> Any:
+        """A route or path with the day and profile it answers for."""
+        return replace(answer, as_of=self.as_of(options).isoformat(), profile=options.profile)
+
+    def as_of(self, options: QueryOptions) -> date:
+        """The day the options ask for, checked against the dates the pack covers (its as-of date by default)."""
+        return parse_as_of(options.as_of, self.pack.covers)
+
+    def closures(self, day: date) -> dict[tuple[str, str], Closure]:
+        """What is closed or suspended on ``day``, by (kind, id)."""
+        return closures_on(self.pack.status, day)
+
+    def end_countries(self, origin: PlaceQuery, destination: PlaceQuery) -> tuple[str, str]:
+        """The ISO codes of the countries the two ends lie in."""
+        land = frozenset({"rail", "road"})
+        g = self.graph
+        ends = (
+            self.router.resolve(origin, modes=land, max_snap_km=50.0),
+            self.router.resolve(destination, modes=land, max_snap_km=50.0, option="destination"),
+        )
+        codes = [int(g.node_country[e.nodes[0]]) for e in ends]
+        return (g.countries[codes[0]] if codes[0] >= 0 else "", g.countries[codes[1]] if codes[1] >= 0 else "")
+
+    def family_route(self, origin: PlaceQuery, destination: PlaceQuery, options: QueryOptions) -> Route:
+        """A corridor family's route: as :meth:`route`, but a via place the route would reach only after passing
+        the destination is left out (a train through Kaunas does not run on to Klaipėda and back)."""
+        search = self._search(options)
+        sol = self.router.solve(origin, destination, **search)
+        vias = sol.stops[1:-1]
+        if vias:
+            dest = self.router.pass_nodes(sol.stops[-1])
+            passed = np.flatnonzero(np.isin(sol.nodes, dest))
+            if len(passed):
+                first_pass = int(passed[0])
+                reached, at = [], 0
+                for stop in vias:
+                    hit = np.flatnonzero(np.isin(sol.nodes[at:], stop.nodes))
+                    at = at + int(hit[0]) if len(hit) else len(sol.nodes)
+                    reached.append(at)
+                keep = [v for v, i in zip(options.via, reached, strict=True) if i <= first_pass]
+                if len(keep) < len(vias):
+                    sol = self.router.solve(origin, destination, **{**search, "via": keep})
+        return self._stamp(self.router.assemble(sol), options)
 
     def _search(self, options: QueryOptions) -> dict[str, Any]:
         return {
+            "closures": self.closures(self.as_of(options)),
+            "road_reach_km": options.road_reach_km(self.pack.param("road_carriage_max_km")),
             "via": list(options.via),
             "avoid": options.avoid,
             "modes": options.modes,

@@ -27,6 +27,7 @@ from corridor.graphs.csr import csr_order
 from corridor.network.base import BaseNetwork, LandLayer, SeaLayer, build_base
 from corridor.network.geo import haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import BorderTable, Graph, ServiceTable
+from corridor.network.passenger_lines import passenger_edges
 from corridor.units import EdgeFlag, Layer, Mode
 
 __all__ = ["build_graph"]
@@ -105,8 +106,12 @@ def build_graph(pack: DataPack, *, base: BaseNetwork | None = None, progress: Pr
     usable_in_layer = np.zeros(base_n, bool)
 
     say("adding missing lines", 0.52)
+    link_pairs: list[tuple[str, int, int]] = []  # (link id, graph node, graph node) of each added line
     for which, land in ((Layer.RAIL, rail), (Layer.ROAD, road)):
         added = _missing_lines(pack, which, land, report)
+        link_pairs += [
+            (i, int(a) + offsets[which], int(b) + offsets[which]) for i, a, b in zip(*added[3:], strict=True)
+        ]
         u = np.concatenate([land.edge_u, land.heal_u, added[0]])
         v = np.concatenate([land.edge_v, land.heal_v, added[1]])
         km = np.concatenate([land.edge_km, land.heal_km, added[2]])
@@ -117,6 +122,10 @@ def build_graph(pack: DataPack, *, base: BaseNetwork | None = None, progress: Pr
                 np.full(len(added[0]), EdgeFlag.MISSING_LINE, np.int8),
             ]
         )
+        if which == Layer.RAIL and pack.passenger_lines:
+            freight = ~passenger_edges(land.lat, land.lon, u, v, pack.passenger_lines, edge_km=km)
+            report["layers"][f"{land.name}_passenger_edges"] = int((~freight).sum())
+            u, v, km, flags = u[freight], v[freight], km[freight], flags[freight]
         count, labels = component_labels(land.node_count, u, v)
         giant = labels == np.argmax(np.bincount(labels))
         usable_in_layer[offsets[which] : offsets[which] + land.node_count] = giant
@@ -151,6 +160,7 @@ def build_graph(pack: DataPack, *, base: BaseNetwork | None = None, progress: Pr
         s_km * pack.param("sea_usd_per_teu_km"),
         s_km * pack.param("sea_kg_co2e_per_teu_km"),
         Mode.SEA,
+        ref=sea.edge_passage[keep].astype(np.int32),  # the marnet passage (-1: open water), for status closures
     )
     report["layers"]["marnet"] = {
         "nodes": sea.node_count,
@@ -216,8 +226,25 @@ def build_graph(pack: DataPack, *, base: BaseNetwork | None = None, progress: Pr
         service_names=tuple(service_rows.names),
         service_ids=tuple(service_rows.ids),
         service_via=tuple(service_rows.via),
-        meta={"report": report, "strait_nodes": strait_nodes},
+        meta={
+            "report": report,
+            "strait_nodes": strait_nodes,
+            "passages": list(sea.passages),
+            "link_edges": _link_edges(link_pairs, first_out, head),
+        },
     )
+
+
+def _link_edges(
+    link_pairs: list[tuple[str, int, int]], first_out: np.ndarray, head: np.ndarray
+) -> dict[str, list[int]]:
+    """links.csv id → the graph edges (both directions) of that added line, for status closures."""
+    out: dict[str, list[int]] = {}
+    for link_id, a, b in link_pairs:
+        for x, y in ((a, b), (b, a)):
+            lo, hi = int(first_out[x]), int(first_out[x + 1])
+            out.setdefault(link_id, []).extend(int(e) for e in lo + np.flatnonzero(head[lo:hi] == y))
+    return out
 
 
 def _sea_countries(sea: SeaLayer, remap: np.ndarray) -> np.ndarray:
@@ -250,6 +277,16 @@ def _layer_report(land: LandLayer, components_after: int, giant: np.ndarray, mis
 def _liner_sea(pack: DataPack, sea: SeaLayer) -> tuple[np.ndarray, np.ndarray]:
     """(sea nodes that carry generic shipping, sea edges liners use): the world-ocean component once the pack's
     closed seas and no-liner passages are cut. A passage the sea layer lacks is a DataError."""
+    named = {s.service for s in pack.services} | {p.id for p in pack.places}
+    via_tags = {v for family in pack.corridors for v in family.via if v not in named}
+    status_tags = {row.id for row in pack.status if row.kind == "passage"}
+    for what, tags in (("corridors.csv via", via_tags), ("status.csv passage", status_tags)):
+        if bad := sorted(tags - set(sea.passages)):
+            raise DataError(
+                f"{what}: unknown place, service or sea passage {bad}; the sea layer's passages are "
+                f"{', '.join(sea.passages)}",
+                path=what.split()[0],
+            )
     unknown = sorted({p.id for p in pack.no_liner_passages} - set(sea.passages))
     if unknown:
         raise DataError(
@@ -311,7 +348,9 @@ class _BorderRows:
 
 
 def _add_land_edges(edges, border_rows, pack, which, land, u, v, km, flags, cu, cv, countries, offset) -> None:
-    """Rail or road edges with running costs; border edges get dwell, fees and gauge change."""
+    """Rail or road edges with running costs. A border edge is kept only at a crossing of ``crossings.csv`` (of
+    its mode and country pair) or between two countries whose union waives border checks; it gets the crossing's
+    dwell, fee and gauge change. Every other border edge is left out: no route crosses a border there."""
     mode = Mode.RAIL if which == Layer.RAIL else Mode.ROAD
     name = "rail" if which == Layer.RAIL else "road"
     if which == Layer.RAIL:
@@ -319,31 +358,38 @@ def _add_land_edges(edges, border_rows, pack, which, land, u, v, km, flags, cu, 
         speed_by_country = np.array([pack.rail_speed_km_per_day(c) for c in (*countries, "*")])
         speed = (speed_by_country[cu] + speed_by_country[cv]) / 2.0
         hours = km / speed * 24.0
+        rate_by_country = np.array([pack.rail_usd_per_teu_km(c) for c in (*countries, "*")])
+        usd = km * (rate_by_country[cu] + rate_by_country[cv]) / 2.0
     else:
         kmh = min(pack.param("road_speed_km_per_hour"), pack.param("road_max_km_per_day") / 24.0)
         hours = km / kmh
-    usd = km * pack.param(f"{name}_usd_per_teu_km")
+        usd = km * pack.param("road_usd_per_teu_km")
     co2 = km * pack.param(f"{name}_kg_co2e_per_teu_km")
     ref = np.full(len(u), -1, np.int32)
-    border = np.flatnonzero((cu != cv) & (cu >= 0) & (cv >= 0))
-    if len(border):
-        rows = _border_rows(pack, name, land, u[border] - offset, v[border] - offset, cu[border], cv[border], countries)
-        for reverse in (False, True):
-            a, b = (cv, cu) if reverse else (cu, cv)
-            start = border_rows.add(country_a=a[border], country_b=b[border], **rows)
-            ref_dir = np.full(len(u), -1, np.int32)
-            ref_dir[border] = start + np.arange(len(border), dtype=np.int32)
-            add_hours = np.zeros(len(u))
-            add_usd = np.zeros(len(u))
-            add_hours[border] = rows["dwell_hours"] + rows["gauge_change_hours"]
-            add_usd[border] = rows["fee_usd_per_teu"] + rows["gauge_change_usd_per_teu"]
-            f = flags.copy()
-            f[border] |= EdgeFlag.BORDER
-            f[border[rows["gauge_change"] > 0]] |= EdgeFlag.GAUGE_CHANGE
-            src, dst = (v, u) if reverse else (u, v)
-            edges.add(src, dst, km, hours + add_hours, usd + add_usd, co2, mode, f, ref_dir, both_ways=False)
+    border = np.flatnonzero(cu != cv)
+    inland = np.flatnonzero(cu == cv)
+    edges.add(u[inland], v[inland], km[inland], hours[inland], usd[inland], co2[inland], mode, flags[inland],
+              ref[inland])  # fmt: skip
+    if not len(border):
         return
-    edges.add(u, v, km, hours, usd, co2, mode, flags, ref)
+    rows = _border_rows(pack, name, land, u[border] - offset, v[border] - offset, cu[border], cv[border], countries)
+    keep = rows.pop("open")
+    open_border = border[keep]
+    rows = {k: col[keep] for k, col in rows.items()}
+    cu, cv = cu[open_border], cv[open_border]
+    add_hours = rows["dwell_hours"] + rows["gauge_change_hours"]
+    add_usd = rows["fee_usd_per_teu"] + rows["gauge_change_usd_per_teu"]
+    f = flags[open_border] | EdgeFlag.BORDER
+    f[rows["gauge_change"] > 0] |= EdgeFlag.GAUGE_CHANGE
+    for reverse in (False, True):
+        a, b = (cv, cu) if reverse else (cu, cv)
+        start = border_rows.add(country_a=a, country_b=b, **rows)
+        ref_dir = start + np.arange(len(open_border), dtype=np.int32)
+        src, dst = (v, u) if reverse else (u, v)
+        edges.add(
+            src[open_border], dst[open_border], km[open_border], hours[open_border] + add_hours,
+            usd[open_border] + add_usd, co2[open_border], mode, f, ref_dir, both_ways=False,
+        )  # fmt: skip
 
 
 def _or_default(value: float | None, pack: DataPack, parameter: str) -> float:
@@ -351,64 +397,76 @@ def _or_default(value: float | None, pack: DataPack, parameter: str) -> float:
     return float(value) if value is not None else pack.param(parameter)
 
 
+def _segment_km(lat: float, lon: float, lat_a: np.ndarray, lon_a: np.ndarray, lat_b: np.ndarray, lon_b: np.ndarray):
+    """Distance (km) from a point to each segment a-b, on a local plane around the point (fine to ~1 % at the tens
+    of km that matter here)."""
+    kx, ky = 111.32 * np.cos(np.radians(lat)), 110.57
+    ax, ay = (lon_a - lon) * kx, (lat_a - lat) * ky
+    bx, by = (lon_b - lon) * kx, (lat_b - lat) * ky
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    t = np.clip(np.where(length2 > 0, -(ax * dx + ay * dy) / np.where(length2 > 0, length2, 1.0), 0.0), 0.0, 1.0)
+    return np.hypot(ax + t * dx, ay + t * dy)
+
+
 def _border_rows(pack, name, land, u, v, cu, cv, countries) -> dict[str, np.ndarray]:
-    """Dwell, fee and gauge change for each border edge: the named crossing within ``crossing_radius_km``, the
-    pair rule, no dwell inside the EU customs union, or the defaults."""
+    """Which border edges are open and what they cost: the nearest crossing of ``crossings.csv`` (same mode and
+    country pair) whose point lies within ``crossing_radius_km`` of the edge gives dwell, fee and gauge change;
+    between two countries whose union waives border checks any edge is open (no dwell where customs are waived
+    too, else the pair's ``borders.csv`` rule or the default dwell). ``open`` marks the edges kept, the other
+    columns hold the kept edges' figures."""
     count = len(u)
-    mid_lat = (land.lat[u] + land.lat[v]) / 2
-    mid_lon = (land.lon[u] + land.lon[v]) / 2
     radius_km = pack.param("crossing_radius_km")
-    union = pack.customs_union_codes
-    dwell = np.empty(count)
-    fee = np.empty(count)
+    best_km = np.full(count, np.inf)
+    crossing = np.full(count, -1, np.int32)
+    pair_code = np.minimum(cu, cv).astype(np.int64) * 10_000 + np.maximum(cu, cv)
+    index_of = {c: i for i, c in enumerate(countries)}
+    for i, c in enumerate(pack.crossings):
+        if c.mode != name or c.country_a not in index_of or c.country_b not in index_of:
+            continue
+        a, b = sorted((index_of[c.country_a], index_of[c.country_b]))
+        mine = np.flatnonzero(pair_code == a * 10_000 + b)
+        if not len(mine):
+            continue
+        d = _segment_km(c.lat, c.lon, land.lat[u[mine]], land.lon[u[mine]], land.lat[v[mine]], land.lon[v[mine]])
+        better = (d <= radius_km) & (d < best_km[mine])
+        best_km[mine[better]] = d[better]
+        crossing[mine[better]] = i
+    dwell = np.zeros(count)
+    fee = np.zeros(count)
     gauge = np.zeros(count, np.int8)
     g_hours = np.zeros(count)
     g_usd = np.zeros(count)
-    crossing = np.full(count, -1, np.int32)
+    is_open = crossing >= 0
     kinds = {"none": 0, "bogie_exchange": 1, "transshipment": 2}
-    named = [(i, c) for i, c in enumerate(pack.crossings) if c.mode == name]
     for k in range(count):
         a, b = countries[cu[k]], countries[cv[k]]
-        pair = {a, b}
-        best = None
-        for i, c in named:
-            if {c.country_a, c.country_b} == pair:
-                d = float(haversine_km(mid_lat[k], mid_lon[k], c.lat, c.lon))
-                if d <= radius_km and (best is None or d < best[0]):
-                    best = (d, i, c)
-        gauge_differs = name == "rail" and pack.gauge_mm(a) != pack.gauge_mm(b)
-        if best is not None:
-            _, i, c = best
-            crossing[k] = i
+        if crossing[k] >= 0:
+            c = pack.crossings[crossing[k]]
             dwell[k] = c.dwell_hours
-            fee[k] = _or_default(c.fee_usd_per_teu, pack, "border_fee_usd_per_teu_default")
-            if gauge_differs:
-                gauge[k] = max(kinds.get(c.gauge_change, 1), 1)
-                g_hours[k] = (
-                    c.gauge_change_hours
-                    if c.gauge_change_hours is not None
-                    else pack.param("gauge_change_hours_default")
-                )
-                g_usd[k] = (
-                    c.gauge_change_usd_per_teu
-                    if c.gauge_change_usd_per_teu is not None
-                    else pack.param("gauge_change_usd_per_teu_default")
-                )
+            fee[k] = c.fee_usd_per_teu or 0.0  # a fee only where a source says one is charged there
+            gauge[k] = kinds[c.gauge_change]  # the crossing's own row says whether the gauge changes there
+            if gauge[k]:
+                g_hours[k] = _or_default(c.gauge_change_hours, pack, "gauge_change_hours_default")
+                g_usd[k] = _or_default(c.gauge_change_usd_per_teu, pack, "gauge_change_usd_per_teu_default")
             continue
+        waived = pack.waived(a, b)
+        if "border_checks" not in waived:
+            continue  # no listed crossing here: closed
+        is_open[k] = True
         rule = pack.border_rule(a, b, name)
-        if rule is not None:
-            dwell[k] = rule.dwell_hours
-            fee[k] = _or_default(rule.fee_usd_per_teu, pack, "border_fee_usd_per_teu_default")
-        elif a in union and b in union:
-            dwell[k], fee[k] = pack.param("schengen_border_dwell_hours"), 0.0
+        if "customs" in waived:
+            dwell[k] = pack.param("schengen_border_dwell_hours")
+        elif rule is not None:
+            dwell[k], fee[k] = rule.dwell_hours, rule.fee_usd_per_teu or 0.0
         else:
             dwell[k] = pack.param("border_dwell_hours_default")
-            fee[k] = pack.param("border_fee_usd_per_teu_default")
-        if gauge_differs:
+        if name == "rail" and pack.gauge_mm(a) != pack.gauge_mm(b):
             gauge[k] = 1
             g_hours[k] = pack.param("gauge_change_hours_default")
             g_usd[k] = pack.param("gauge_change_usd_per_teu_default")
     return {
+        "open": is_open,
         "dwell_hours": dwell,
         "fee_usd_per_teu": fee,
         "gauge_change": gauge,
@@ -418,12 +476,13 @@ def _border_rows(pack, name, land, u, v, cu, cv, countries) -> dict[str, np.ndar
     }
 
 
-def _missing_lines(pack, which, land, report) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Known lines from the data pack, joined to the nearest layer nodes at both ends."""
+def _missing_lines(pack, which, land, report) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list, list]:
+    """Known lines from the data pack, joined to the nearest layer nodes at both ends: (u, v, km) and, per line,
+    its id and end nodes."""
     name = "rail" if which == Layer.RAIL else "road"
     rows = [link for link in pack.links if link.mode == name]
     if not rows:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), [], [], []
     tree = cKDTree(to_unit_xyz(land.lat, land.lon))
     out_u, out_v, out_km = [], [], []
     for link in rows:
@@ -445,7 +504,8 @@ def _missing_lines(pack, which, land, report) -> tuple[np.ndarray, np.ndarray, n
                 ],
             }
         )
-    return np.array(out_u, np.int64), np.array(out_v, np.int64), np.array(out_km)
+    ids = [link.id for link in rows]
+    return np.array(out_u, np.int64), np.array(out_v, np.int64), np.array(out_km), ids, out_u, out_v
 
 
 class _Nodes:
@@ -589,9 +649,14 @@ def _add_services(pack, edges, extra, place_node, code_to_index) -> _ServiceRows
             edges.add(t, node, 0.0, wait + move_h, move_usd, 0.0, mode, 0, board, both_ways=False)
             edges.add(node, t, 0.0, move_h, move_usd, 0.0, mode, 0, alight, both_ways=False)
         km = s.km
-        fallback_rate = pack.param("ferry_usd_per_teu_km" if mode == Mode.FERRY else "rail_usd_per_teu_km")
+        if mode == Mode.SERVICE:
+            fallback_rate = pack.rail_usd_per_teu_km(pack.places[place_index[s.from_place]].country)
+        else:
+            fallback_rate = pack.param(
+                "feeder_usd_per_teu_km" if s.vessel == "container_feeder" else "ferry_usd_per_teu_km"
+            )
         usd = s.tariff_usd_per_teu if s.tariff_usd_per_teu is not None else km * fallback_rate
-        factor = pack.param("ferry_kg_co2e_per_teu_km" if mode == Mode.FERRY else "service_kg_co2e_per_teu_km")
+        factor = pack.vessel_kg_co2e_per_teu_km(s.vessel)
         ride = rows.add(
             s.service, s.id, ";".join(s.via_countries), 0.0, s.hours, s.departures_per_week or 0.0, capacity
         )

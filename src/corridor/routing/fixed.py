@@ -22,23 +22,32 @@ __all__ = ["FIXED_OBJECTIVES", "RailHierarchies", "build_rail_hierarchies"]
 FIXED_OBJECTIVES = {"distance": 3, "time": 0}
 
 
-def _rail_subgraph(graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSR of rail → rail edges (rail nodes come first in the graph) and their graph edge ids."""
+def _rail_subgraph(graph: Graph, edge_closed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR of rail → rail edges (rail nodes come first in the graph), less the closed ones, and their graph edge
+    ids."""
     rail_count = int(np.sum(graph.node_layer == Layer.RAIL))
     assert np.all(graph.node_layer[:rail_count] == Layer.RAIL)
     end = int(graph.first_out[rail_count])
     heads = graph.head[:end]
-    edge_ids = np.flatnonzero(heads < rail_count)
+    usable = heads < rail_count
+    if edge_closed is not None:
+        usable &= ~edge_closed[:end]
+    edge_ids = np.flatnonzero(usable)
     first_out, order = csr_order(edge_tails(graph.first_out[: rail_count + 1])[edge_ids], rail_count)
     edge_ids = edge_ids[order]  # already grouped by tail: the stable order keeps them as they are
     return first_out, heads[edge_ids].astype(np.int64), edge_ids
 
 
 def build_rail_hierarchies(
-    graph: Graph, metrics: np.ndarray, *, progress: Callable[[float], None] | None = None
+    graph: Graph,
+    metrics: np.ndarray,
+    *,
+    edge_closed: np.ndarray | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Arrays of one hierarchy per fixed objective, plus the sub-edge → graph edge map."""
-    first_out, head, edge_ids = _rail_subgraph(graph)
+    """Arrays of one hierarchy per fixed objective, plus the sub-edge → graph edge map; ``edge_closed`` edges (closed
+    crossings and lines on the pack's date) are left out."""
+    first_out, head, edge_ids = _rail_subgraph(graph, edge_closed)
     out: dict[str, np.ndarray] = {"rail_ch.edge_ids": edge_ids}
     for i, (name, row) in enumerate(FIXED_OBJECTIVES.items()):
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.spatial import cKDTree
 
+from corridor.constants import SEA_PASSAGE_NAMES
 from corridor.errors import CoordinateError, NoRouteError, OptionsError, UnknownPlaceError
+from corridor.network.gazetteer import load_gazetteer
 from corridor.network.geo import chord_to_km, haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import GAUGE_CHANGE_KINDS, Graph
 from corridor.network.places import PlaceIndex, PlaceQuery, check_coordinates, parse_coordinates
 from corridor.results import BorderCrossing, Leg, Route, RoutePath
+from corridor.routing.closures import RAIL_KINDS, closure_masks
 from corridor.routing.fixed import FIXED_OBJECTIVES, RailHierarchies
 from corridor.routing.options import (
     CARBON_PRICE_MAX_USD_PER_T_CO2E,
@@ -24,6 +28,7 @@ from corridor.routing.options import (
     check_objective,
 )
 from corridor.routing.search import SearchBuffers, SearchResult, shortest_path
+from corridor.status import Closure
 from corridor.units import EdgeFlag, Layer, Mode
 
 __all__ = ["OBJECTIVES", "ROUTABLE_MODES", "Endpoint", "Router", "Solution", "objective_coefficients"]
@@ -62,6 +67,7 @@ class Endpoint:
     place: int | None
     lat: float
     lon: float
+    edges: np.ndarray | None = None  # a sea passage: the route must sail one of these edges (it is then passed)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ class Solution:
     edges: np.ndarray
     nodes: np.ndarray  # len(edges) + 1
     snap_km: tuple[float, float]
+    breaks: tuple[int, ...] = ()  # indices into ``edges`` where the path leaves a via place: a leg ends there
 
 
 _RAIL, _ROAD, _SEA, _FERRY, _SERVICE, _TRANSFER = (int(m) for m in Mode)
@@ -93,8 +100,12 @@ class Router:
         sea_wait_hours: float = 0.0,
         *,
         label_radius_km: float,
+        crossing_ids: tuple[str, ...] = (),
+        hierarchy_closed: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         self.graph = graph
+        self.hierarchy_closed = hierarchy_closed  # rail-relevant elements the rail hierarchies were built without
+        self.crossing_ids = crossing_ids  # crossings.csv ids, indexed like the border table's ``crossing``
         self.label_radius_km = label_radius_km  # a leg end this close to a place is named after it
         self.sea_wait_hours = sea_wait_hours
         self.place_handling_hours = (
@@ -132,6 +143,71 @@ class Router:
         self._trees: dict[tuple[int, ...], tuple[np.ndarray, cKDTree]] = {}
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._closure_masks: dict[frozenset, tuple[np.ndarray, np.ndarray]] = {}
+        self._pass_nodes = self._place_pass_nodes()
+        self._named_vias = self._via_names()
+
+    def _via_names(self) -> dict[str, tuple[str, np.ndarray]]:
+        """Name (case-folded) → (display name, nodes) of what a via may name besides a place: a scheduled service
+        (its stops on the line: reached by riding it) or a sea passage of the sea layer (``suez``, ``babalmandab``:
+        reached by sailing through it)."""
+        g = self.graph
+        out: dict[str, tuple[str, np.ndarray]] = {}
+        rides = np.flatnonzero(self._edge_service >= 0)
+        rides = rides[~self._is_terminal[self.tail[rides]] & ~self._is_terminal[g.head[rides]]]
+        for k, name in enumerate(g.service_names):
+            mine = rides[self._edge_service[rides] == k]
+            if len(mine):
+                out[name.casefold()] = (
+                    name,
+                    np.unique(np.concatenate([self.tail[mine], g.head[mine]])).astype(np.int64),
+                )
+        self._passage_edges: dict[str, np.ndarray] = {}
+        on_sea = np.flatnonzero((g.edge_mode == Mode.SEA) & (g.edge_ref >= 0))
+        for k, tag in enumerate(g.meta.get("passages", [])):
+            mine = on_sea[g.edge_ref[on_sea] == k]
+            if len(mine) and str(tag).casefold() not in out:
+                name = SEA_PASSAGE_NAMES.get(str(tag), str(tag))
+                out[str(tag).casefold()] = (name, np.unique(self.tail[mine]).astype(np.int64))
+                out.setdefault(name.casefold(), out[str(tag).casefold()])
+                self._passage_edges[str(tag).casefold()] = self._passage_edges[name.casefold()] = mine.astype(np.int64)
+        return out
+
+    def _place_pass_nodes(self) -> list[np.ndarray]:
+        """Per place, the nodes a route passes it through: its terminal, the layer nodes its transfers join and its
+        stops on services. A via place is reached at any of them, so a train passing through it is not unloaded."""
+        g = self.graph
+        out = []
+        for t in g.place_node.tolist():
+            lo, hi = int(g.first_out[t]), int(g.first_out[t + 1])
+            heads = g.head[lo:hi]
+            out.append(np.unique(np.concatenate(([t], heads))).astype(np.int64))
+        return out
+
+    # --- what is closed on the day asked ----------------------------------------------
+    def closure_masks(self, closures: Mapping[tuple[str, str], Closure]) -> tuple[np.ndarray, np.ndarray]:
+        """(node_closed, edge_closed) for the elements closed on a day: services (by name or segment id), crossings,
+        links, sea passages and places (their terminal)."""
+        key = frozenset(closures)
+        cached = self._closure_masks.get(key)
+        if cached is not None:
+            return cached
+        node_closed, edge_closed = closure_masks(self.graph, self.crossing_ids, key)
+        with self._lock:
+            if len(self._closure_masks) > 16:
+                self._closure_masks.clear()
+            self._closure_masks[key] = (node_closed, edge_closed)
+        return node_closed, edge_closed
+
+    def road_reach(self, stops: tuple[Endpoint, ...], reach_km: float) -> np.ndarray:
+        """Road nodes within ``reach_km`` (great circle) of a stop: where pre- and on-carriage by truck may go."""
+        g = self.graph
+        idx, tree = self._tree((int(Layer.ROAD),))
+        near = np.zeros(g.node_count, np.bool_)
+        points = to_unit_xyz(np.array([s.lat for s in stops]), np.array([s.lon for s in stops]))
+        for found in tree.query_ball_point(points, km_to_chord(reach_km)):
+            near[idx[np.asarray(found, np.int64)]] = True
+        return near
 
     # --- resolving endpoints ---------------------------------------------------------
     def _tree(self, layers: tuple[int, ...]) -> tuple[np.ndarray, cKDTree]:
@@ -223,10 +299,23 @@ class Router:
         objective: str = "time",
         coef: np.ndarray,
         max_snap_km: float = 50.0,
+        closures: Mapping[tuple[str, str], Closure] | None = None,
+        road_reach_km: float | None = None,
     ) -> Solution:
-        """Best edge sequence origin → via… → destination; raises NoRouteError when none exists."""
+        """Best edge sequence origin → via… → destination; raises NoRouteError when none exists.
+
+        ``closures`` (from the status table, for the day asked) block their services, crossings, links, passages and
+        places; ``road_reach_km`` keeps trucks within that distance of a stop (pre- and on-carriage), None lets
+        road be a trunk mode. A route that enters a country twice (where neither a stop nor ``via`` asks for it)
+        is searched again with the countries it detoured through closed, up to three times.
+        """
         ends = [(origin, "origin"), *((v, "via") for v in via), (destination, "destination")]
-        stops = [self.resolve(t, modes=modes, max_snap_km=max_snap_km, option=o) for t, o in ends]
+        stops = [
+            self._named_via(str(t)) if o == "via" and self._is_named_via(t)
+            else self.resolve(t, modes=modes, max_snap_km=max_snap_km, option=o)
+            for t, o in ends
+        ]  # fmt: skip
+        stops = [self._passing(s) if k not in (0, len(stops) - 1) else s for k, s in enumerate(stops)]
         node_ok, mode_ok, blocked = self.masks(avoid, modes)
         for stop in stops:
             if not node_ok[stop.nodes].any():
@@ -235,30 +324,189 @@ class Router:
                     f"{stop.label} lies in {country}, which avoid={','.join(sorted(avoid))} excludes",
                     option="avoid",
                 )
+        open_node_ok, open_blocked = node_ok, blocked
+        if closures:
+            node_closed, edge_closed = self.closure_masks(closures)
+            node_ok, blocked = node_ok & ~node_closed, blocked | edge_closed
+        if road_reach_km is not None and "road" in modes:
+            g = self.graph
+            node_ok = node_ok & ((g.node_layer != Layer.ROAD) | self.road_reach(tuple(stops), road_reach_km))
         # the rail hierarchy answers unmasked rail-only fixed-objective queries; a network without one (None:
         # built in memory by Engine.from_pack) answers every query with the landmark search
+        rail_closed = frozenset(k for k in (closures or {}) if k[0] in RAIL_KINDS)
+        places_closed = any(k[0] == "place" for k in (closures or {}))
         fixed_rail = modes == {"rail"} and not avoid and objective in FIXED_OBJECTIVES
+        fixed_rail = fixed_rail and rail_closed == self.hierarchy_closed and not places_closed
         hierarchies = self.rail_hierarchies if fixed_rail else None
+        protected = {int(c) for s in stops for c in self.graph.node_country[s.nodes] if c >= 0}
+        try:
+            sol = self._search_stops(stops, objective, coef, node_ok, mode_ok, blocked, hierarchies, avoid, modes)
+        except NoRouteError as exc:
+            if closures:
+                self._explain(exc, stops, objective, coef, open_node_ok, mode_ok, open_blocked, closures)
+            raise
+        for _ in range(3):
+            options = self._detour_bans(sol.nodes, protected)
+            if not options:
+                break
+            tried: list[tuple[float, int, Solution, np.ndarray]] = []
+            for ban in options:  # X–Y–X: close Y (stay in X) or close X after the first visit's country: try both
+                closed = node_ok & ~np.isin(self.graph.node_country, list(ban))
+                try:
+                    found = self._search_stops(stops, objective, coef, closed, mode_ok, blocked, None, avoid, modes)
+                except NoRouteError:
+                    continue
+                tried.append((float(coef @ self.metrics[:, found.edges].sum(axis=1)), len(tried), found, closed))
+            if not tried:
+                break
+            _, _, sol, node_ok = min(tried)
+        return sol
+
+    def _is_named_via(self, text: object) -> bool:
+        return isinstance(text, str) and text.casefold() in self._named_vias
+
+    def _named_via(self, text: str) -> Endpoint:
+        """A scheduled service or a sea passage as a via: reached at any of its nodes, i.e. by riding it or by
+        sailing through it."""
+        name, nodes = self._named_vias[text.casefold()]
+        lat, lon = float(self.graph.node_lat[nodes[0]]), float(self.graph.node_lon[nodes[0]])
+        return Endpoint(name, nodes, np.zeros(len(nodes)), None, lat, lon, self._passage_edges.get(text.casefold()))
+
+    def pass_nodes(self, stop: Endpoint) -> np.ndarray:
+        """The nodes at which a route passes a stop: a place's terminal, layer nodes and service stops."""
+        return self._pass_nodes[stop.place] if stop.place is not None else stop.nodes
+
+    def assemble(self, sol: Solution) -> Route:
+        """The Route (legs, borders, countries) of a solution."""
+        return self._assemble(sol)
+
+    def _passing(self, stop: Endpoint) -> Endpoint:
+        """A via place reached at any node it is passed through (terminal, layer node, service stop)."""
+        if stop.place is None:
+            return stop
+        nodes = self._pass_nodes[stop.place]
+        return Endpoint(stop.label, nodes, np.zeros(len(nodes)), stop.place, stop.lat, stop.lon)
+
+    def _search_stops(self, stops, objective, coef, node_ok, mode_ok, blocked, hierarchies, avoid, modes) -> Solution:
+        """The best path through the stops in order, each leg searched from where the last one ended."""
         edges: list[np.ndarray] = []
         first_node = last_node = -1
+        no_u_turn = blocked
         for a, b in itertools.pairwise(stops):
             sources = a.nodes if last_node < 0 else np.array([last_node])
+            targets, passage = b.nodes, None
+            if b.edges is not None:  # a sea passage: reach the start of one of its open edges, then sail it
+                passage = b.edges[~no_u_turn[b.edges] & mode_ok[self.graph.edge_mode[b.edges]]]
+                passage = passage[node_ok[self.graph.head[passage]]]
+                targets = np.unique(self.tail[passage])
             if hierarchies is not None:
-                result = self._hierarchy_segment(hierarchies, objective, sources, b.nodes)
+                result = self._hierarchy_segment(hierarchies, objective, sources, targets)
+            elif len(targets):
+                result = self._search_segment(coef, sources, targets, node_ok, mode_ok, no_u_turn)
             else:
-                result = self._search_segment(coef, sources, b.nodes, node_ok, mode_ok, blocked)
+                result = SearchResult(np.inf, np.zeros(0, np.int64), -1, -1, 0)
             if not np.isfinite(result.cost):
                 raise self._no_route(a.label, b.label, avoid, modes, tuple(s.label for s in stops[1:-1]))
             first_node = result.source if first_node < 0 else first_node
             last_node = result.target
+            if passage is not None:
+                sail = int(passage[self.tail[passage] == last_node][0])
+                result = SearchResult(
+                    result.cost, np.append(result.edges, sail), result.source, int(self.graph.head[sail]), 0
+                )
+                last_node = result.target
             edges.append(result.edges)
+            no_u_turn = self._no_u_turn(blocked, result.edges)
         path = np.concatenate(edges) if len(edges) > 1 else edges[0]
         snap = (
             float(stops[0].snap_km[np.flatnonzero(stops[0].nodes == first_node)[0]]),
             float(stops[-1].snap_km[np.flatnonzero(stops[-1].nodes == last_node)[0]]),
         )
         nodes = np.concatenate(([first_node], self.graph.head[path])).astype(np.int64)
-        return Solution(tuple(stops), objective, path, nodes, snap)
+        breaks = tuple(int(x) for x in np.cumsum([len(e) for e in edges[:-1]]))
+        return Solution(tuple(stops), objective, path, nodes, snap, breaks)
+
+    def _no_u_turn(self, blocked: np.ndarray, arrived: np.ndarray) -> np.ndarray:
+        """``blocked`` plus the reverse of the ride a segment arrived by on a service: a scheduled train or ship that
+        passes a via place goes on from there, it does not turn back (to go back, a container alights with its
+        moves). On the layers a vehicle may turn (a ship calling at a port leaves the way it came)."""
+        g = self.graph
+        if not len(arrived) or g.edge_mode[int(arrived[-1])] not in (_FERRY, _SERVICE):
+            return blocked
+        last = int(arrived[-1])
+        tail, head = int(self.tail[last]), int(g.head[last])
+        lo, hi = int(g.first_out[head]), int(g.first_out[head + 1])
+        back = lo + np.flatnonzero((g.head[lo:hi] == tail) & (g.edge_mode[lo:hi] == g.edge_mode[last]))
+        if not len(back):
+            return blocked
+        out = blocked.copy()
+        out[back] = True
+        return out
+
+    def _detour_bans(self, nodes: np.ndarray, protected: set[int]) -> list[set[int]]:
+        """Ways to close a path's first re-entry into a country (X–Y–X): close the countries it detoured through (Y),
+        or close X itself; a country a stop lies in is never closed. Empty when no country is entered twice."""
+        codes = self.graph.node_country[nodes]
+        codes = codes[codes >= 0]
+        if not len(codes):
+            return []
+        runs = codes[np.concatenate(([True], codes[1:] != codes[:-1]))].tolist()
+        seen: dict[int, int] = {}
+        for k, c in enumerate(runs):
+            if c in seen:
+                bans = [set(runs[seen[c] + 1 : k]) - protected - {c}, {c} - protected]
+                bans = [b for b in bans if b]
+                if bans:
+                    return bans
+            seen[c] = k
+        return []
+
+    def _explain(self, exc, stops, objective, coef, node_ok, mode_ok, blocked, closures) -> None:
+        """Add to a NoRouteError the closed elements the best route would need were they open."""
+        try:
+            sol = self._search_stops(stops, objective, coef, node_ok, mode_ok, blocked, None, frozenset(), frozenset())
+        except NoRouteError:
+            return
+        needed = self.closed_on_path(sol.edges, sol.nodes, closures)
+        if needed:
+            exc.constraints["closed"] = [c.to_dict() for c in needed]
+            exc.args = (f"{exc.args[0]}: the best route would need {'; '.join(c.text() for c in needed)}",)
+
+    def closed_on_path(
+        self, edges: np.ndarray, nodes: np.ndarray, closures: Mapping[tuple[str, str], Closure]
+    ) -> list[Closure]:
+        """The closures (of ``closures``) whose elements a path uses, in the order met."""
+        node_closed, edge_closed = self.closure_masks(closures)
+        hit_edges = edges[edge_closed[edges]]
+        found: list[Closure] = []
+        g = self.graph
+        for e in hit_edges.tolist():
+            for key in self._edge_elements(e):
+                if key in closures and closures[key] not in found:
+                    found.append(closures[key])
+        for n in nodes[node_closed[nodes]].tolist():
+            key = ("place", g.place_ids[int(np.flatnonzero(g.place_node == n)[0])])
+            if key in closures and closures[key] not in found:
+                found.append(closures[key])
+        return found
+
+    def _edge_elements(self, e: int) -> list[tuple[str, str]]:
+        """The (kind, id) elements an edge belongs to."""
+        g = self.graph
+        out = []
+        if self._edge_service[e] >= 0:
+            row = int(g.edge_ref[e])
+            out += [("service", g.service_names[int(self._edge_service[e])]), ("service", g.service_ids[row])]
+        if g.edge_flags[e] & EdgeFlag.BORDER:
+            c = int(g.borders.crossing[g.edge_ref[e]])
+            if c >= 0 and c < len(self.crossing_ids):
+                out.append(("crossing", self.crossing_ids[c]))
+        if g.edge_mode[e] == Mode.SEA and g.edge_ref[e] >= 0:
+            out.append(("passage", str(g.meta.get("passages", [])[int(g.edge_ref[e])])))
+        for link, link_edges in g.meta.get("link_edges", {}).items():
+            if e in link_edges:
+                out.append(("link", link))
+        return out
 
     def route(self, origin: PlaceQuery, destination: PlaceQuery, **options) -> Route:
         """Best route with its legs, borders and countries (options as for ``solve``)."""
@@ -321,7 +569,8 @@ class Router:
 
     # --- legs ------------------------------------------------------------------------
     def label(self, node: int) -> str:
-        """A place name for terminals and nodes within ``label_radius_km`` of a place, else 'lat,lon'."""
+        """A place name for terminals and nodes within ``label_radius_km`` of a place, else the nearest town of the
+        offline gazetteer ("12 km NE of Kostanay")."""
         known = self._labels.get(node)
         if known is not None:
             return known
@@ -333,7 +582,10 @@ class Router:
             terminals = g.place_node
             d = haversine_km(lat, lon, g.node_lat[terminals], g.node_lon[terminals])
             i = int(np.argmin(d))
-            text = self.place_names[i] if d[i] <= self.label_radius_km else f"{lat:.3f},{lon:.3f}"
+            code = int(g.node_country[node])
+            country = g.countries[code] if code >= 0 else None
+            near = self.place_names[i] if d[i] <= self.label_radius_km else None
+            text = near or load_gazetteer().label(lat, lon, country=country)
         if len(self._labels) < 100_000:  # leg ends repeat across queries; bounded memory
             self._labels[node] = text
         return text
@@ -362,7 +614,7 @@ class Router:
             "kg_co2e_per_teu": co2,
         }
 
-    def _runs(self, path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _runs(self, path: np.ndarray, breaks: tuple[int, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
         """Start and end indices (into ``path``) of the runs that become legs.
 
         A run continues while the mode stays the same and: transfers at one place group together; a rail, road or
@@ -382,6 +634,9 @@ class Router:
             not_after_border = ~self._border_stop[prev]
             same_service = (self._edge_service[cur] == self._edge_service[prev]) & ~self._is_terminal[g.head[prev]]
             cont[1:] = (m == mode[:-1]) & ((m == _TRANSFER) | (land & not_after_border) | (ride & same_service))
+            # a land leg ends where it passes a via place (a ride on a service goes on: the via is one of its stops)
+            at_via = np.array([b for b in breaks if 0 < b < len(path)], np.int64)
+            cont[at_via] &= ~((mode[at_via] == _RAIL) | (mode[at_via] == _ROAD) | (mode[at_via] == _SEA))
         starts = np.flatnonzero(~cont)
         return starts, np.append(starts[1:], len(path))
 
@@ -389,7 +644,8 @@ class Router:
         g = self.graph
         path, nodes = sol.edges, sol.nodes
         legs: list[Leg] = []
-        starts, ends = self._runs(path)
+        starts, ends = self._runs(path, sol.breaks)
+        via_at = {b: stop.label for b, stop in zip(sol.breaks, sol.stops[1:-1], strict=True)}  # where a via is passed
         if len(path):  # per-run (hours, usd, co2, km) and synthetic km, in one pass each
             sums = np.add.reduceat(self.metrics[:, path], starts, axis=1).T.tolist()
             synthetic = (g.edge_flags[path] & _SYNTHETIC) > 0
@@ -406,8 +662,8 @@ class Router:
             mode = run_modes[k]
             run = (sums[k], synthetic_km[k])
             ends_at = {
-                "from_name": at_place[k - 1] if k > 0 else None,
-                "to_name": at_place[k + 1] if k + 1 < len(at_place) else None,
+                "from_name": (at_place[k - 1] if k > 0 else None) or via_at.get(i),
+                "to_name": (at_place[k + 1] if k + 1 < len(at_place) else None) or via_at.get(j),
             }
             if mode in (_FERRY, _SERVICE):
                 name = g.service_names[int(self._edge_service[e])]
@@ -502,7 +758,12 @@ class Router:
         g_hours, g_usd = float(t.gauge_change_hours[b]), float(t.gauge_change_usd_per_teu[b])
         moving = self._leg(nodes, mode, run, hours_less=dwell + g_hours, usd_less=fee + g_usd, from_name=from_name)
         a_code, b_code = g.countries[t.country_a[b]], g.countries[t.country_b[b]]
-        name = g.crossing_names[t.crossing[b]] if t.crossing[b] >= 0 else f"{a_code}–{b_code} border"
+        if t.crossing[b] >= 0:
+            name = g.crossing_names[t.crossing[b]]
+        else:  # a border crossed anywhere (no border checks): named after the nearest town
+            here = int(g.head[last])
+            town = load_gazetteer().label(float(g.node_lat[here]), float(g.node_lon[here]))
+            name = f"{a_code}–{b_code} border ({town})"
         crossing = BorderCrossing(
             name=name,
             from_country=a_code,

@@ -139,6 +139,7 @@ def _add(pack: DataPack, s: Scenario, services: list[Service], links: list[Missi
             raise s.error(f"service segment {new.id!r} already exists in the data pack", (*loc, "id"))
         taken.add(new.id)
         row = new.model_dump()
+        row["vessel"] = row["vessel"] or ("train" if new.mode == "service" else "ro_pax")
         row.update(basis="estimate", as_of="2026-11", note="added by a scenario", via_countries="")
         services.append(_validated(Service, row, s, loc))
     link_ids = {x.id for x in pack.links}
@@ -165,7 +166,27 @@ def _check_pairs(pack: DataPack, s: Scenario) -> None:
                 raise s.error(str(exc), ("pairs", i, j)) from None
 
 
+def _open(pack: DataPack, s: Scenario) -> tuple[Any, ...]:
+    """The status rows left once ``open`` is applied: every row of a reopened element goes; unknown names are
+    errors (sea passages are checked when the network is built)."""
+    known = {
+        "services": ("service", {x.service for x in pack.services} | {x.id for x in pack.services}),
+        "crossings": ("crossing", {c.id for c in pack.crossings}),
+        "links": ("link", {x.id for x in pack.links}),
+        "places": ("place", {p.id for p in pack.places}),
+        "passages": ("passage", None),
+    }
+    reopened: set[tuple[str, str]] = set()
+    for field, (kind, ids) in known.items():
+        for i, key in enumerate(getattr(s.open, field)):
+            if ids is not None and key not in ids:
+                raise s.error(_unknown(kind, key, ids), ("open", field, i), field=f"open.{field}")
+            reopened.add((kind, key))
+    return tuple(row for row in pack.status if (row.kind, row.id) not in reopened)
+
+
 def _apply_one(pack: DataPack, s: Scenario, closed: set[str]) -> DataPack:
+    pack = pack.model_copy(update={"status": _open(pack, s)})
     services, links = _close(pack, s, list(pack.services), closed)
     _add(pack, s, services, links)
     change = s.change

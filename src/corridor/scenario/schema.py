@@ -115,12 +115,26 @@ class Close(_Strict):
     links: list[Key] = Field(default=[], max_length=MAX_ITEMS)
 
 
+class Open(_Strict):
+    """What is reopened whatever the status table says (its closures and service-life limits are dropped):
+    services (by name or segment id), crossings, links, places and sea passages (e.g. ``babalmandab``)."""
+
+    services: list[Key] = Field(default=[], max_length=MAX_ITEMS)
+    crossings: list[Key] = Field(default=[], max_length=MAX_ITEMS)
+    links: list[Key] = Field(default=[], max_length=MAX_ITEMS)
+    places: list[Key] = Field(default=[], max_length=MAX_ITEMS)
+    passages: list[Key] = Field(default=[], max_length=MAX_ITEMS)
+
+
 class NewService(_Strict):
     """A service segment to add, in the columns of ``services.csv`` (one direction per entry)."""
 
     id: Key
     service: Key
     mode: Literal["ferry", "service"]
+    vessel: Literal["container_feeder", "ro_ro", "ro_pax", "rail_ferry", "train"] | None = (
+        None  # default: ro_pax / train
+    )
     from_place: Key
     to_place: Key
     km: float = Field(gt=0)
@@ -180,6 +194,7 @@ class Scenario(_Strict):
     extends: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
     sources: list[Text] = Field(default=[], max_length=100)
     close: Close = Close()
+    open: Open = Open()
     add: Add = Add()
     change: Changes = Changes()
     demand: DemandSpec = DemandSpec()
@@ -213,6 +228,7 @@ SHIPPED_SCENARIOS = (
     "klaipeda-gateway",
     "caspian-fleet-x2",
     "red-sea-closed",
+    "red-sea-reopens",
 )
 
 

@@ -42,6 +42,7 @@ Mode = Literal["rail", "road", "sea", "ferry", "service"]
 PlaceKind = Literal["rail_terminal", "seaport", "ferry_port", "border_crossing", "gauge_change"]
 DemandSet = Literal["corridor-2024"]
 Method = Literal["ue", "so"]
+Profile = Literal["intermodal", "truck"]
 PlaceText = Annotated[
     str,
     Field(
@@ -53,6 +54,11 @@ Place = PlaceText | LatLon
 Codes = Annotated[str, Field(max_length=3 * MAX_AVOID)] | Annotated[list[str], Field(max_length=MAX_AVOID)]
 ValueOfTime = Annotated[float, Field(ge=0, le=corridor.VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR)]
 CarbonPrice = Annotated[float, Field(ge=0, le=corridor.CARBON_PRICE_MAX_USD_PER_T_CO2E)]
+AsOf = Annotated[str, Field(max_length=40)]
+_AS_OF_TEXT = (
+    "The day asked for, YYYY, YYYY-MM or YYYY-MM-DD (default: the data pack's as-of date): services, crossings, "
+    "links, places and sea passages closed or suspended that day are not used."
+)
 
 
 def checked(make: Callable[[], T]) -> T:
@@ -81,6 +87,12 @@ class RouteRequest(_Request):
     value_of_time_usd_per_teu_hour: ValueOfTime | None = None
     carbon_price_usd_per_t_co2e: CarbonPrice | None = None
     max_snap_km: float = Field(default=corridor.DEFAULT_MAX_SNAP_KM, gt=0, le=corridor.MAX_SNAP_KM_LIMIT)
+    as_of: AsOf | None = Field(default=None, description=_AS_OF_TEXT)
+    profile: Profile = Field(
+        default=corridor.DEFAULT_PROFILE,
+        description="intermodal: trucks only for pre- and on-carriage near the ends and via places; "
+        "truck: road may carry the whole way.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> RouteRequest:
@@ -97,6 +109,8 @@ class RouteRequest(_Request):
             value_of_time_usd_per_teu_hour=self.value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=self.carbon_price_usd_per_t_co2e,
             max_snap_km=self.max_snap_km,
+            as_of=self.as_of,
+            profile=self.profile,
         )
 
 
@@ -112,6 +126,7 @@ class CompareRequest(_Request):
     avoid: Codes | None = None
     value_of_time_usd_per_teu_hour: ValueOfTime | None = None
     carbon_price_usd_per_t_co2e: CarbonPrice | None = None
+    as_of: AsOf | None = Field(default=None, description=_AS_OF_TEXT)
 
     @model_validator(mode="after")
     def _check(self) -> CompareRequest:
@@ -119,12 +134,13 @@ class CompareRequest(_Request):
         return self
 
     def options(self) -> corridor.QueryOptions:
-        """The checked objective, prices and countries every family's route shares."""
+        """The checked objective, prices, countries and day every family's route shares."""
         return corridor.QueryOptions.make(
             objective=self.objective,
             avoid=self.avoid,
             value_of_time_usd_per_teu_hour=self.value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=self.carbon_price_usd_per_t_co2e,
+            as_of=self.as_of,
         )
 
 

@@ -68,6 +68,7 @@ def router(ctx: Context) -> APIRouter:
             avoid=options.avoid,
             value_of_time_usd_per_teu_hour=options.value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=options.carbon_price_usd_per_t_co2e,
+            as_of=options.as_of,
         )
         return json_bytes([o.to_dict() for o in found])
 
@@ -120,6 +121,8 @@ def _route_options(options: corridor.QueryOptions) -> dict[str, Any]:
         "value_of_time_usd_per_teu_hour": options.value_of_time_usd_per_teu_hour,
         "carbon_price_usd_per_t_co2e": options.carbon_price_usd_per_t_co2e,
         "max_snap_km": options.max_snap_km,
+        "as_of": options.as_of,
+        "profile": options.profile,
     }
 
 

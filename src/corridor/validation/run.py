@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, OptionsError
 from corridor.options import QueryOptions
+from corridor.status import parse_as_of
 from corridor.validation.benchmarks import Benchmark, BenchmarkSet, read_benchmarks, shipped_benchmarks
 from corridor.validation.measure import error_pct, measure, route_family
 
@@ -49,6 +52,18 @@ def _load(benchmarks: str | Path | BenchmarkSet | Iterable[Benchmark] | None) ->
     return BenchmarkSet(tuple(benchmarks), (), "<rows>")
 
 
+def published_day(text: str, covers: tuple[date, date]) -> date:
+    """The day a figure was published (the leading ``YYYY[-MM[-DD]]`` of a row's ``as_of``, e.g. "2025 H1" → 2025),
+    moved into the dates the pack covers; the pack's as-of date when the row gives none."""
+    first, last = covers
+    match = re.match(r"\d{4}(-\d{2}(-\d{2})?)?", text or "")
+    try:
+        day = parse_as_of(match.group(0), (date.min, date.max)) if match else last
+    except OptionsError:
+        day = last
+    return min(max(day, first), last)
+
+
 def validate(
     engine: Engine,
     benchmarks: str | Path | BenchmarkSet | Iterable[Benchmark] | None = None,
@@ -61,16 +76,24 @@ def validate(
     whose query fails (unknown place, no route) gets ``model`` NaN and the reason in
     ``failure``; it counts as outside its range. Rows skipped by the reader are listed in
     ``df.attrs["problems"]``.
+
+    Each row is routed as of the day its figure was published (``as_of``, moved into the dates the pack covers):
+    a 2021 Viking train time is checked against the network of 2021, when the train ran. What a row names as
+    its via (a service, a sea passage) is open for it whatever the day: a published Suez distance is a fact about
+    the Suez route even while liners avoid the Red Sea.
     """
     bench = _load(benchmarks)
+    first, last = engine.pack.covers
     records = []
     for i, row in enumerate(bench.rows):
         value, family, failure = math.nan, "", ""
         try:
             options = QueryOptions.make(
-                via=list(row.via), avoid=list(row.avoid), modes=list(row.modes) or None, objective=row.objective
-            )
-            route = engine.route(row.origin, row.destination, options)
+                via=list(row.via), avoid=list(row.avoid), modes=list(row.modes) or None, objective=row.objective,
+                as_of=published_day(row.as_of, (first, last)),
+            )  # fmt: skip
+            # the row's route is the one it names: its via services and sea passages are open for it
+            route = engine.route(row.origin, row.destination, options, reopen=row.via)
             value = measure(route, row.metric, engine.pack)
             family = route_family(route)
         except CorridorError as exc:
