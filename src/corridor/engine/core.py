@@ -57,6 +57,7 @@ class Engine:
         self.pack = pack
         self.settings = settings  # where it was loaded from (its cache folder holds the base network), if known
         self.place_index = PlaceIndex.from_places(pack.places)
+        self._closures: dict[date, dict[tuple[str, str], Closure]] = {}
         self.router = Router(
             graph,
             self.place_index,
@@ -167,8 +168,14 @@ class Engine:
         return parse_as_of(options.as_of, self.pack.covers)
 
     def closures(self, day: date) -> dict[tuple[str, str], Closure]:
-        """What is closed or suspended on ``day``, by (kind, id)."""
-        return closures_on(self.pack.status, day)
+        """What is closed or suspended on ``day``, by (kind, id) (kept per day: the status table is fixed)."""
+        known = self._closures.get(day)
+        if known is None:
+            known = closures_on(self.pack.status, day)
+            if len(self._closures) > 256:
+                self._closures.clear()
+            self._closures[day] = known
+        return known
 
     def end_countries(self, origin: PlaceQuery, destination: PlaceQuery) -> tuple[str, str]:
         """The ISO codes of the countries the two ends lie in."""

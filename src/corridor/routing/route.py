@@ -6,6 +6,7 @@ import itertools
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -143,7 +144,7 @@ class Router:
         self._trees: dict[tuple[int, ...], tuple[np.ndarray, cKDTree]] = {}
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._closure_masks: dict[frozenset, tuple[np.ndarray, np.ndarray]] = {}
+        self._closure_masks: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
         self._pass_nodes = self._place_pass_nodes()
         self._named_vias = self._via_names()
 
@@ -198,6 +199,17 @@ class Router:
                 self._closure_masks.clear()
             self._closure_masks[key] = (node_closed, edge_closed)
         return node_closed, edge_closed
+
+    def _open_on(self, closures: Mapping[tuple[str, str], Closure]) -> tuple[np.ndarray, np.ndarray]:
+        """(node_ok, edge_blocked) with nothing avoided but the day's closures, kept per set of closures."""
+        key = ("open", frozenset(closures))
+        cached = self._closure_masks.get(key)
+        if cached is None:
+            node_closed, edge_closed = self.closure_masks(closures)
+            cached = (~node_closed, edge_closed)
+            with self._lock:
+                self._closure_masks[key] = cached
+        return cached
 
     def road_reach(self, stops: tuple[Endpoint, ...], reach_km: float) -> np.ndarray:
         """Road nodes within ``reach_km`` (great circle) of a stop: where pre- and on-carriage by truck may go."""
@@ -325,19 +337,31 @@ class Router:
                     option="avoid",
                 )
         open_node_ok, open_blocked = node_ok, blocked
-        if closures:
-            node_closed, edge_closed = self.closure_masks(closures)
-            node_ok, blocked = node_ok & ~node_closed, blocked | edge_closed
-        if road_reach_km is not None and "road" in modes:
-            g = self.graph
-            node_ok = node_ok & ((g.node_layer != Layer.ROAD) | self.road_reach(tuple(stops), road_reach_km))
-        # the rail hierarchy answers unmasked rail-only fixed-objective queries; a network without one (None:
-        # built in memory by Engine.from_pack) answers every query with the landmark search
+        # the rail hierarchy answers unmasked rail-only fixed-objective queries (built without the pack date's closed
+        # crossings and lines); a network without one (None: built in memory by Engine.from_pack) answers every
+        # query with the landmark search
         rail_closed = frozenset(k for k in (closures or {}) if k[0] in RAIL_KINDS)
         places_closed = any(k[0] == "place" for k in (closures or {}))
         fixed_rail = modes == {"rail"} and not avoid and objective in FIXED_OBJECTIVES
         fixed_rail = fixed_rail and rail_closed == self.hierarchy_closed and not places_closed
         hierarchies = self.rail_hierarchies if fixed_rail else None
+
+        def constrained() -> tuple[np.ndarray, np.ndarray]:
+            """The masks with the day's closures and the truck radius (not needed by the rail hierarchy)."""
+            ok, shut = open_node_ok, open_blocked
+            if closures:
+                node_closed, edge_closed = self.closure_masks(closures)
+                if ok is self.all_nodes and shut is self.no_block:
+                    ok, shut = self._open_on(closures)
+                else:
+                    ok, shut = ok & ~node_closed, shut | edge_closed
+            if road_reach_km is not None and "road" in modes:
+                g = self.graph
+                ok = ok & ((g.node_layer != Layer.ROAD) | self.road_reach(tuple(stops), road_reach_km))
+            return ok, shut
+
+        if hierarchies is None:
+            node_ok, blocked = constrained()
         protected = {int(c) for s in stops for c in self.graph.node_country[s.nodes] if c >= 0}
         try:
             sol = self._search_stops(stops, objective, coef, node_ok, mode_ok, blocked, hierarchies, avoid, modes)
@@ -349,6 +373,9 @@ class Router:
             options = self._detour_bans(sol.nodes, protected)
             if not options:
                 break
+            if hierarchies is not None:  # the repair searches with the landmark search: it needs the masks
+                node_ok, blocked = constrained()
+                hierarchies = None
             tried: list[tuple[float, int, Solution, np.ndarray]] = []
             for ban in options:  # X–Y–X: close Y (stay in X) or close X after the first visit's country: try both
                 closed = node_ok & ~np.isin(self.graph.node_country, list(ban))

@@ -1,0 +1,92 @@
+"""The rules that make a route one an expert would book, on the small network: status by date, the
+intermodal profile's truck radius, vias passed without a move, services and their closures named."""
+
+from datetime import date
+
+import pytest
+
+from corridor.datapack import StatusRow
+from corridor.engine import Engine
+from corridor.errors import NoRouteError
+from corridor.options import QueryOptions
+from small_network import small_graph, small_pack
+
+PAIR = ("Westburg", "Eastgrad")
+
+
+def engine(*status, **parameters):
+    """The small network's engine with status rows and changed parameters."""
+    pack = small_pack()
+    if parameters:
+        changed = dict(pack.parameters)
+        for name, value in parameters.items():
+            changed[name] = changed[name].model_copy(update={"value": value})
+        pack = pack.model_copy(update={"parameters": changed})
+    pack = pack.model_copy(update={"status": tuple(status)})
+    return Engine(small_graph(pack), pack, None)
+
+
+def suspended(element, start, kind="service", end=None):
+    return StatusRow(
+        kind=kind, id=element, status="suspended", from_date=start, until_date=end, basis="estimate",
+        source="test", as_of="2026-01",
+    )  # fmt: skip
+
+
+def test_a_suspended_service_is_not_used_on_a_day_it_is_suspended_and_the_answer_says_so():
+    eng = engine(suspended("West–East Express", "2020-01-01"))
+    by_train = QueryOptions.make(modes="service")
+    with pytest.raises(NoRouteError, match="West–East Express suspended since 2020-01-01") as caught:
+        eng.route(*PAIR, by_train)
+    assert caught.value.constraints["closed"][0]["id"] == "West–East Express"
+    before = eng.route(*PAIR, QueryOptions.make(modes="service", as_of="2019-06"))
+    assert [leg.service for leg in before.legs if leg.service] == ["West–East Express"]
+    assert before.as_of == "2019-06-01"
+
+
+def test_a_closed_crossing_closes_its_border_edges_for_the_days_it_is_closed():
+    eng = engine(suspended("westbruck_gaugeton", "2025-01-01", kind="crossing", end="2025-01-31"))
+    rail = QueryOptions.make(modes="rail", as_of="2025-01-15")
+    with pytest.raises(NoRouteError, match="crossing westbruck_gaugeton suspended 2025-01-01 – 2025-01-31"):
+        eng.route(*PAIR, rail)
+    after = eng.route(*PAIR, QueryOptions.make(modes="rail", as_of="2025-02-01"))
+    assert any(b.name == "Westbrück–Gaugeton" for b in after.border_crossings)
+
+
+def test_the_intermodal_profile_trucks_only_near_the_ends_and_the_truck_profile_anywhere():
+    # the cheapest Westburg → Eastgrad is by road (about 140 km); with trucks kept within 20 km of the ends
+    # the intermodal chain goes by rail, the truck profile still by road
+    eng = engine(road_carriage_max_km=20.0)
+    cheap = {"objective": "cost", "modes": ("rail", "road")}
+    chain = eng.route(*PAIR, QueryOptions.make(**cheap))
+    truck = eng.route(*PAIR, QueryOptions.make(**cheap, profile="truck"))
+    assert {leg.mode for leg in chain.legs} >= {"rail"} and "road" not in {leg.mode for leg in chain.legs}
+    assert "road" in {leg.mode for leg in truck.legs} and truck.usd_per_teu < chain.usd_per_teu
+    assert (chain.profile, truck.profile) == ("intermodal", "truck")
+    # road as the only mode is a truck trip whatever the profile
+    assert "road" in {leg.mode for leg in eng.route(*PAIR, QueryOptions.make(modes="road")).legs}
+
+
+def test_a_via_on_the_line_is_passed_without_a_container_move():
+    eng = engine()
+    direct = eng.route("Westport", "Eastgrad", QueryOptions.make(modes="rail"))
+    through = eng.route("Westport", "Eastgrad", QueryOptions.make(modes="rail", via="Westburg"))
+    # the line passes Westburg: the via costs no handling, the legs split there
+    assert through.usd_per_teu == pytest.approx(direct.usd_per_teu)
+    assert through.hours == pytest.approx(direct.hours)
+    assert [leg.mode for leg in through.legs].count("transfer") == 2
+    assert any(leg.to == "Westburg" for leg in through.legs) and through.via == ("Westburg",)
+
+
+def test_a_service_can_be_a_via_and_is_ridden():
+    eng = engine()
+    rode = eng.route(*PAIR, QueryOptions.make(via="West–East Express", objective="cost"))
+    assert "West–East Express" in {leg.service for leg in rode.legs}
+    with pytest.raises(NoRouteError, match="West–East Express suspended since 2020-01-01"):
+        engine(suspended("West–East Express", "2020-01-01")).route(*PAIR, QueryOptions.make(via="West–East Express"))
+
+
+def test_every_answer_carries_its_day_default_the_packs():
+    eng = engine()
+    assert eng.route(*PAIR, QueryOptions.make()).as_of == small_pack().covers[1].isoformat()
+    assert eng.path(*PAIR, QueryOptions.make(as_of=date(2020, 5, 17))).as_of == "2020-05-17"
