@@ -141,6 +141,8 @@ def reach(
     coef = _TIME if by_days else _COST
     limit = budget * 24.0 if by_days else budget
     router, g = net.router, net.graph
+    closures = net.closures(net.pack.covers[1])
+    reach_km = net.pack.param("road_carriage_max_km")
     start = router.resolve(origin, modes=modes, max_snap_km=50.0)
     sources, source_cost = start.nodes, np.zeros(len(start.nodes))
     prefix = np.zeros(4)
@@ -148,10 +150,24 @@ def reach(
     if via is not None:
         gateway = router.resolve(via, modes=modes, max_snap_km=50.0, option="via").label  # a bad one is named so
         objective = "time" if by_days else "cost"
-        sol = router.solve(origin, via, avoid=avoid, modes=modes, objective=objective, coef=coef)
+        sol = router.solve(
+            origin,
+            via,
+            avoid=avoid,
+            modes=modes,
+            objective=objective,
+            coef=coef,
+            closures=closures,
+            road_reach_km=reach_km,
+        )
         prefix = router.metrics[:, sol.edges].sum(axis=1)
         sources, source_cost = np.array([sol.nodes[-1]]), np.array([float(coef @ prefix)])
     node_ok, mode_ok, blocked = router.masks(avoid, modes)
+    # as of the pack's date: closed elements are out; trucks carry only near the origin (and the gateway)
+    node_closed, edge_closed = router.closure_masks(closures)
+    near = router.road_reach((start,), reach_km)
+    node_ok = node_ok & ~node_closed & ((g.node_layer != Layer.ROAD) | near)
+    blocked = blocked | edge_closed
     dist, parent = bounded_tree(
         g.first_out,
         g.head,

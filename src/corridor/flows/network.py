@@ -33,6 +33,7 @@ from corridor.errors import CoordinateError, CorridorError, DemandError, Unknown
 from corridor.flows.demand import Demand
 from corridor.network.graph import Graph
 from corridor.routing.route import ROUTABLE_MODES, Router
+from corridor.status import closures_on
 from corridor.units import EdgeFlag, Mode
 
 __all__ = [
@@ -292,6 +293,9 @@ def build_corridor_network(
         variants = corridor_variants(pack)
     builder = _Builder(graph, pack, router)
     pairs = list(dict.fromkeys(pairs))
+    # the routes of the pack's date, as an intermodal chain: what is closed then is not used, trucks only near ends
+    closures = closures_on(pack.status, pack.covers[1])
+    reach_km = pack.param("road_carriage_max_km")
     known = dict(zones or {})
     unroutable: list[tuple[str, str, str]] = []
     for k, (origin, destination) in enumerate(pairs):
@@ -304,7 +308,10 @@ def build_corridor_network(
         found = False
         for _, avoid in variants:
             try:
-                sol = router.solve(_query(pack, o), _query(pack, d), avoid=avoid, objective="generalized", coef=coef)
+                sol = router.solve(
+                    _query(pack, o), _query(pack, d), avoid=avoid, objective="generalized", coef=coef,
+                    closures=closures, road_reach_km=reach_km,
+                )  # fmt: skip
             except CorridorError:
                 continue
             found = True
