@@ -82,6 +82,7 @@ PARAMETERS = {
     "container_feeder_kg_co2e_per_teu_km": (0.2, "kg CO2e/TEU-km", "[0, inf)"),
     "ro_ro_kg_co2e_per_teu_km": (0.6, "kg CO2e/TEU-km", "[0, inf)"),
     "rail_ferry_kg_co2e_per_teu_km": (0.6, "kg CO2e/TEU-km", "[0, inf)"),
+    "border_excursion_max_km": (30.0, "km", "[0, inf)"),
 }
 
 

@@ -87,7 +87,7 @@ schengen_border_dwell_hours gauge_change_hours_default gauge_change_usd_per_teu_
 value_of_time_usd_per_teu_hour carbon_price_usd_per_t_co2e usd_per_feu_factor sea_departures_per_week
 rail_access_max_km road_access_max_km sea_access_max_km crossing_radius_km leg_label_radius_km
 road_carriage_max_km feeder_usd_per_teu_km container_feeder_kg_co2e_per_teu_km ro_ro_kg_co2e_per_teu_km
-rail_ferry_kg_co2e_per_teu_km
+rail_ferry_kg_co2e_per_teu_km border_excursion_max_km
 """
 #: Ship types of the pack's ferry services and the parameter holding each one's emission factor.
 VESSEL_FACTORS = {

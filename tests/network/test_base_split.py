@@ -156,3 +156,20 @@ def test_the_base_survives_its_cache_arrays():
     a, b = build_graph(small_pack(), base=base), build_graph(small_pack(), base=again)
     for name, value in a.to_arrays().items():
         np.testing.assert_array_equal(value, b.to_arrays()[name], err_msg=name)
+
+
+def test_a_short_excursion_across_a_border_is_folded_back_a_long_one_is_not():
+    """A line A–A–B–B–A–A whose B stretch is 10 km is all A (coarse borders); with a 5 km limit, or a B stretch
+    that reaches a third country, it stays B."""
+    from corridor.network.build import _fold_excursions
+
+    u = np.array([0, 1, 2, 3, 4])
+    v = np.array([1, 2, 3, 4, 5])
+    km = np.array([50.0, 5.0, 10.0, 5.0, 50.0])
+    codes = np.array([0, 0, 1, 1, 0, 0], np.int16)
+    folded, count = _fold_excursions(codes, u, v, km, 30.0)
+    assert folded.tolist() == [0, 0, 0, 0, 0, 0] and count == 1
+    kept, none = _fold_excursions(codes, u, v, km, 5.0)
+    assert kept.tolist() == codes.tolist() and none == 0
+    three = np.array([0, 0, 1, 1, 2, 2], np.int16)  # B runs from A into C: a real transit, not an excursion
+    assert _fold_excursions(three, u, v, km, 30.0)[0].tolist() == three.tolist()

@@ -90,3 +90,11 @@ def test_every_answer_carries_its_day_default_the_packs():
     eng = engine()
     assert eng.route(*PAIR, QueryOptions.make()).as_of == small_pack().covers[1].isoformat()
     assert eng.path(*PAIR, QueryOptions.make(as_of=date(2020, 5, 17))).as_of == "2020-05-17"
+
+
+def test_an_unknown_via_is_offered_the_services_it_may_mean():
+    from corridor.errors import UnknownPlaceError
+
+    with pytest.raises(UnknownPlaceError, match="did you mean 'West–East Express'") as caught:
+        engine().route(*PAIR, QueryOptions.make(via="West-East Expres"))
+    assert caught.value.option == "via"

@@ -130,7 +130,9 @@ def build_graph(pack: DataPack, *, base: BaseNetwork | None = None, progress: Pr
         giant = labels == np.argmax(np.bincount(labels))
         usable_in_layer[offsets[which] : offsets[which] + land.node_count] = giant
         report["layers"][land.name] = _layer_report(land, count, giant, len(added[0]))
-        codes = country[which]
+        codes, folded = _fold_excursions(country[which], u, v, km, pack.param("border_excursion_max_km"))
+        country[which] = codes
+        report["layers"][land.name]["border_excursions_folded"] = folded
         _add_land_edges(
             edges,
             border_rows,
@@ -390,6 +392,38 @@ def _add_land_edges(edges, border_rows, pack, which, land, u, v, km, flags, cu, 
             src[open_border], dst[open_border], km[open_border], hours[open_border] + add_hours,
             usd[open_border] + add_usd, co2[open_border], mode, f, ref_dir, both_ways=False,
         )  # fmt: skip
+
+
+def _fold_excursions(
+    codes: np.ndarray, u: np.ndarray, v: np.ndarray, km: np.ndarray, max_km: float
+) -> tuple[np.ndarray, int]:
+    """Node countries with a line's short excursions across a border given back to the country around them, and how
+    many stretches were folded.
+
+    The Natural Earth borders are coarse (1:10m), so a line that runs along a border (the Turkestan–Siberia line
+    by the Kyrgyz border at Lugovaya) has nodes on the wrong side: the line seems to cross the border and back
+    where no crossing exists, and closing unlisted border edges would cut it. A stretch of one country whose own
+    edges add up to at most ``max_km`` and that touches exactly one other country, at two or more edges, is such
+    an excursion: it takes that country. A longer stretch is a real transit (and needs listed crossings).
+    """
+    codes = codes.copy()
+    n = len(codes)
+    same = codes[u] == codes[v]
+    count, label = component_labels(n, u[same], v[same])
+    size_km = np.bincount(label[u[same]], weights=km[same], minlength=count)
+    cross = np.flatnonzero(~same & (codes[u] >= 0) & (codes[v] >= 0))
+    # each border edge seen from both sides: (piece, the other side's country)
+    piece = np.concatenate([label[u[cross]], label[v[cross]]])
+    other = np.concatenate([codes[v[cross]], codes[u[cross]]])
+    folded = 0
+    for p in np.unique(piece):
+        if size_km[p] > max_km:
+            continue
+        neighbours = np.unique(other[piece == p])
+        if len(neighbours) == 1 and np.count_nonzero(piece == p) >= 2:
+            codes[label == p] = neighbours[0]
+            folded += 1
+    return codes, folded
 
 
 def _or_default(value: float | None, pack: DataPack, parameter: str) -> float:

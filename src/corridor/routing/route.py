@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import threading
 from collections.abc import Mapping
@@ -324,7 +325,7 @@ class Router:
         ends = [(origin, "origin"), *((v, "via") for v in via), (destination, "destination")]
         stops = [
             self._named_via(str(t)) if o == "via" and self._is_named_via(t)
-            else self.resolve(t, modes=modes, max_snap_km=max_snap_km, option=o)
+            else self._resolve_stop(t, modes=modes, max_snap_km=max_snap_km, option=o)
             for t, o in ends
         ]  # fmt: skip
         stops = [self._passing(s) if k not in (0, len(stops) - 1) else s for k, s in enumerate(stops)]
@@ -388,6 +389,21 @@ class Router:
                 break
             _, _, sol, node_ok = min(tried)
         return sol
+
+    def _resolve_stop(self, text: PlaceQuery, *, modes: frozenset[str], max_snap_km: float, option: str) -> Endpoint:
+        """``resolve``; an unknown via also gets suggestions among the services and sea passages it could name."""
+        try:
+            return self.resolve(text, modes=modes, max_snap_km=max_snap_km, option=option)
+        except UnknownPlaceError as exc:
+            if option != "via" or not isinstance(text, str):
+                raise
+            names = sorted({name for name, _ in self._named_vias.values()})
+            close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
+            if not close:
+                raise
+            error = UnknownPlaceError(text, [*exc.suggestions, *close][:5])
+            error.option = "via"
+            raise error from None
 
     def _is_named_via(self, text: object) -> bool:
         return isinstance(text, str) and text.casefold() in self._named_vias
