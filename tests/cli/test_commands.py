@@ -103,3 +103,7 @@ def test_route_table_and_network_report(world):
     assert rail["giant_after"] > rail["giant_before"]
     assert rail["bridges"] > 0 and rail["dead_end_links"] > 0
     assert any(row["id"] == "zhetygen_altynkol_gap" for row in data["missing_lines"])
+    assert rail["passenger_edges_left_out"] > 0 and rail["border_excursions_folded"] > 0
+    table = runner.invoke(app, ["network", "report"])
+    assert table.exit_code == 0, table.output
+    assert "left out" in table.stdout and "folded" in table.stdout  # headers wrap in narrow terminals

@@ -17,7 +17,8 @@ _LAYER_COLUMNS = {
     "nodes": "nodes", "edges": "edges", "components_before": "components before", "giant_before": "giant before",
     "components_after": "components after", "giant_after": "giant after", "bridges": "bridges",
     "dead_end_links": "dead-end links", "healed_km": "healed km", "max_gap_km": "max gap km",
-    "missing_lines": "missing lines",
+    "missing_lines": "missing lines", "passenger_edges_left_out": "high-speed edges left out",
+    "border_excursions_folded": "border excursions folded",
 }  # fmt: skip
 
 

@@ -122,9 +122,10 @@ def build_graph(pack: DataPack, *, base: BaseNetwork | None = None, progress: Pr
                 np.full(len(added[0]), EdgeFlag.MISSING_LINE, np.int8),
             ]
         )
+        passenger = 0
         if which == Layer.RAIL and pack.passenger_lines:
             freight = ~passenger_edges(land.lat, land.lon, u, v, pack.passenger_lines, edge_km=km)
-            report["layers"][f"{land.name}_passenger_edges"] = int((~freight).sum())
+            passenger = int((~freight).sum())
             u, v, km, flags = u[freight], v[freight], km[freight], flags[freight]
         count, labels = component_labels(land.node_count, u, v)
         giant = labels == np.argmax(np.bincount(labels))
@@ -132,7 +133,7 @@ def build_graph(pack: DataPack, *, base: BaseNetwork | None = None, progress: Pr
         report["layers"][land.name] = _layer_report(land, count, giant, len(added[0]))
         codes, folded = _fold_excursions(country[which], u, v, km, pack.param("border_excursion_max_km"))
         country[which] = codes
-        report["layers"][land.name]["border_excursions_folded"] = folded
+        report["layers"][land.name] |= {"passenger_edges_left_out": passenger, "border_excursions_folded": folded}
         _add_land_edges(
             edges,
             border_rows,
