@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 import io
 import math
@@ -704,6 +705,18 @@ def _check_status(root: Traversable, tables: dict[str, list[tuple[int, Any]]]) -
             close = difflib.get_close_matches(row.id, sorted(known[row.kind]), n=3)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             _fail(root, "status.csv", f"line {line}: field 'id': no {row.kind} {row.id!r} in the data pack{hint}")
+
+
+def shipped_passenger_lines_path() -> Path:
+    """The shipped ``passenger_lines.csv`` (the base network marks its lines once; a pack with other lines is
+    marked when its network is joined)."""
+    return Path(str(_pack_dir(None).joinpath("passenger_lines.csv")))
+
+
+@functools.cache
+def shipped_passenger_lines() -> tuple[PassengerLine, ...]:
+    """The rows of the shipped ``passenger_lines.csv``, checked as ``load_pack`` checks them."""
+    return tuple(row for _, row in _read_table(_pack_dir(None), "passenger_lines.csv", PassengerLine))
 
 
 def pack_hash(directory: str | Path | None = None) -> str:

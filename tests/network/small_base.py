@@ -73,12 +73,14 @@ def small_base() -> BaseNetwork:
         edge_passage=np.array([-1, 0], np.int16),  # s_mid – s_eastport is the east_sound passage
         passages=("east_sound",),
     )
+    rail = _land("world_railways", Layer.RAIL, RAIL_LINES, countries)
     return BaseNetwork(
         countries=countries,
-        rail=_land("world_railways", Layer.RAIL, RAIL_LINES, countries),
+        rail=rail,
         road=_land("world_highways", Layer.ROAD, ROADS, countries),
         sea=sea,
         strait_countries=("XE",),
+        rail_passenger=np.zeros(len(rail.edge_u) + len(rail.heal_u), bool),  # no high-speed line here
         strait_nodes={"XE": [2]},
         straits=[{"id": "east_sound", "name": "East Sound", "sea_nodes": 1, "tagged": {"XE": 1}}],
     )

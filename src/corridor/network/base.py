@@ -19,11 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from corridor.datapack import PassengerLine, shipped_passenger_lines
 from corridor.network.countries import TERRITORIAL_SEA_KM, CountryIndex, Strait, load_country_index, load_straits
 from corridor.network.heal import heal_layer
 from corridor.network.layers import Layer, read_marnet, read_scgraph_layer
+from corridor.network.passenger_lines import passenger_edges
 
-__all__ = ["BaseNetwork", "LandLayer", "SeaLayer", "build_base"]
+__all__ = ["BaseNetwork", "LandLayer", "SeaLayer", "build_base", "rail_passenger_edges"]
 
 Progress = Callable[[str, float], None]
 
@@ -79,6 +81,8 @@ class BaseNetwork:
     road: LandLayer
     sea: SeaLayer
     strait_countries: tuple[str, ...]  # every code straits.csv lists (the graph's country list keeps them)
+    # rail edges then healing links that belong to the shipped passenger_lines.csv's high-speed lines
+    rail_passenger: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     strait_nodes: dict[str, list[int]] = field(default_factory=dict)  # code → sea node ids (local)
     straits: list[dict[str, Any]] = field(default_factory=list)  # report row per strait
 
@@ -102,6 +106,7 @@ class BaseNetwork:
                 for prefix, layer in (("rail", self.rail), ("road", self.road))
             },
         }  # fmt: skip
+        out["rail.passenger"] = self.rail_passenger
         out["meta"] = np.array(json.dumps(meta))
         return out
 
@@ -121,7 +126,8 @@ class BaseNetwork:
         sea = SeaLayer(**{name: arrays[f"sea.{name}"] for name in _SEA_ARRAYS}, passages=tuple(meta["passages"]))
         return cls(
             tuple(meta["countries"]), land["rail"], land["road"], sea, tuple(meta["strait_countries"]),
-            {str(k): list(v) for k, v in meta["strait_nodes"].items()}, list(meta["straits"]),
+            arrays["rail.passenger"], {str(k): list(v) for k, v in meta["strait_nodes"].items()},
+            list(meta["straits"]),
         )  # fmt: skip
 
 
@@ -166,8 +172,20 @@ def build_base(*, progress: Progress | None = None) -> BaseNetwork:
         edge_passage=np.array([-1 if t is None else passage_index[t] for t in sea.edge_tag], np.int16),
         passages=passages,
     )
+    say("marking high-speed passenger lines", 0.45)
+    passenger = rail_passenger_edges(land[0], shipped_passenger_lines())
     say("base ready", 0.50)
-    return BaseNetwork(countries, land[0], land[1], sea_layer, strait_codes, strait_nodes, rows)
+    return BaseNetwork(countries, land[0], land[1], sea_layer, strait_codes, passenger, strait_nodes, rows)
+
+
+def rail_passenger_edges(rail: LandLayer, lines: tuple[PassengerLine, ...]) -> np.ndarray:
+    """Which rail edges and healing links (in that order) belong to a high-speed passenger line of ``lines``."""
+    u = np.concatenate([rail.edge_u, rail.heal_u])
+    v = np.concatenate([rail.edge_v, rail.heal_v])
+    km = np.concatenate([rail.edge_km, rail.heal_km])
+    if not lines:
+        return np.zeros(len(u), bool)
+    return passenger_edges(rail.lat, rail.lon, u, v, lines, edge_km=km)
 
 
 def _country_ids(codes: np.ndarray, code_to_index: dict[str, int]) -> np.ndarray:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corridor.datapack import shipped_passenger_lines_path
 from corridor.network.base import BaseNetwork, build_base
 from corridor.network.cache import cache_key, has_schema, in_range, load_or_build, non_negative
 from corridor.network.countries import straits_source_path
@@ -29,9 +30,11 @@ BASE_CACHE_NAME = "base"
 
 
 def base_key() -> str:
-    """Cache key of the base: the shipped ``straits.csv``'s bytes (the rest is in ``cache_key``'s environment)."""
+    """Cache key of the base: the shipped ``straits.csv``'s and ``passenger_lines.csv``'s bytes (the rest is in
+    ``cache_key``'s environment)."""
     straits = hashlib.sha256(straits_source_path().read_bytes()).hexdigest()
-    return cache_key(BASE_CACHE_NAME, f"straits={straits}")
+    lines = hashlib.sha256(shipped_passenger_lines_path().read_bytes()).hexdigest()
+    return cache_key(BASE_CACHE_NAME, f"straits={straits};passenger_lines={lines}")
 
 
 def load_base(cache_dir: Path | None = None, *, progress: Progress | None = None, rebuild: bool = False) -> BaseNetwork:
@@ -57,7 +60,7 @@ def _schema() -> dict[str, tuple[str, int]]:
     sea = nodes | {"strait_country": "int16"} | edges | {"edge_passage": "int16"}
     schema = {f"{p}.{k}": (v, 1) for p in ("rail", "road") for k, v in land.items()}
     schema |= {f"sea.{k}": (v, 1) for k, v in sea.items()}
-    return schema | {"meta": ("U", 0)}
+    return schema | {"rail.passenger": ("bool", 1), "meta": ("U", 0)}
 
 
 def valid_base(arrays: dict[str, np.ndarray]) -> bool:
@@ -91,6 +94,8 @@ def valid_base(arrays: dict[str, np.ndarray]) -> bool:
         if not _finite_non_negative(heal[2]):
             return False
     strait_country, passage = arrays["sea.strait_country"], arrays["sea.edge_passage"]
+    if arrays["rail.passenger"].size != arrays["rail.edge_u"].size + arrays["rail.heal_u"].size:
+        return False
     return (
         strait_country.size == sea_n
         and passage.size == arrays["sea.edge_u"].size

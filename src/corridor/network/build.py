@@ -20,14 +20,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from corridor.datapack import DataPack, expected_wait_hours
+from corridor.datapack import DataPack, expected_wait_hours, shipped_passenger_lines
 from corridor.errors import DataError
 from corridor.graphs.components import component_labels, largest_component
 from corridor.graphs.csr import csr_order
-from corridor.network.base import BaseNetwork, LandLayer, SeaLayer, build_base
+from corridor.network.base import BaseNetwork, LandLayer, SeaLayer, build_base, rail_passenger_edges
 from corridor.network.geo import haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import BorderTable, Graph, ServiceTable
-from corridor.network.passenger_lines import passenger_edges
 from corridor.units import EdgeFlag, Layer, Mode
 
 __all__ = ["build_graph"]
@@ -123,8 +122,13 @@ def build_graph(pack: DataPack, *, base: BaseNetwork | None = None, progress: Pr
             ]
         )
         passenger = 0
-        if which == Layer.RAIL and pack.passenger_lines:
-            freight = ~passenger_edges(land.lat, land.lon, u, v, pack.passenger_lines, edge_km=km)
+        if which == Layer.RAIL:
+            # the base marked the shipped lines; a pack with other lines has them marked here (the same rule, on
+            # the layer's edges and healing links: an added line is never a high-speed one)
+            marked = base.rail_passenger if pack.passenger_lines == shipped_passenger_lines() else None
+            if marked is None or len(marked) != len(land.edge_u) + len(land.heal_u):
+                marked = rail_passenger_edges(land, pack.passenger_lines)
+            freight = ~np.concatenate([marked, np.zeros(len(added[0]), bool)])
             passenger = int((~freight).sum())
             u, v, km, flags = u[freight], v[freight], km[freight], flags[freight]
         count, labels = component_labels(land.node_count, u, v)
