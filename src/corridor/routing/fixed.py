@@ -18,6 +18,8 @@ from corridor.units import Layer, Mode
 
 __all__ = ["FIXED_OBJECTIVES", "RailHierarchies", "build_rail_hierarchies"]
 
+_TRANSFER = int(Mode.TRANSFER)  # a plain int: enum attribute lookups are slow in the per-query loop
+
 #: Objective name → row of the (hours, usd, co2, km) metric table it minimises.
 FIXED_OBJECTIVES = {"distance": 3, "time": 0}
 
@@ -118,7 +120,7 @@ class RailHierarchies:
                 continue
             for e in range(int(graph.first_out[x]), int(graph.first_out[x + 1])):
                 y = int(graph.head[e])
-                if graph.edge_mode[e] != Mode.TRANSFER or y >= self.rail_count:
+                if graph.edge_mode[e] != _TRANSFER or y >= self.rail_count:
                     continue
                 if outgoing:
                     out_nodes.append(y)
@@ -128,7 +130,7 @@ class RailHierarchies:
                     back = [
                         f
                         for f in range(int(graph.first_out[y]), int(graph.first_out[y + 1]))
-                        if graph.head[f] == x and graph.edge_mode[f] == Mode.TRANSFER
+                        if graph.head[f] == x and graph.edge_mode[f] == _TRANSFER
                     ]
                     if back:
                         out_nodes.append(y)

@@ -86,6 +86,8 @@ class Solution:
 
 _RAIL, _ROAD, _SEA, _FERRY, _SERVICE, _TRANSFER = (int(m) for m in Mode)
 _SYNTHETIC = int(EdgeFlag.HEALED | EdgeFlag.MISSING_LINE)
+_MODE_LABEL = {int(m): m.label for m in Mode}  # plain lookups: enum calls are slow in the per-leg code
+_SEA_LAYER = int(Layer.SEA)
 
 
 class Router:
@@ -384,7 +386,8 @@ class Router:
                     found = self._search_stops(stops, objective, coef, closed, mode_ok, blocked, None, avoid, modes)
                 except NoRouteError:
                     continue
-                tried.append((float(coef @ self.metrics[:, found.edges].sum(axis=1)), len(tried), found, closed))
+                cost = float(coef @ self.metrics.take(found.edges, axis=1).sum(axis=1))
+                tried.append((cost, len(tried), found, closed))
             if not tried:
                 break
             _, _, sol, node_ok = min(tried)
@@ -646,7 +649,7 @@ class Router:
 
     def _totals(self, sol: Solution) -> dict:
         """Ends, objective and the summed metrics of a solution: the fields a Route and a RoutePath share."""
-        hours, usd, co2, km = self.metrics[:, sol.edges].sum(axis=1).tolist()
+        hours, usd, co2, km = self.metrics.take(sol.edges, axis=1).sum(axis=1).tolist()
         return {
             "origin": sol.stops[0].label,
             "destination": sol.stops[-1].label,
@@ -690,7 +693,7 @@ class Router:
         starts, ends = self._runs(path, sol.breaks)
         via_at = {b: stop.label for b, stop in zip(sol.breaks, sol.stops[1:-1], strict=True)}  # where a via is passed
         if len(path):  # per-run (hours, usd, co2, km) and synthetic km, in one pass each
-            sums = np.add.reduceat(self.metrics[:, path], starts, axis=1).T.tolist()
+            sums = np.add.reduceat(self.metrics.take(path, axis=1), starts, axis=1).T.tolist()
             synthetic = (g.edge_flags[path] & _SYNTHETIC) > 0
             synthetic_km = np.add.reduceat(np.where(synthetic, self.metrics[3, path], 0.0), starts).tolist()
         run_modes = g.edge_mode[path[starts]].tolist() if len(path) else []
@@ -715,7 +718,7 @@ class Router:
                 name = at_place[k] or ""  # a transfer run always starts at a place
                 moves = j - i
                 note = f"{moves} container move{'s' if moves > 1 else ''} (handling) at {name}"
-                if self.sea_wait_hours and g.node_layer[g.head[path[j - 1]]] == Layer.SEA:
+                if self.sea_wait_hours and g.node_layer[g.head[path[j - 1]]] == _SEA_LAYER:
                     note += f", expected wait {self.sea_wait_hours:.0f} h for the next liner sailing"
                 legs.append(self._leg(nodes[i : j + 1], mode, run, note=note, from_name=name, to_name=name))
             else:
@@ -724,7 +727,7 @@ class Router:
         if len(path):
             if run_modes[0] in (_FERRY, _SERVICE):  # boards at the origin: the first departure's expected wait
                 origin_wait = float(g.services.wait_hours[g.edge_ref[path[0]]])
-            elif run_modes[0] == _TRANSFER and g.node_layer[g.head[path[ends[0] - 1]]] == Layer.SEA:
+            elif run_modes[0] == _TRANSFER and g.node_layer[g.head[path[ends[0] - 1]]] == _SEA_LAYER:
                 origin_wait = self.sea_wait_hours  # loads onto a ship at the origin port
             first, last = sol.stops[0].place, sol.stops[-1].place
             terminal_hours = (
@@ -759,7 +762,7 @@ class Router:
         """A leg over ``nodes`` from its run's sums ((hours, usd, co2, km), synthetic km)."""
         (hours, usd, co2, km), synthetic_km = run
         return Leg(
-            mode=Mode(mode).label,
+            mode=_MODE_LABEL[int(mode)],
             from_=from_name or self.label(int(nodes[0])),
             to=to_name or self.label(int(nodes[-1])),
             km=km,
@@ -811,14 +814,14 @@ class Router:
             name=name,
             from_country=a_code,
             to_country=b_code,
-            mode=Mode(mode).label,
+            mode=_MODE_LABEL[int(mode)],
             dwell_hours=dwell,
             fee_usd_per_teu=fee,
             gauge_change=GAUGE_CHANGE_KINDS[gauge] if gauge else None,
             gauge_change_hours=g_hours,
             gauge_change_usd_per_teu=g_usd,
         )
-        note = f"{Mode(mode).label} crossing" + (
+        note = f"{_MODE_LABEL[int(mode)]} crossing" + (
             f", gauge change by {GAUGE_CHANGE_KINDS[gauge].replace('_', ' ')}" if gauge else ""
         )
         border = Leg(
