@@ -106,6 +106,11 @@ def all_rows(pack: DataPack) -> list[tuple[str, object]]:
         "crossings": pack.crossings,
         "gauges": pack.gauges,
         "links": pack.links,
+        "unions": pack.unions,
+        "status": pack.status,
+        "dates": pack.dates,
+        "rail_rates": pack.rail_rates,
+        "passenger_lines": pack.passenger_lines,
     }
     return [(name, row) for name, rows in tables.items() for row in rows]
 

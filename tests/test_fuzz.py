@@ -99,9 +99,12 @@ def _answer(seconds, fn, *args, **kwargs):
 
 @FUZZ
 @given(origin=place, destination=place, via=st.one_of(st.none(), value), avoid=st.one_of(st.none(), value),
-       modes=st.one_of(st.none(), value), objective=objective, vot=st.one_of(st.none(), number, text))  # fmt: skip
-def test_python_route_raises_only_typed_errors(world, origin, destination, via, avoid, modes, objective, vot):
-    kwargs = {"via": via, "avoid": avoid, "modes": modes, "objective": objective}
+       modes=st.one_of(st.none(), value), objective=objective, vot=st.one_of(st.none(), number, text),
+       as_of=st.one_of(st.none(), value, st.dates().map(str)),
+       profile=st.one_of(st.sampled_from(corridor.PROFILES), value))  # fmt: skip
+def test_python_route_raises_only_typed_errors(world, origin, destination, via, avoid, modes, objective, vot, as_of,
+                                               profile):  # fmt: skip
+    kwargs = {"via": via, "avoid": avoid, "modes": modes, "objective": objective, "as_of": as_of, "profile": profile}
     if vot is not None:
         kwargs["value_of_time_usd_per_teu_hour"] = vot
     outcome = _run(30, world.route, origin, destination, **kwargs)
@@ -176,7 +179,8 @@ def rest(world):
 
 
 ROUTE_KEYS = ["origin", "destination", "via", "avoid", "modes", "objective", "value_of_time_usd_per_teu_hour",
-              "carbon_price_usd_per_t_co2e", "corridors", "days", "usd_per_teu", "corridor", "geojson"]  # fmt: skip
+              "carbon_price_usd_per_t_co2e", "corridors", "days", "usd_per_teu", "corridor", "geojson", "as_of",
+              "profile"]  # fmt: skip
 body = st.one_of(
     st.dictionaries(st.sampled_from(ROUTE_KEYS), value, max_size=6),
     st.fixed_dictionaries({"origin": text, "destination": text}, optional={k: value for k in ROUTE_KEYS[2:]}),
