@@ -33,6 +33,7 @@ class Closure:
     from_date: date | None
     until_date: date | None
     source: str
+    name: str = ""  # the element's display name (a crossing's, a place's), when known
 
     def text(self) -> str:
         """A short reason, e.g. ``Viking train suspended since 2022-02-24``."""
@@ -41,7 +42,7 @@ class Closure:
         elif self.kind == "passage":
             what = SEA_PASSAGE_NAMES.get(self.id, f"sea passage {self.id}")
         else:
-            what = f"{self.kind} {self.id}"
+            what = f"{self.kind} {self.name or self.id}"
         if self.status == "not_open":
             if self.from_date is not None:
                 return f"{what} not open until {self.from_date.isoformat()}"
@@ -61,6 +62,7 @@ class Closure:
             "status": self.status,
             "from_date": self.from_date.isoformat() if self.from_date else None,
             "until_date": self.until_date.isoformat() if self.until_date else None,
+            "name": self.name or self.id,
             "text": self.text(),
             "source": self.source,
         }
@@ -70,8 +72,12 @@ def _covers(row: StatusRow, day: date) -> bool:
     return (row.from_date is None or row.from_date <= day) and (row.until_date is None or day <= row.until_date)
 
 
-def closures_on(rows: Iterable[StatusRow], day: date) -> dict[tuple[str, str], Closure]:
-    """(kind, id) → why it is unusable on ``day``, for every element a status row closes that day."""
+def closures_on(
+    rows: Iterable[StatusRow], day: date, names: dict[tuple[str, str], str] | None = None
+) -> dict[tuple[str, str], Closure]:
+    """(kind, id) → why it is unusable on ``day``, for every element a status row closes that day (``names`` gives
+    display names by (kind, id), e.g. a crossing's)."""
+    names = names or {}
     by_element: dict[tuple[str, str], list[StatusRow]] = {}
     for row in rows:
         by_element.setdefault((row.kind, row.id), []).append(row)
@@ -80,7 +86,7 @@ def closures_on(rows: Iterable[StatusRow], day: date) -> dict[tuple[str, str], C
         shut = [r for r in element_rows if r.status != "open" and _covers(r, day)]
         if shut:
             r = shut[0]
-            out[key] = Closure(r.kind, r.id, r.status, r.from_date, r.until_date, r.source)
+            out[key] = Closure(r.kind, r.id, r.status, r.from_date, r.until_date, r.source, names.get(key, ""))
             continue
         life = [r for r in element_rows if r.status == "open"]
         if life and not any(_covers(r, day) for r in life):
@@ -88,9 +94,10 @@ def closures_on(rows: Iterable[StatusRow], day: date) -> dict[tuple[str, str], C
             ended = sorted(r.until_date for r in life if r.until_date and r.until_date < day)
             r = life[0]
             if later:
-                out[key] = Closure(r.kind, r.id, "not_open", later[0], None, r.source)
+                out[key] = Closure(r.kind, r.id, "not_open", later[0], None, r.source, names.get(key, ""))
             else:
-                out[key] = Closure(r.kind, r.id, "not_open", None, ended[-1] if ended else None, r.source)
+                end = ended[-1] if ended else None
+                out[key] = Closure(r.kind, r.id, "not_open", None, end, r.source, names.get(key, ""))
     return out
 
 

@@ -47,7 +47,7 @@ def test_a_suspended_service_is_not_used_on_a_day_it_is_suspended_and_the_answer
 def test_a_closed_crossing_closes_its_border_edges_for_the_days_it_is_closed():
     eng = engine(suspended("westbruck_gaugeton", "2025-01-01", kind="crossing", end="2025-01-31"))
     rail = QueryOptions.make(modes="rail", as_of="2025-01-15")
-    with pytest.raises(NoRouteError, match="crossing westbruck_gaugeton suspended 2025-01-01 – 2025-01-31"):
+    with pytest.raises(NoRouteError, match="crossing Westbrück–Gaugeton suspended 2025-01-01 – 2025-01-31"):
         eng.route(*PAIR, rail)
     after = eng.route(*PAIR, QueryOptions.make(modes="rail", as_of="2025-02-01"))
     assert any(b.name == "Westbrück–Gaugeton" for b in after.border_crossings)

@@ -58,6 +58,11 @@ class Engine:
         self.settings = settings  # where it was loaded from (its cache folder holds the base network), if known
         self.place_index = PlaceIndex.from_places(pack.places)
         self._closures: dict[date, dict[tuple[str, str], Closure]] = {}
+        self._element_names = (
+            {("crossing", c.id): c.name for c in pack.crossings}
+            | {("place", p.id): p.name for p in pack.places}
+            | {("link", x.id): x.name for x in pack.links}
+        )
         self.router = Router(
             graph,
             self.place_index,
@@ -171,7 +176,7 @@ class Engine:
         """What is closed or suspended on ``day``, by (kind, id) (kept per day: the status table is fixed)."""
         known = self._closures.get(day)
         if known is None:
-            known = closures_on(self.pack.status, day)
+            known = closures_on(self.pack.status, day, self._element_names)
             if len(self._closures) > 256:
                 self._closures.clear()
             self._closures[day] = known
