@@ -62,15 +62,19 @@ class CorridorOption:
 
 
 def _family_route(
-    engine: Engine, origin: PlaceQuery, destination: PlaceQuery, family: CorridorFamily, options: QueryOptions
+    engine: Engine,
+    origin: PlaceQuery,
+    destination: PlaceQuery,
+    family: CorridorFamily,
+    options: QueryOptions,
+    ends: frozenset[str],
 ) -> CorridorOption:
     """The family's best route: its via places and modes, its avoided countries added to the caller's.
 
-    A family avoids countries in transit: the countries of the two ends stay open (pre- and on-carriage reach a
-    port or a terminal from there). A via place the route passes only after the destination is dropped. A family
-    that cannot serve the pair says why in terms of its own rules.
+    A family avoids countries in transit: the countries of the two ends (``ends``) stay open (pre- and
+    on-carriage reach a port or a terminal from there). A via place the route passes only after the
+    destination is dropped. A family that cannot serve the pair says why in terms of its own rules.
     """
-    ends = set(engine.end_countries(origin, destination))
     family_avoid = frozenset(family.avoid) - ends
     rules = replace(
         options,
@@ -131,9 +135,9 @@ def compare_corridors(
             f"unknown corridor {', '.join(map(repr, unknown))}; the data pack defines {', '.join(families)}",
             option="corridors",
         )
-    engine.check_ends(origin, destination)
+    ends = frozenset(engine.end_countries(origin, destination))  # checks both ends once, before any family
     engine.as_of(options)  # a day outside the pack is one error, not a row of infeasible families
-    return [_family_route(engine, origin, destination, families[c], options) for c in chosen]
+    return [_family_route(engine, origin, destination, families[c], options, ends) for c in chosen]
 
 
 def comparison_table(options_by_pair: dict[tuple[str, str], list[CorridorOption]]) -> pd.DataFrame:

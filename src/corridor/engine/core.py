@@ -183,7 +183,8 @@ class Engine:
         return known
 
     def end_countries(self, origin: PlaceQuery, destination: PlaceQuery) -> tuple[str, str]:
-        """The ISO codes of the countries the two ends lie in."""
+        """The ISO codes of the countries the two ends lie in. Resolving them checks them: an unknown place or a
+        point off the land layers is an error naming ``origin`` or ``destination``, before any search."""
         land = frozenset({"rail", "road"})
         g = self.graph
         ends = (
@@ -225,13 +226,6 @@ class Engine:
             "coef": self.coefficients(options),
             "max_snap_km": options.max_snap_km,
         }
-
-    def check_ends(self, origin: PlaceQuery, destination: PlaceQuery) -> None:
-        """Resolve both ends on the land layers: an unknown place or a point off the network is an
-        error naming ``origin`` or ``destination``, before any search."""
-        land = frozenset({"rail", "road"})
-        self.router.resolve(origin, modes=land, max_snap_km=50.0)
-        self.router.resolve(destination, modes=land, max_snap_km=50.0, option="destination")
 
     def layer_segments(self, layer: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Each edge of the ``rail``, ``road`` or ``sea`` layer once, as (lon_a, lat_a, lon_b, lat_b) in degrees."""
