@@ -22,6 +22,8 @@ LAYERS = [
     ("corridor.datapack", 1),
     ("corridor.status", 1),
     ("corridor.results", 1),
+    ("corridor.timetables", 1),
+    ("corridor.reliability", 1),
     ("corridor.network", 1),
     ("corridor.settings", 1),
     ("corridor.assign", 1),

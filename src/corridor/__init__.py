@@ -103,6 +103,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "DEFAULT_OBJECTIVE": ("corridor.constants", "DEFAULT_OBJECTIVE"),
     "PROFILES": ("corridor.constants", "PROFILES"),
     "DEFAULT_PROFILE": ("corridor.constants", "DEFAULT_PROFILE"),
+    "DEFAULT_DRAWS": ("corridor.constants", "DEFAULT_DRAWS"),
+    "MAX_DRAWS": ("corridor.constants", "MAX_DRAWS"),
     "DEFAULT_DEMAND_SET": ("corridor.constants", "DEFAULT_DEMAND_SET"),
     "DEFAULT_ASSIGN_METHOD": ("corridor.constants", "DEFAULT_ASSIGN_METHOD"),
     "DEFAULT_ASSIGN_GAP": ("corridor.constants", "DEFAULT_ASSIGN_GAP"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from corridor.constants import (
     DEFAULT_ASSIGN_METHOD,
     DEFAULT_COMPARE_OBJECTIVE,
     DEFAULT_DEMAND_SET,
+    DEFAULT_DRAWS,
     DEFAULT_MAX_SNAP_KM,
     DEFAULT_OBJECTIVE,
     DEFAULT_PROFILE,
@@ -157,6 +158,9 @@ class Network:
         max_snap_km: float = DEFAULT_MAX_SNAP_KM,
         as_of: date | str | None = None,
         profile: str = DEFAULT_PROFILE,
+        depart: datetime | str | None = None,
+        draws: int = DEFAULT_DRAWS,
+        seed: int = 0,
     ) -> Route:
         """Best door-to-door route between two places, with its legs.
 
@@ -177,6 +181,11 @@ class Network:
             services, crossings, links, places and sea passages closed or suspended that day are not used.
         profile : ``intermodal`` (default: trucks only for pre- and on-carriage within the pack's
             ``road_carriage_max_km`` of an end or via place) or ``truck`` (road may carry the whole way).
+        depart : when the container is ready at the origin (a datetime or ISO 8601 text; naive = UTC): the
+            route is searched on time-dependent edges (a timetabled service is boarded at its next departure)
+            and ``route.reliability`` gives arrival moments; outside the timetables' dates is an OptionsError.
+        draws, seed : Monte Carlo draws (default 10,000; 0 for none) and their seed for ``route.reliability``,
+            the transit-time distribution (planned, P10/P50/P90/P95, each leg's share of the spread).
 
         Raises
         ------
@@ -188,6 +197,7 @@ class Network:
             via=via, avoid=avoid, modes=modes, objective=objective, max_snap_km=max_snap_km,
             value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, as_of=as_of, profile=profile,
+            depart=depart, draws=draws, seed=seed,
         )  # fmt: skip
         return self.engine.route(origin, destination, options)
 
@@ -229,12 +239,15 @@ class Network:
         carbon_price_usd_per_t_co2e: float | None = None,
         avoid: Iterable[str] | str | None = None,
         as_of: date | str | None = None,
+        draws: int = DEFAULT_DRAWS,
+        seed: int = 0,
     ) -> list[CorridorOption]:
         """The best route through each corridor family of the data pack (Northern, Middle, Middle +
-        Viking + Klaipėda, sea via Suez, sea via the Cape), side by side; see ``corridor.compare``."""
+        Viking + Klaipėda, sea via Suez, sea via the Cape), side by side; see ``corridor.compare``.
+        Each family's route carries its reliability (``draws`` seeded draws; 0 for none): P50 and P90 days."""
         options = QueryOptions.make(
             objective=objective, avoid=avoid, value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
-            carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, as_of=as_of,
+            carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, as_of=as_of, draws=draws, seed=seed,
         )  # fmt: skip
         return compare_corridors(self.engine, origin, destination, options, corridors=corridors)
 

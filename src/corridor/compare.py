@@ -41,6 +41,18 @@ class CorridorOption:
         return self.route is not None
 
     @property
+    def p50_days(self) -> float | None:
+        """Median transit days (terminal to terminal) of the family's route, when its reliability was drawn."""
+        rel = self.route.reliability if self.route else None
+        return rel.p50_hours / 24.0 if rel else None
+
+    @property
+    def p90_days(self) -> float | None:
+        """Transit days that 90 % of containers beat on the family's route."""
+        rel = self.route.reliability if self.route else None
+        return rel.p90_hours / 24.0 if rel else None
+
+    @property
     def gauge_changes(self) -> int:
         return sum(1 for b in self.route.border_crossings if b.gauge_change) if self.route else 0
 
@@ -52,6 +64,8 @@ class CorridorOption:
             "name": self.name,
             "feasible": self.feasible,
             "days": round(r.days, 2) if r else None,
+            "p50_days": None if self.p50_days is None else round(self.p50_days, 2),
+            "p90_days": None if self.p90_days is None else round(self.p90_days, 2),
             "usd_per_teu": round(r.usd_per_teu, 2) if r else None,
             "kg_co2e_per_teu": round(r.kg_co2e_per_teu, 2) if r else None,
             "countries": list(r.countries) if r else [],
@@ -153,6 +167,8 @@ def comparison_table(options_by_pair: dict[tuple[str, str], list[CorridorOption]
                     "corridor": o.corridor,
                     "feasible": o.feasible,
                     "days": r.days if r else float("nan"),
+                    "p50_days": o.p50_days if o.p50_days is not None else float("nan"),
+                    "p90_days": o.p90_days if o.p90_days is not None else float("nan"),
                     "usd_per_teu": r.usd_per_teu if r else float("nan"),
                     "kg_co2e_per_teu": r.kg_co2e_per_teu if r else float("nan"),
                     "border_crossings": len(r.border_crossings) if r else 0,

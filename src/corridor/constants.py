@@ -12,9 +12,11 @@ __all__ = [
     "DEFAULT_ASSIGN_METHOD",
     "DEFAULT_COMPARE_OBJECTIVE",
     "DEFAULT_DEMAND_SET",
+    "DEFAULT_DRAWS",
     "DEFAULT_MAX_SNAP_KM",
     "DEFAULT_OBJECTIVE",
     "DEFAULT_PROFILE",
+    "MAX_DRAWS",
     "MAX_SNAP_KM_LIMIT",
     "OBJECTIVES",
     "PLACE_KINDS",
@@ -38,6 +40,9 @@ ROUTABLE_MODES = ("rail", "road", "sea", "ferry", "service")
 #: How a container travels: ``intermodal`` (a transport chain: road only for pre- and on-carriage near the ends
 #: and via places, trunk legs by rail, ship or scheduled service) or ``truck`` (road may be a trunk mode).
 PROFILES = ("intermodal", "truck")
+#: Monte Carlo draws of a route's reliability by default, and the most a query may ask for.
+DEFAULT_DRAWS = 10_000
+MAX_DRAWS = 1_000_000
 DEFAULT_PROFILE = "intermodal"
 #: What a data-pack place can be.
 PLACE_KINDS = ("rail_terminal", "seaport", "ferry_port", "border_crossing", "gauge_change")

@@ -720,13 +720,20 @@ def shipped_passenger_lines() -> tuple[PassengerLine, ...]:
 
 
 def pack_hash(directory: str | Path | None = None) -> str:
-    """SHA-256 hex digest over the sorted file names and bytes of the pack directory."""
+    """SHA-256 hex digest over the sorted file names and bytes of the pack directory and its folders (timetables)."""
     root = _pack_dir(directory)
     if not root.is_dir():
         raise DataError(f"data pack directory not found: {root}", path=str(root))
     digest = hashlib.sha256()
-    for entry in sorted((e for e in root.iterdir() if e.is_file()), key=lambda e: e.name):
-        data = entry.read_bytes()
-        digest.update(entry.name.encode("utf-8") + b"\0")
-        digest.update(len(data).to_bytes(8, "big") + data)
+
+    def walk(folder: Traversable, prefix: str) -> None:
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                walk(entry, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                data = entry.read_bytes()
+                digest.update(f"{prefix}{entry.name}".encode() + b"\0")
+                digest.update(len(data).to_bytes(8, "big") + data)
+
+    walk(root, "")
     return digest.hexdigest()

@@ -9,16 +9,18 @@ REST request models) takes the checked value and never re-checks it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
 
 from corridor.constants import (
     CARBON_PRICE_MAX_USD_PER_T_CO2E,
+    DEFAULT_DRAWS,
     DEFAULT_MAX_SNAP_KM,
     DEFAULT_OBJECTIVE,
     DEFAULT_PROFILE,
+    MAX_DRAWS,
     MAX_SNAP_KM_LIMIT,
     PROFILES,
     ROUTABLE_MODES,
@@ -39,6 +41,8 @@ class QueryOptions:
     ``generalized`` objective only; None means the data pack's value. ``as_of`` is the day the
     question is asked for (None: the data pack's as-of date; the engine checks it lies in the
     dates the pack covers); ``profile`` is ``intermodal`` (trucks only near the ends) or ``truck``.
+    ``depart`` (naive UTC) times a route on the timetables and dates its arrival; ``draws`` Monte Carlo draws
+    (0: no reliability) with ``seed`` give a route's transit-time distribution.
     """
 
     objective: str = DEFAULT_OBJECTIVE
@@ -50,6 +54,9 @@ class QueryOptions:
     max_snap_km: float = DEFAULT_MAX_SNAP_KM
     as_of: date | None = None
     profile: str = DEFAULT_PROFILE
+    depart: datetime | None = None
+    draws: int = DEFAULT_DRAWS
+    seed: int = 0
 
     @classmethod
     def make(
@@ -64,6 +71,9 @@ class QueryOptions:
         max_snap_km: Any = DEFAULT_MAX_SNAP_KM,
         as_of: Any = None,
         profile: Any = DEFAULT_PROFILE,
+        depart: Any = None,
+        draws: Any = DEFAULT_DRAWS,
+        seed: Any = 0,
     ) -> QueryOptions:
         """Checked and normalised options; OptionsError naming the first bad one."""
         objective = check_objective(objective)
@@ -86,6 +96,9 @@ class QueryOptions:
             max_snap_km=check_number(max_snap_km, "max_snap_km", high=MAX_SNAP_KM_LIMIT, allow_zero=False),
             as_of=None if as_of is None else parse_as_of(as_of, (date.min, date.max)),
             profile=_check_profile(profile),
+            depart=parse_depart(depart),
+            draws=_check_int(draws, "draws", MAX_DRAWS),
+            seed=_check_int(seed, "seed", 2**63 - 1),
         )
 
     def road_reach_km(self, carriage_max_km: float) -> float | None:
@@ -106,6 +119,40 @@ class QueryOptions:
             value_of_time_usd_per_teu_hour=default_vot_usd_per_teu_hour if vot is None else vot,
             carbon_price_usd_per_t_co2e=default_price_usd_per_t_co2e if price is None else price,
         )
+
+
+def parse_depart(value: Any) -> datetime | None:
+    """A departure moment: a datetime or ISO 8601 text (``2026-12-07T08:00``, ``2026-12-07``); one with a time
+    zone is turned into UTC, one without is taken as UTC. Returned naive (UTC)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise OptionsError(
+                f"depart {value!r} is not a date and time; use ISO 8601, e.g. 2026-12-07T08:00", option="depart"
+            ) from None
+    else:
+        raise OptionsError(f"depart must be a date and time, not {type(value).__name__}", option="depart")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _check_int(value: Any, option: str, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        else:
+            raise OptionsError(f"{option} must be a whole number, not {value!r}", option=option)
+    if not 0 <= int(value) <= high:
+        raise OptionsError(f"{option} must be between 0 and {high:,}, not {value}", option=option)
+    return int(value)
 
 
 def _check_profile(profile: Any) -> str:

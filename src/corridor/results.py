@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from corridor.reliability.result import Reliability
+
 __all__ = ["BorderCrossing", "Leg", "PlaceInfo", "Route", "RoutePath"]
 
 
@@ -106,6 +108,7 @@ class Route:
     terminal_hours: tuple[float, float] = (0.0, 0.0)  # container handling at the origin and destination terminals
     as_of: str | None = None  # the day the route was asked for (YYYY-MM-DD)
     profile: str | None = None  # intermodal | truck
+    reliability: Reliability | None = None  # the transit-time distribution (None when asked without draws)
 
     @property
     def days(self) -> float:
@@ -140,12 +143,13 @@ class Route:
             "legs": [leg.to_dict() for leg in self.legs],
             "border_crossings": [asdict(b) for b in self.border_crossings],
             "snap_km": _snap(self),
+            "reliability": self.reliability.to_dict() if self.reliability is not None else None,
             "geometry": self.geometry(),
         }
 
     def to_geojson(self) -> dict[str, Any]:
         """A GeoJSON Feature of the route line with the totals as properties."""
-        props = {k: v for k, v in self.to_dict().items() if k not in ("geometry", "legs")}
+        props = {k: v for k, v in self.to_dict().items() if k not in ("geometry", "legs", "reliability")}
         return {"type": "Feature", "geometry": self.geometry(), "properties": props}
 
 

@@ -23,7 +23,7 @@ CLI_NAMES = {
 #: verb → (Python method of Network, command, REST request model)
 VERBS = {
     "route": (corridor.Network.route, "route", models.RouteRequest),
-    "path": (corridor.Network.path, "path", models.RouteRequest),
+    "path": (corridor.Network.path, "path", models.PathRequest),
     "compare": (corridor.Network.compare, "compare", models.CompareRequest),
     "reach": (corridor.Network.reach, "reach", models.ReachRequest),
     "assign": (corridor.Network.assign, "assign", models.AssignRequest),
@@ -98,6 +98,28 @@ def test_as_of_and_profile_help_states_the_default_and_the_choices(command):
     profile = params["profile"]
     assert (profile.help or "").startswith(" | ".join(corridor.PROFILES))
     assert profile.default == corridor.DEFAULT_PROFILE and profile.show_default
+
+
+def test_depart_draws_and_seed_defaults_come_from_the_library():
+    """``depart`` defaults to None (no departure time), ``draws`` to the library's ``DEFAULT_DRAWS`` and ``seed`` to 0
+    in every skin of route; compare takes the draws and the seed but no departure; path takes none of them."""
+    from corridor.constants import DEFAULT_DRAWS
+
+    for skin in (_python(corridor.Network.route), _cli("route"), _rest(models.RouteRequest)):
+        assert skin["depart"] is None and skin["draws"] == DEFAULT_DRAWS and skin["seed"] == 0
+    for skin in (_python(corridor.Network.compare), _cli("compare"), _rest(models.CompareRequest)):
+        assert skin["draws"] == DEFAULT_DRAWS and skin["seed"] == 0 and "depart" not in skin
+    for skin in (_python(corridor.Network.path), _cli("path"), _rest(models.PathRequest)):
+        assert not {"depart", "draws", "seed"} & set(skin)
+
+
+def test_depart_help_says_naive_is_utc_with_examples():
+    params = {p.name: p for p in typer.main.get_command(cli.app).commands["route"].params}
+    text = params["depart"].help or ""
+    assert "UTC" in text and "2026-12-07T08:00" in text and "ISO 8601" in text
+    schema = create_app(lambda: None).openapi()["components"]["schemas"]["RouteRequest"]["properties"]
+    assert "UTC" in schema["depart"]["description"] and "2026-12-07T08:00" in schema["depart"]["description"]
+    assert schema["draws"]["default"] == params["draws"].default
 
 
 def test_rest_profile_choices_and_defaults_in_the_schema():

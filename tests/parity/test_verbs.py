@@ -114,6 +114,24 @@ def test_path(world, cli_json, rest, python, args, body):
     assert post(rest, "/path", {"origin": "Almaty", "destination": "Klaipeda", **body}) == expected
 
 
+def test_route_with_a_departure_and_seeded_draws(world, cli_json, rest):
+    """The same reliability figures three ways: timed from a departure on the timetables, 2,000 draws, seed 3."""
+    route = world.route("Almaty", "Karlshamn", avoid="RU,BY", depart="2026-12-07T08:00", draws=2000, seed=3)
+    expected = plain(route.to_dict())
+    args = ["--avoid", "RU,BY", "--depart", "2026-12-07T08:00", "--draws", "2000", "--seed", "3"]
+    assert cli_json("route", "Almaty", "Karlshamn", *args) == expected
+    body = {"origin": "Almaty", "destination": "Karlshamn", "avoid": "RU,BY", "depart": "2026-12-07T08:00",
+            "draws": 2000, "seed": 3}  # fmt: skip
+    assert post(rest, "/route", body) == expected
+    rel = expected["reliability"]
+    assert rel["draws"] == 2000 and rel["seed"] == 3 and rel["depart"] == "2026-12-07T08:00"
+    assert rel["arrival_planned"] <= rel["arrival_p10"] <= rel["arrival_p50"] <= rel["arrival_p90"]
+    assert rel["p50_hours"] == round(route.reliability.p50_hours, 2) and len(rel["legs"]) == len(route.legs)
+    # another seed, other figures: the seed reaches the draws in every skin
+    other = cli_json("route", "Almaty", "Karlshamn", *args[:-1], "4")["reliability"]
+    assert other["seed"] == 4 and other["p90_hours"] != rel["p90_hours"]
+
+
 def test_route_from_coordinates(world, cli_json, rest):
     expected = plain(world.route((43.25, 76.95), "Minsk").to_dict())
     assert cli_json("route", "43.25,76.95", "Minsk") == expected
@@ -131,12 +149,18 @@ def test_route_from_coordinates(world, cli_json, rest):
          ["--objective", "time", "--corridors", "middle,sea_suez"],
          {"objective": "time", "corridors": "middle,sea_suez"}),
         ({"as_of": "2021-06"}, ["--as-of", "2021-06"], {"as_of": "2021-06"}),
+        ({"draws": 2000, "seed": 3}, ["--draws", "2000", "--seed", "3"], {"draws": 2000, "seed": 3}),
     ],
 )  # fmt: skip
 def test_compare(world, cli_json, rest, python, args, body):
     expected = plain([o.to_dict() for o in world.compare("Xi'an", "Duisburg", **python)])
     assert cli_json("compare", "Xi'an", "Duisburg", *args) == expected
     assert post(rest, "/compare", {"origin": "Xi'an", "destination": "Duisburg", **body}) == expected
+    for option in expected:  # each family's P50 and P90 days are its route's
+        rel = option["route"]["reliability"] if option["feasible"] else None
+        assert option["p50_days"] == (None if rel is None else rel["p50_days"])
+        assert option["p90_days"] == (None if rel is None else rel["p90_days"])
+        assert rel is None or rel["draws"] == python.get("draws", 10_000)
 
 
 def test_reach(world, cli_json, rest):
@@ -165,8 +189,8 @@ def test_validate(world, cli_json, rest, tmp_path):
     from_rest = post(rest, "/validate", {"benchmarks": BENCHMARKS})
     assert from_cli == from_rest
     assert from_cli["rows"] == records(frame) and len(from_cli["rows"]) == 2
-    assert from_cli["summary"] == {name: records(getattr(summary, name)) for name in ("overall", "by_metric",
-                                                                                      "by_family")}  # fmt: skip
+    tables = ("overall", "by_metric", "by_family", "by_statistic")
+    assert from_cli["summary"] == {name: records(getattr(summary, name)) for name in tables}
     assert from_cli["skipped"] == []
 
 

@@ -49,6 +49,48 @@ def test_compare_reach_and_layer(client):
     assert len(coarse["features"][0]["geometry"]["coordinates"]) < len(lines)
 
 
+def test_route_carries_its_reliability_and_compare_its_p50_and_p90_days(client, world):
+    route = client.post("/route", json={"origin": "Almaty", "destination": "Karlshamn", "avoid": "RU,BY"}).json()
+    rel = route["reliability"]
+    assert rel["draws"] == 10_000 and rel["seed"] == 0 and rel["depart"] is None and rel["arrival_p50"] is None
+    assert rel == world.route("Almaty", "Karlshamn", avoid="RU,BY").reliability.to_dict()
+    assert rel["planned_hours"] <= rel["p50_hours"] <= rel["p90_hours"] <= rel["p95_hours"]
+    none = client.post("/route", json={"origin": "Almaty", "destination": "Karlshamn", "draws": 0}).json()
+    assert none["reliability"] is None
+    options = client.post("/compare", json={"origin": "Almaty", "destination": "Karlshamn"}).json()
+    feasible = [o for o in options if o["feasible"]]
+    assert feasible and all(o["p50_days"] <= o["p90_days"] for o in feasible)
+    assert all(o["p50_days"] is None and o["p90_days"] is None for o in options if not o["feasible"])
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert {"p50_days", "p90_days"} <= set(schema["CorridorOptionModel"]["properties"])
+    draws = schema["RouteRequest"]["properties"]["draws"]
+    assert draws["default"] == 10_000 and draws["maximum"] == 1_000_000 and draws["minimum"] == 0
+    assert {"depart", "seed"} <= set(schema["RouteRequest"]["properties"])
+    assert not {"depart", "draws", "seed"} & set(schema["PathRequest"]["properties"])
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "needle"),
+    [
+        ("/route", {"depart": "2026-13-01"}, "depart", "depart '2026-13-01' is not a date and time; use ISO 8601"),
+        ("/route", {"depart": "2099-01-01T08:00"}, "depart", "outside the dates the timetables cover"),
+        ("/route", {"depart": ["2026-12-07"]}, "depart", "string"),
+        ("/route", {"draws": 1_000_001}, "draws", "less than or equal to 1000000"),
+        ("/route", {"draws": -1}, "draws", "greater than or equal to 0"),
+        ("/route", {"draws": "many"}, "draws", "integer"),
+        ("/route", {"seed": -1}, "seed", "greater than or equal to 0"),
+        ("/compare", {"draws": 2_000_000}, "draws", "less than or equal to 1000000"),
+        ("/path", {"draws": 100}, "draws", "Extra inputs"),
+        ("/path", {"depart": "2026-12-07"}, "depart", "Extra inputs"),
+    ],
+)
+def test_a_bad_departure_or_draws_is_one_422_naming_the_field(client, path, body, field, needle):
+    answer = client.post(path, json={"origin": "Almaty", "destination": "Karlshamn", **body})
+    assert answer.status_code == 422, answer.text
+    (error,) = answer.json()["detail"]
+    assert error["loc"] == ["body", field] and needle in error["msg"]
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body", "status", "needle"),
     [

@@ -133,7 +133,7 @@ def test_validate_rows_given_as_csv(client, small_net):
     assert [r["id"] for r in data["rows"]] == ["wb-eg-km", "wb-nh-days"]
     assert data["rows"][0]["model"] == pytest.approx(frame["model"][0])
     assert data["rows"][1]["failure"].startswith("unknown place 'Nowhere'")
-    assert set(data["summary"]) == {"overall", "by_metric", "by_family"} and data["skipped"] == []
+    assert set(data["summary"]) == {"overall", "by_metric", "by_family", "by_statistic"} and data["skipped"] == []
 
 
 def test_validate_bad_header_names_benchmarks(client):

@@ -80,7 +80,7 @@ def test_ferry_leg_includes_the_wait_for_an_irregular_departure(small_net):
     assert (transfer.from_, transfer.to) == ("Eastport", "Eastport")
     assert (ferry.from_, ferry.to, ferry.service) == ("Eastport", "Northhaven", "North Ferry")
     assert ferry.wait_hours == pytest.approx(168 / 4)  # irregular, 4 a week: a whole mean interval
-    assert "no fixed timetable" in ferry.note
+    assert "headway CV 1" in ferry.note and "irregular intervals" in ferry.note
     # wait, sailing, one move onto the ship at Eastport and one off at Northhaven
     assert ferry.hours == pytest.approx(42 + 14 + 4 + 3)
     assert ferry.usd_per_teu == pytest.approx(400 + 60 + 45)
@@ -94,7 +94,7 @@ def test_train_service_waits_half_the_interval_at_the_origin(small_net):
     (train,) = route.legs
     assert (train.from_, train.to, train.service) == ("Westburg", "Eastgrad", "West–East Express")
     assert train.wait_hours == pytest.approx(168 / 2 / 2)  # fixed timetable, 2 a week
-    assert "half the interval at 2 departures/week" in train.note
+    assert "H/2·(1 + CV²) for mean headway 84 h and headway CV 0, evenly spaced" in train.note
     assert route.origin_wait_hours == pytest.approx(42.0)
     assert route.transit_hours == pytest.approx(20.0)  # the running time: no wait, no handling at the ends
     assert route.usd_per_teu == pytest.approx(900 + 50 + 50)

@@ -9,11 +9,11 @@ from typer.testing import CliRunner
 import corridor
 from corridor.cli.app import app
 from corridor.validation import parse_benchmarks, shipped_benchmarks, summarise, write_report
-from corridor.validation.benchmarks import COLUMNS
 from corridor.validation.run import COLUMNS as RESULT_COLUMNS
 
 pytestmark = pytest.mark.integration
-HEADER = ",".join(COLUMNS)
+# the format before the statistic column: such files still read
+HEADER = "id,origin,destination,via,avoid,modes,objective,metric,low,high,as_of,source,note"
 runner = CliRunner()
 
 
@@ -21,7 +21,8 @@ def test_shipped_set_runs_end_to_end(world):
     frame = corridor.validate(world)
     assert list(frame.columns) == list(RESULT_COLUMNS)
     assert len(frame) == len(shipped_benchmarks().rows)
-    assert (frame["failure"] == "").all(), frame.loc[frame["failure"] != "", ["id", "failure"]]
+    failed = frame["failure"] != ""
+    assert not failed.any(), frame.loc[failed, ["id", "failure"]]
     assert frame["model"].notna().all()
     # inside ⇔ zero error, and the error is measured to the nearest end of the range
     assert (frame["inside"] == (frame["error_pct"] == 0)).all()
@@ -33,6 +34,8 @@ def test_shipped_set_runs_end_to_end(world):
     assert row["rows"] == len(frame) and row["share_inside"] == pytest.approx(frame["inside"].mean())
     assert set(summary.by_metric["group"]) == set(frame["metric"])
     assert summary.by_family["rows"].sum() == len(frame)
+    assert list(summary.by_statistic["group"]) == ["planned", "observed", "expected"]
+    assert summary.by_statistic["rows"].sum() == len(frame)
 
 
 def test_values_follow_the_route(world):
@@ -85,10 +88,13 @@ def test_cli_validate_reports_and_exits_zero_even_with_rows_outside(world, tmp_p
     result = runner.invoke(app, ["validate", "--benchmarks", str(bench), "--report", str(report)])
     assert result.exit_code == 0, result.output
     assert "far" in result.stdout and "Summary" in result.stdout and report.exists()
+    assert "Per statistic" in result.stdout
     assert "line 3" in result.stderr and "not a number" in result.stderr
     as_json = runner.invoke(app, ["validate", "--benchmarks", str(bench), "--json"])
     payload = json.loads(as_json.stdout)
     assert [r["id"] for r in payload["rows"]] == ["far"] and payload["rows"][0]["inside"] is False
     assert payload["summary"]["overall"][0]["rows"] == 1 and payload["skipped"]
+    assert payload["rows"][0]["statistic"] == "expected"
+    assert [g["group"] for g in payload["summary"]["by_statistic"]] == ["expected"]
     missing = runner.invoke(app, ["validate", "--benchmarks", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 1 and "no such file" in missing.stderr and "Traceback" not in missing.output

@@ -8,7 +8,23 @@ import typer
 
 import corridor
 
-__all__ = ["AsJson", "AsOf", "Avoid", "CarbonPrice", "Objective", "Place", "Profile", "ValueOfTime", "split_names"]
+__all__ = [
+    "DEFAULT_DRAWS",
+    "AsJson",
+    "AsOf",
+    "Avoid",
+    "CarbonPrice",
+    "Depart",
+    "Draws",
+    "Objective",
+    "Place",
+    "Profile",
+    "Seed",
+    "ValueOfTime",
+    "split_names",
+]
+
+DEFAULT_DRAWS = corridor.DEFAULT_DRAWS
 
 Place = Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")]
 Avoid = Annotated[str | None, typer.Option(help="Countries to avoid, ISO-2 comma list, e.g. RU,BY.")]
@@ -31,6 +47,21 @@ Profile = Annotated[
         "and via places; truck lets road carry the whole way."
     ),
 ]
+Depart = Annotated[
+    str | None,
+    typer.Option(
+        help="When the container is ready at the origin, ISO 8601: 2026-12-07T08:00, 2026-12-07 (midnight) or "
+        "2026-12-07T08:00+05:00; without a time zone it is UTC. Timetabled ferries and trains are boarded at their "
+        "next departure, and the arrival is dated (planned, P10, P50, P90, in UTC)."
+    ),
+]
+Draws = Annotated[
+    int,
+    typer.Option(
+        help="Monte Carlo draws of the transit-time distribution (P10/P50/P90/P95 and each leg's share); 0 for none."
+    ),
+]
+Seed = Annotated[int, typer.Option(help="Seed of the draws: the same seed gives the same figures.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import JustifyMethod
+from rich.markup import escape
 from rich.table import Table
 
 import corridor
 from corridor.cli.loading import network
-from corridor.cli.options import AsOf, Avoid, CarbonPrice, Objective, Place, Profile, ValueOfTime
+from corridor.cli.options import (
+    DEFAULT_DRAWS,
+    AsOf,
+    Avoid,
+    CarbonPrice,
+    Depart,
+    Draws,
+    Objective,
+    Place,
+    Profile,
+    Seed,
+    ValueOfTime,
+)
 from corridor.cli.tables import echo_json, new_table, out
 
-__all__ = ["path", "register", "route"]
+__all__ = ["arrival_line", "path", "register", "reliability_tables", "route", "route_table"]
 
 _LEG_COLUMNS: list[tuple[str, JustifyMethod]] = [
     ("mode", "left"), ("from", "left"), ("to", "left"), ("km", "right"), ("hours", "right"), ("USD/TEU", "right"),
@@ -37,9 +50,23 @@ def route(
     ] = corridor.DEFAULT_MAX_SNAP_KM,
     as_of: AsOf = None,
     profile: Profile = corridor.DEFAULT_PROFILE,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
+    depart: Depart = None,
+    draws: Draws = DEFAULT_DRAWS,
+    seed: Seed = 0,
+    reliability: Annotated[
+        bool,
+        typer.Option(
+            "--reliability",
+            help="After the legs, print the transit-time distribution: planned, mean, P10/P50/P90/P95, door to "
+            "door, the buffer and planning-time indices, and the legs that make the spread.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the route as JSON (with its reliability).")] = False,
 ) -> None:
     """Best route between two places, with its legs, days, cost and CO2."""
+    corridor.QueryOptions.make(depart=depart, draws=draws, seed=seed)  # a bad value costs no load
+    if reliability and draws == 0:
+        raise corridor.OptionsError("--reliability needs draws above 0", option="draws")
     r = network().route(
         origin,
         destination,
@@ -52,11 +79,19 @@ def route(
         max_snap_km=max_snap_km,
         as_of=as_of,
         profile=profile,
+        depart=depart,
+        draws=draws,
+        seed=seed,
     )
     if as_json:
         echo_json(r.to_dict())
-    else:
-        out.print(route_table(r))
+        return
+    out.print(route_table(r))
+    if reliability:
+        for table in reliability_tables(r):
+            out.print(table)
+    elif depart is not None:
+        typer.echo(arrival_line(r))
 
 
 def path(
@@ -121,6 +156,84 @@ def route_table(r: corridor.Route) -> Table:
         "–".join(r.countries), f"{r.days:.1f} days, {len(r.border_crossings)} border crossings",
     )  # fmt: skip
     return table
+
+
+_TRANSIT_TEXT = (
+    "from departure at the origin to arrival at the destination, as operators publish it; door to door adds the "
+    "wait for the first departure and the handling at the two ends"
+)
+_BUFFER_INDEX_TEXT = "(P95 − mean) / mean, the margin over the mean transit to allow to arrive on time 19 times in 20"
+_PLANNING_INDEX_TEXT = "P95 / planned, the transit to plan for as a multiple of the transit without delays"
+
+
+def reliability_tables(r: corridor.Route) -> list[Table | str]:
+    """The route's transit-time distribution; its arrival moments when it was asked with a departure; the legs by
+    their share of the spread (what makes the P90 long)."""
+    rel = r.reliability
+    if rel is None:
+        return []
+    parts: list[Table | str] = []
+    summary = new_table(
+        f"Reliability ({rel.draws:,} draws, seed {rel.seed})", [("", "left"), ("days", "right"), ("hours", "right")]
+    )
+    for name, hours in (
+        ("transit planned (no delays)", rel.planned_hours), ("transit mean", rel.mean_hours),
+        ("transit P10", rel.p10_hours), ("transit P50", rel.p50_hours), ("transit P90", rel.p90_hours),
+        ("transit P95", rel.p95_hours),
+    ):  # fmt: skip
+        summary.add_row(name, f"{hours / 24:.1f}", f"{hours:,.1f}")
+    summary.add_section()
+    for name, hours in (
+        ("door to door P10", rel.door_p10_hours), ("door to door P50", rel.door_p50_hours),
+        ("door to door P90", rel.door_p90_hours),
+    ):  # fmt: skip
+        summary.add_row(name, f"{hours / 24:.1f}", f"{hours:,.1f}")
+    parts.append(summary)
+    parts.append(f"transit: {_TRANSIT_TEXT}")
+    parts.append(f"buffer index {rel.buffer_index:.2f}: {_BUFFER_INDEX_TEXT}")
+    parts.append(f"planning-time index {rel.planning_time_index:.2f}: {_PLANNING_INDEX_TEXT}")
+    if rel.depart is not None:
+        moments = new_table("Door to door, UTC", [("", "left"), ("moment", "left")])
+        moments.add_row("departure", _moment(rel.depart))
+        for name, when in (
+            ("arrival, planned", rel.arrival_planned), ("arrival, P10", rel.arrival_p10),
+            ("arrival, P50", rel.arrival_p50), ("arrival, P90", rel.arrival_p90),
+        ):  # fmt: skip
+            moments.add_row(name, _moment(when))
+        parts.append(moments)
+    legs = new_table(
+        "What makes the P90 long: legs by their share of the spread",
+        [("leg", "left"), ("from → to", "left"), ("planned h", "right"), ("P50 h", "right"), ("P90 h", "right"),
+         ("share of spread", "right"), ("assumption", "left")],
+        caption="share of spread: the leg's variance over the sum of the legs' variances",
+        caption_justify="left",
+    )  # fmt: skip
+    for leg in sorted(rel.legs, key=lambda x: (-x.spread_share, x.index)):
+        legs.add_row(
+            f"{leg.index + 1} {leg.mode}", escape(_ends(leg)), f"{leg.planned_hours:,.1f}", f"{leg.p50_hours:,.1f}",
+            f"{leg.p90_hours:,.1f}", f"{leg.spread_share:.1%}", escape(leg.assumption),
+        )  # fmt: skip
+    parts.append(legs)
+    return parts
+
+
+def arrival_line(r: corridor.Route) -> str:
+    """One line: the departure asked and the planned, P50 and P90 arrival (UTC)."""
+    rel = r.reliability
+    if rel is None or rel.depart is None:
+        return "no arrival estimate: the route was asked without draws (--draws 0)"
+    return (
+        f"departing {_moment(rel.depart)} UTC: arrival planned {_moment(rel.arrival_planned)}, "
+        f"P50 {_moment(rel.arrival_p50)}, P90 {_moment(rel.arrival_p90)} (UTC, door to door)"
+    )
+
+
+def _moment(text: str | None) -> str:
+    return "—" if text is None else text.replace("T", " ")
+
+
+def _ends(leg: Any) -> str:
+    return leg.from_ if leg.from_ == leg.to else f"{leg.from_} → {leg.to}"
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,11 @@ from corridor.cli.tables import echo_json, frame_table, out
 __all__ = ["compare", "register", "run"]
 
 _HTML = (".html", ".htm")
+#: What the percentile columns are, under each corridor table.
+_PERCENTILES = (
+    "days: expected, door to door; P50 / P90: the transit days (terminal to terminal) that half and nine in ten "
+    "containers beat, from each route's Monte Carlo draws"
+)
 
 
 def run(
@@ -86,9 +91,10 @@ def _progress(*, enabled: bool):
 def _print_result(result: corridor.ScenarioResult) -> None:
     out.print(frame_table(f"Scenario {result.name}: corridors", result.corridor_table(), [
         ("origin", "origin", "{}"), ("destination", "destination", "{}"), ("corridor", "corridor", "{}"),
-        ("days", "days", "{:.1f}"), ("usd_per_teu", "USD/TEU", "{:,.0f}"), ("kg_co2e_per_teu", "kg CO2e", "{:,.0f}"),
-        ("why_not", "why not", "{}"),
+        ("days", "days", "{:.1f}"), ("p50_days", "P50 days", "{:.1f}"), ("p90_days", "P90 days", "{:.1f}"),
+        ("usd_per_teu", "USD/TEU", "{:,.0f}"), ("kg_co2e_per_teu", "kg CO2e", "{:,.0f}"), ("why_not", "why not", "{}"),
     ]))  # fmt: skip
+    typer.echo(_PERCENTILES)
     out.print(frame_table(f"Scenario {result.name}: bottlenecks", result.flows.bottlenecks.head(8), [
         ("name", "name", "{}"), ("teu_per_year", "TEU/yr", "{:,.0f}"), ("utilisation", "utilisation", "{:.0%}"),
         ("teu_hours_saved_per_year", "TEU-h saved/yr", "{:,.0f}"),
@@ -105,9 +111,12 @@ def _print_diff(diff: corridor.ScenarioDiff) -> None:
     )
     out.print(frame_table("Corridors: B − A", diff.corridors, [
         ("origin", "origin", "{}"), ("destination", "destination", "{}"), ("corridor", "corridor", "{}"),
-        ("delta_days", "Δ days", "{:+.1f}"), ("delta_usd_per_teu", "Δ USD/TEU", "{:+,.0f}"),
+        ("delta_days", "Δ days", "{:+.1f}"), ("p50_days_a", "P50 A", "{:.1f}"), ("p50_days_b", "P50 B", "{:.1f}"),
+        ("delta_p50_days", "Δ P50", "{:+.1f}"), ("p90_days_a", "P90 A", "{:.1f}"), ("p90_days_b", "P90 B", "{:.1f}"),
+        ("delta_p90_days", "Δ P90", "{:+.1f}"), ("delta_usd_per_teu", "Δ USD/TEU", "{:+,.0f}"),
         ("delta_kg_co2e_per_teu", "Δ kg CO2e", "{:+,.0f}"), ("feasible_b", "feasible in B", "{}"),
     ]))  # fmt: skip
+    typer.echo(_PERCENTILES)
     out.print(frame_table("Flows moved (TEU per year)", diff.elements.head(12), [
         ("kind", "kind", "{}"), ("name", "name", "{}"), ("teu_per_year_a", "A", "{:,.0f}"),
         ("teu_per_year_b", "B", "{:,.0f}"), ("delta_teu_per_year", "B − A", "{:+,.0f}"),

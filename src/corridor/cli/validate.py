@@ -48,7 +48,8 @@ def validate(
         return
     out.print(_rows_table(frame))
     for title, table in (("Summary", summary.overall), ("Per metric", summary.by_metric),
-                         ("Per route family", summary.by_family)):  # fmt: skip
+                         ("Per route family", summary.by_family),
+                         ("Per statistic", summary.by_statistic)):  # fmt: skip
         out.print(_summary_table(title, table))
     if report is not None:
         typer.echo(f"report written to {report}")
@@ -56,7 +57,10 @@ def validate(
 
 def _rows_table(frame) -> Table:
     shown = corridor.validation_display_rows(frame)
-    title = "Model against published figures (hours and days: terminal-to-terminal transit)"
+    title = (
+        "Model against published figures (hours and days: terminal-to-terminal transit; statistic: planned = "
+        "transit without delays, observed = median, expected = expected value)"
+    )
     table = Table(title=title)
     for col in shown.columns:
         table.add_column(col, overflow="fold", justify="right" if col in ("published", "model") else "left")

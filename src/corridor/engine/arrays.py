@@ -19,6 +19,7 @@ from corridor.network.base import BaseNetwork
 from corridor.network.build import build_graph
 from corridor.network.cache import has_schema, in_range, is_csr, is_permutation, non_negative
 from corridor.network.graph import GAUGE_CHANGE_KINDS, BorderTable, ServiceTable
+from corridor.reliability.waits import Waits
 from corridor.routing.ch import ContractionHierarchy
 from corridor.routing.closures import RAIL_KINDS, closure_masks
 from corridor.routing.fixed import FIXED_OBJECTIVES, build_rail_hierarchies
@@ -44,10 +45,12 @@ def edge_metrics(graph) -> np.ndarray:
     return metrics
 
 
-def build_arrays(pack: DataPack, say: Progress, *, base: BaseNetwork | None = None) -> dict[str, np.ndarray]:
+def build_arrays(
+    pack: DataPack, say: Progress, *, base: BaseNetwork | None = None, waits: Waits | None = None
+) -> dict[str, np.ndarray]:
     """The network cache's arrays: the graph joined from ``base`` (built uncached when None) and the pack, the
     landmark bounds and the rail contraction hierarchies."""
-    graph = build_graph(pack, base=base, progress=say)
+    graph = build_graph(pack, base=base, progress=say, waits=waits)
     tail = graph.edge_tail()
     metrics = edge_metrics(graph)
     landmarks, table = compute_landmarks(

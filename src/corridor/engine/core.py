@@ -23,6 +23,8 @@ from corridor.network.cache import cache_key, load_or_build
 from corridor.network.graph import Graph
 from corridor.network.places import PlaceIndex, PlaceQuery
 from corridor.options import QueryOptions
+from corridor.reliability.simulate import PlaceFacts, ReliabilityModel, ServiceFacts, simulate
+from corridor.reliability.waits import Waits, pack_waits
 from corridor.results import PlaceInfo, Route, RoutePath
 from corridor.routing.fixed import RailHierarchies
 from corridor.routing.landmarks import compute_landmarks
@@ -30,6 +32,7 @@ from corridor.routing.options import country_codes
 from corridor.routing.route import Router
 from corridor.settings import Settings
 from corridor.status import Closure, closures_on, parse_as_of
+from corridor.timetables import hours_since_monday
 from corridor.units import EdgeFlag, Layer
 
 __all__ = ["Engine", "pack_places"]
@@ -63,6 +66,7 @@ class Engine:
             | {("place", p.id): p.name for p in pack.places}
             | {("link", x.id): x.name for x in pack.links}
         )
+        self.reliability_model = reliability_model(pack, pack_waits(settings.data_pack if settings else None))
         self.router = Router(
             graph,
             self.place_index,
@@ -75,6 +79,11 @@ class Engine:
             crossing_ids=tuple(c.id for c in pack.crossings),
             hierarchy_closed=hierarchy_closed(pack),
         )
+        timetables = self.reliability_model.timetables
+        if timetables is not None:
+            self.router.set_timetables(
+                {(t.service, t.from_place): t.departures_hours for t in timetables.services if t.headway_hours is None}
+            )
 
     # --- building -----------------------------------------------------------------
     @classmethod
@@ -91,7 +100,7 @@ class Engine:
 
         def build() -> dict[str, np.ndarray]:
             base = load_base(settings.cache_folder, progress=say, rebuild=rebuild)
-            return build_arrays(pack, say, base=base)
+            return build_arrays(pack, say, base=base, waits=pack_waits(settings.data_pack))
 
         arrays, _ = load_or_build(
             "network",
@@ -128,7 +137,8 @@ class Engine:
         """
         say = progress or _quiet
         settings = settings or Settings()
-        graph = build_graph(pack, base=load_base(settings.cache_folder, progress=say), progress=say)
+        base = load_base(settings.cache_folder, progress=say)
+        graph = build_graph(pack, base=base, progress=say, waits=pack_waits(settings.data_pack))
         closed = [i for i, c in enumerate(pack.crossings) if c.id in set(closed_crossings)]
         if closed:
             border = np.flatnonzero(graph.edge_flags & EdgeFlag.BORDER)
@@ -158,7 +168,17 @@ class Engine:
         search = self._search(options)
         names = set(reopen)
         search["closures"] = {key: c for key, c in search["closures"].items() if key[1] not in names}
-        return self._stamp(self.router.route(origin, destination, **search), options)
+        return self.with_reliability(self._stamp(self.router.route(origin, destination, **search), options), options)
+
+    def with_reliability(self, route: Route, options: QueryOptions) -> Route:
+        """The route with its transit-time distribution (``options.draws`` seeded draws; none when 0), timed from
+        ``options.depart`` on the timetables when given."""
+        if options.depart is not None and self.reliability_model.timetables is not None:
+            self.reliability_model.timetables.check_day(options.depart.date())
+        if options.draws <= 0:
+            return route
+        found = simulate(route, self.reliability_model, draws=options.draws, seed=options.seed, depart=options.depart)
+        return replace(route, reliability=found)
 
     def path(self, origin: PlaceQuery, destination: PlaceQuery, options: QueryOptions) -> RoutePath:
         """The same search as :meth:`route`, answered with the line and totals only."""
@@ -213,7 +233,7 @@ class Engine:
                 keep = [v for v, i in zip(options.via, reached, strict=True) if i <= first_pass]
                 if len(keep) < len(vias):
                     sol = self.router.solve(origin, destination, **{**search, "via": keep})
-        return self._stamp(self.router.assemble(sol), options)
+        return self.with_reliability(self._stamp(self.router.assemble(sol), options), options)
 
     def _search(self, options: QueryOptions) -> dict[str, Any]:
         return {
@@ -225,6 +245,7 @@ class Engine:
             "objective": options.objective,
             "coef": self.coefficients(options),
             "max_snap_km": options.max_snap_km,
+            "depart_hours": None if options.depart is None else hours_since_monday(options.depart),
         }
 
     def layer_segments(self, layer: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -241,6 +262,24 @@ class Engine:
     def report(self) -> dict[str, Any]:
         """The healing report: components before and after, links added, place snapping."""
         return dict(self.graph.meta.get("report", {}))
+
+
+def reliability_model(pack: DataPack, waits: Waits) -> ReliabilityModel:
+    """What the Monte Carlo needs of a pack: its distributions and timetables, places by name, services by stop."""
+    services: dict[tuple[str, str], ServiceFacts] = {}
+    for s in pack.services:  # a stop's departures are those of the first row that calls it, as the build has it
+        kind = "ferry" if s.mode == "ferry" else "train"
+        facts = ServiceFacts(kind, s.departures_per_week or 0.0, s.timetable == "irregular")
+        for place_id in (s.from_place, s.to_place):
+            services.setdefault((s.service, place_id), facts)
+    return ReliabilityModel(
+        waits=waits,
+        places={p.name: PlaceFacts(p.id, "port" in p.kinds, p.handling_hours) for p in pack.places},
+        services=services,
+        liner_wait_hours=pack.sea_wait_hours,
+        crossing_ids={c.name: c.id for c in pack.crossings},
+        holds=ReliabilityModel.month_holds(waits.table, {s.service for s in pack.services}),
+    )
 
 
 def pack_places(pack: DataPack, *, country: str | None = None, kind: str | None = None) -> list[PlaceInfo]:

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from corridor.datapack import DataPack, expected_wait_hours, shipped_passenger_lines
+from corridor.datapack import DataPack, shipped_passenger_lines
 from corridor.errors import DataError
 from corridor.graphs.components import component_labels, largest_component
 from corridor.graphs.csr import csr_order
 from corridor.network.base import BaseNetwork, LandLayer, SeaLayer, build_base, rail_passenger_edges
 from corridor.network.geo import haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import BorderTable, Graph, ServiceTable
+from corridor.reliability.waits import Waits, pack_waits
 from corridor.units import EdgeFlag, Layer, Mode
 
 __all__ = ["build_graph"]
@@ -81,9 +82,13 @@ def _graph_countries(base: BaseNetwork, pack: DataPack) -> tuple[tuple[str, ...]
     return countries, remap
 
 
-def build_graph(pack: DataPack, *, base: BaseNetwork | None = None, progress: Progress | None = None) -> Graph:
-    """Join the data pack to the base network (built here, uncached, when not given)."""
+def build_graph(
+    pack: DataPack, *, base: BaseNetwork | None = None, progress: Progress | None = None, waits: Waits | None = None
+) -> Graph:
+    """Join the data pack to the base network (built here, uncached, when not given). ``waits`` gives the services'
+    expected waits (the pack's timetables and headway CVs; None: the shipped ones)."""
     say = progress or (lambda _step, _fraction: None)
+    waits = waits or pack_waits(None)
     if base is None:
         base = build_base(progress=say)
     rail, road, sea = base.rail, base.road, base.sea
@@ -191,7 +196,7 @@ def build_graph(pack: DataPack, *, base: BaseNetwork | None = None, progress: Pr
         shore_of,
     )  # fmt: skip
     say("adding ferries and trains", 0.68)
-    service_rows = _add_services(pack, edges, extra, place_node, code_to_index)
+    service_rows = _add_services(pack, edges, extra, place_node, code_to_index, waits)
 
     node_lat = np.concatenate([node_lat, np.array(extra.lat)])
     node_lon = np.concatenate([node_lon, np.array(extra.lon)])
@@ -655,8 +660,8 @@ class _ServiceRows:
         return ServiceTable(np.array(cols[0], np.int32), *(np.array(c, float) for c in cols[1:]))
 
 
-def _add_services(pack, edges, extra, place_node, code_to_index) -> _ServiceRows:
-    """Each service a line: board (expected wait) → ride between stops → alight."""
+def _add_services(pack, edges, extra, place_node, code_to_index, waits: Waits) -> _ServiceRows:
+    """Each service a line: board (expected wait: by timetable, else H/2·(1 + CV²)) → ride between stops → alight."""
     rows = _ServiceRows()
     place_index = {p.id: i for i, p in enumerate(pack.places)}
     stop_node: dict[tuple[str, str], int] = {}
@@ -672,7 +677,7 @@ def _add_services(pack, edges, extra, place_node, code_to_index) -> _ServiceRows
     for s in pack.services:
         mode = Mode.FERRY if s.mode == "ferry" else Mode.SERVICE
         a, b = stop(s.service, s.from_place), stop(s.service, s.to_place)
-        wait = expected_wait_hours(s.departures_per_week or 0.0, irregular=s.timetable == "irregular")
+        irregular = s.timetable == "irregular"
         capacity = s.capacity_teu_per_departure or 0.0
         for place_id, node in ((s.from_place, a), (s.to_place, b)):
             if (s.service, place_id) in boarded:
@@ -681,6 +686,7 @@ def _add_services(pack, edges, extra, place_node, code_to_index) -> _ServiceRows
             t = place_node[place_index[place_id]]
             place = pack.places[place_index[place_id]]
             deps = s.departures_per_week or 0.0
+            wait = waits.expected_wait_hours(s.service, place_id, deps, irregular=irregular)
             board = rows.add(s.service, s.id, "", wait, 0.0, deps, capacity)
             alight = rows.add(s.service, s.id, "", 0.0, 0.0, deps, capacity)
             # loading onto and off the ship or train is one container move each

@@ -30,6 +30,7 @@ from corridor.routing.options import (
     check_objective,
 )
 from corridor.routing.search import SearchBuffers, SearchResult, shortest_path
+from corridor.routing.timed import TimedEdges, timed_path
 from corridor.status import Closure
 from corridor.units import EdgeFlag, Layer, Mode
 
@@ -150,6 +151,7 @@ class Router:
         self._closure_masks: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
         self._pass_nodes = self._place_pass_nodes()
         self._named_vias = self._via_names()
+        self.timed = TimedEdges(np.zeros(graph.edge_count + 1, np.int64), np.zeros(0), np.zeros(graph.edge_count))
 
     def _via_names(self) -> dict[str, tuple[str, np.ndarray]]:
         """Name (case-folded) → (display name, nodes) of what a via may name besides a place: a scheduled service
@@ -316,12 +318,15 @@ class Router:
         max_snap_km: float = 50.0,
         closures: Mapping[tuple[str, str], Closure] | None = None,
         road_reach_km: float | None = None,
+        depart_hours: float | None = None,
     ) -> Solution:
         """Best edge sequence origin → via… → destination; raises NoRouteError when none exists.
 
         ``closures`` (from the status table, for the day asked) block their services, crossings, links, passages and
         places; ``road_reach_km`` keeps trucks within that distance of a stop (pre- and on-carriage), None lets
-        road be a trunk mode. A route that enters a country twice (where neither a stop nor ``via`` asks for it)
+        road be a trunk mode. ``depart_hours`` (hours after 00:00 UTC of a Monday) searches on time-dependent
+        edges: a timetabled service is boarded at its next departure (see ``routing.timed``). A route that enters
+        a country twice (where neither a stop nor ``via`` asks for it)
         is searched again with the countries it detoured through closed, up to three times.
         """
         ends = [(origin, "origin"), *((v, "via") for v in via), (destination, "destination")]
@@ -347,7 +352,8 @@ class Router:
         places_closed = any(k[0] == "place" for k in (closures or {}))
         fixed_rail = modes == {"rail"} and not avoid and objective in FIXED_OBJECTIVES
         fixed_rail = fixed_rail and rail_closed == self.hierarchy_closed and not places_closed
-        hierarchies = self.rail_hierarchies if fixed_rail else None
+        hierarchies = self.rail_hierarchies if fixed_rail and depart_hours is None else None
+        clock = depart_hours
 
         def constrained() -> tuple[np.ndarray, np.ndarray]:
             """The masks with the day's closures and the truck radius (not needed by the rail hierarchy)."""
@@ -367,7 +373,9 @@ class Router:
             node_ok, blocked = constrained()
         protected = {int(c) for s in stops for c in self.graph.node_country[s.nodes] if c >= 0}
         try:
-            sol = self._search_stops(stops, objective, coef, node_ok, mode_ok, blocked, hierarchies, avoid, modes)
+            sol = self._search_stops(
+                stops, objective, coef, node_ok, mode_ok, blocked, hierarchies, avoid, modes, clock
+            )
         except NoRouteError as exc:
             if closures:
                 self._explain(exc, stops, objective, coef, open_node_ok, mode_ok, open_blocked, closures)
@@ -383,7 +391,9 @@ class Router:
             for ban in options:  # X–Y–X: close Y (stay in X) or close X after the first visit's country: try both
                 closed = node_ok & ~np.isin(self.graph.node_country, list(ban))
                 try:
-                    found = self._search_stops(stops, objective, coef, closed, mode_ok, blocked, None, avoid, modes)
+                    found = self._search_stops(
+                        stops, objective, coef, closed, mode_ok, blocked, None, avoid, modes, clock
+                    )
                 except NoRouteError:
                     continue
                 cost = float(coef @ self.metrics.take(found.edges, axis=1).sum(axis=1))
@@ -433,8 +443,11 @@ class Router:
         nodes = self._pass_nodes[stop.place]
         return Endpoint(stop.label, nodes, np.zeros(len(nodes)), stop.place, stop.lat, stop.lon)
 
-    def _search_stops(self, stops, objective, coef, node_ok, mode_ok, blocked, hierarchies, avoid, modes) -> Solution:
-        """The best path through the stops in order, each leg searched from where the last one ended."""
+    def _search_stops(
+        self, stops, objective, coef, node_ok, mode_ok, blocked, hierarchies, avoid, modes, clock=None
+    ) -> Solution:
+        """The best path through the stops in order, each leg searched from where the last one ended (and, with a
+        ``clock``, when it ended)."""
         edges: list[np.ndarray] = []
         first_node = last_node = -1
         no_u_turn = blocked
@@ -447,6 +460,8 @@ class Router:
                 targets = np.unique(self.tail[passage])
             if hierarchies is not None:
                 result = self._hierarchy_segment(hierarchies, objective, sources, targets)
+            elif len(targets) and clock is not None:
+                result, clock = self._timed_segment(coef, sources, targets, node_ok, mode_ok, no_u_turn, clock)
             elif len(targets):
                 result = self._search_segment(coef, sources, targets, node_ok, mode_ok, no_u_turn)
             else:
@@ -457,6 +472,7 @@ class Router:
             last_node = result.target
             if passage is not None:
                 sail = int(passage[self.tail[passage] == last_node][0])
+                clock = None if clock is None else clock + float(self.metrics[0, sail])
                 result = SearchResult(
                     result.cost, np.append(result.edges, sail), result.source, int(self.graph.head[sail]), 0
                 )
@@ -581,6 +597,38 @@ class Router:
             queries[objective], self.graph, self.metrics[FIXED_OBJECTIVES[objective]], sources, targets
         )
         return SearchResult(cost, edges, source, target, 0)
+
+    def _timed_segment(self, coef, sources, targets, node_ok, mode_ok, blocked, clock) -> tuple[SearchResult, float]:
+        g = self.graph
+        return timed_path(
+            g.first_out, g.head, self.tail, self.metrics, g.edge_mode, coef, self.timed,
+            sources=sources, targets=targets, start_hours=clock, mode_ok=mode_ok, node_ok=node_ok,
+            edge_blocked=blocked, buffers=self._buffers(),
+        )  # fmt: skip
+
+    def set_timetables(self, departures: Mapping[tuple[str, str], np.ndarray]) -> None:
+        """Give the boarding edges of timetabled services their weekly departures, by (service name, place id):
+        what a search with a departure time waits on."""
+        g = self.graph
+        board = np.flatnonzero((self._edge_service >= 0) & self._is_terminal[self.tail])
+        counts = np.zeros(g.edge_count, np.int64)
+        found: dict[int, np.ndarray] = {}
+        for e in board.tolist():
+            place = self._terminal_place[int(self.tail[e])]
+            key = (g.service_names[int(self._edge_service[e])], g.place_ids[place])
+            if key in departures and len(departures[key]):
+                found[e] = np.sort(np.asarray(departures[key], float))
+                counts[e] = len(found[e])
+        ptr = np.zeros(g.edge_count + 1, np.int64)
+        np.cumsum(counts, out=ptr[1:])
+        times = np.zeros(int(ptr[-1]))
+        for e, deps in found.items():
+            times[ptr[e] : ptr[e + 1]] = deps
+        expected = np.zeros(g.edge_count)
+        on = np.array(sorted(found), np.int64)
+        if len(on):
+            expected[on] = g.services.wait_hours[g.edge_ref[on]]
+        self.timed = TimedEdges(ptr, times, expected)
 
     def _search_segment(self, coef, sources, targets, node_ok, mode_ok, blocked) -> SearchResult:
         return shortest_path(
@@ -780,12 +828,17 @@ class Router:
         refs = g.edge_ref[edges]
         wait = float(g.services.wait_hours[refs].sum())
         deps = g.services.departures_per_week[refs].max()
-        interval = 168.0 / deps if deps > 0 else 0.0
-        why = (
-            f"a whole mean interval at {deps:g} departures/week: no fixed timetable, departures at random"
-            if interval and wait > 0.75 * interval
-            else f"half the interval at {deps:g} departures/week"
-        )
+        headway = 168.0 / deps if deps > 0 else 0.0
+        timed = bool(len(edges)) and self.timed.ptr[int(edges[0]) + 1] > self.timed.ptr[int(edges[0])]
+        if timed:
+            why = "the mean over the week of the wait for the next departure of its timetable"
+        elif headway:  # the build's H/2·(1 + CV²): the headway CV it rests on, read back
+            cv = float(np.sqrt(max(2.0 * wait / headway - 1.0, 0.0)))
+            why = f"H/2·(1 + CV²) for mean headway {headway:.0f} h and headway CV {cv:.2g}" + (
+                ", departures at irregular intervals" if cv > 0.05 else ", evenly spaced departures"
+            )
+        else:
+            why = "no departures given"
         note = f"expected wait {wait:.1f} h ({why}) and one container move at each end included"
         ends = nodes[[0, -1]]
         leg = self._leg(ends, mode, run, note=note, countries=self._countries(nodes), service=name, wait_hours=wait)

@@ -17,7 +17,7 @@ from numba import njit
 
 from corridor.graphs.heap import lazy_pop, lazy_push
 
-__all__ = ["METRICS", "SearchResult", "bounded_tree", "dijkstra_all", "shortest_path"]
+__all__ = ["METRICS", "SearchBuffers", "SearchResult", "bounded_tree", "dijkstra_all", "shortest_path", "unwind"]
 
 #: Order of the metric axis in coefficient vectors and landmark tables.
 METRICS = ("hours", "usd", "co2", "km")
@@ -136,7 +136,7 @@ def _astar(
 
 
 @njit(cache=True, nogil=True)
-def _unwind(parent, head, first_out_tail, target):  # pragma: no cover - numba
+def unwind(parent, head, first_out_tail, target):  # pragma: no cover - numba
     count = 0
     x = target
     while parent[x] >= 0:
@@ -159,6 +159,7 @@ class SearchBuffers:
         self.stamp = np.zeros(node_count, np.int64)
         self.closed = np.zeros(node_count, np.bool_)
         self.potential = np.zeros(node_count)
+        self.clock = np.zeros(node_count)  # the time-dependent search's hours on arrival
         self.stamp_value = 0
 
     def next_stamp(self) -> int:
@@ -227,7 +228,7 @@ def shortest_path(
     )
     if target < 0:
         return SearchResult(np.inf, np.zeros(0, np.int64), -1, -1, settled)
-    edges, source = _unwind(buffers.parent, head, tail, target)
+    edges, source = unwind(buffers.parent, head, tail, target)
     return SearchResult(float(cost), edges, int(source), int(target), settled)
 
 

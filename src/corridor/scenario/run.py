@@ -40,7 +40,8 @@ class ScenarioResult:
         return self.scenario.name
 
     def corridor_table(self) -> pd.DataFrame:
-        """One row per (pair, corridor family): feasible, days, USD and kg CO2e per TEU, why not."""
+        """One row per (pair, corridor family): feasible, days, P50 and P90 transit days, USD and kg CO2e per TEU,
+        why not."""
         return comparison_table(self.comparisons)
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,7 +124,7 @@ class ScenarioDiff:
 
     a: str
     b: str
-    corridors: pd.DataFrame  # per pair and family: Δdays, ΔUSD, ΔCO2e, feasibility change
+    corridors: pd.DataFrame  # per pair and family: Δdays, ΔP50 and ΔP90 transit days, ΔUSD, ΔCO2e, feasibility change
     od: pd.DataFrame  # per demand pair: route in A and B, changed or not
     elements: pd.DataFrame  # per service/crossing/terminal: TEU in A and B, utilisation
     countries: pd.DataFrame  # TEU-km a year per country in A and B
@@ -140,7 +141,7 @@ def diff_scenarios(a: ScenarioResult, b: ScenarioResult) -> ScenarioDiff:
     ta, tb = a.corridor_table(), b.corridor_table()
     keys = ["origin", "destination", "corridor"]
     corridors = ta.merge(tb, on=keys, how="outer", suffixes=("_a", "_b"))
-    for metric in ("days", "usd_per_teu", "kg_co2e_per_teu"):
+    for metric in ("days", "p50_days", "p90_days", "usd_per_teu", "kg_co2e_per_teu"):
         corridors[f"delta_{metric}"] = corridors[f"{metric}_b"] - corridors[f"{metric}_a"]
     od = a.flows.od.merge(b.flows.od, on=["origin", "destination", "class"], how="outer", suffixes=("_a", "_b"))
     od["route_changed"] = od["route_a"] != od["route_b"]

@@ -21,6 +21,7 @@ __all__ = [
     "CompareRequest",
     "CorridorOptionModel",
     "ErrorModel",
+    "PathRequest",
     "PlaceModel",
     "ReachRequest",
     "RouteRequest",
@@ -35,6 +36,9 @@ T = TypeVar("T")
 MAX_VIA, MAX_AVOID, MAX_CORRIDORS = 8, 40, 20
 #: Most seconds an assignment may be given (the scenario lane's time cap stops it in any case).
 MAX_ASSIGN_SECONDS = 120.0
+#: Monte Carlo draws of a route's reliability by default and at most, and the largest seed: the library's figures
+#: (``QueryOptions.make`` checks them again), spelled out for the schema; tests hold them equal.
+DEFAULT_DRAWS, MAX_DRAWS, MAX_SEED = 10_000, 1_000_000, 2**63 - 1
 
 # spelled out for the OpenAPI schema and type checkers; tests hold them equal to corridor's constants
 Objective = Literal["time", "cost", "co2", "generalized", "distance"]
@@ -55,6 +59,15 @@ Codes = Annotated[str, Field(max_length=3 * MAX_AVOID)] | Annotated[list[str], F
 ValueOfTime = Annotated[float, Field(ge=0, le=corridor.VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR)]
 CarbonPrice = Annotated[float, Field(ge=0, le=corridor.CARBON_PRICE_MAX_USD_PER_T_CO2E)]
 AsOf = Annotated[str, Field(max_length=40)]
+Depart = Annotated[str, Field(max_length=40)]
+Draws = Annotated[int, Field(ge=0, le=MAX_DRAWS, strict=True)]
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED, strict=True)]
+_SEED_TEXT = "Seed of the draws: the same seed gives the same figures."
+_DEPART_TEXT = (
+    "When the container is ready at the origin, ISO 8601: 2026-12-07T08:00, 2026-12-07 (midnight) or "
+    "2026-12-07T08:00+05:00; without a time zone it is UTC. Timetabled ferries and trains are boarded at their next "
+    "departure, and the reliability gives the arrival moments (planned, P10, P50, P90, in UTC)."
+)
 _AS_OF_TEXT = (
     "The day asked for, YYYY, YYYY-MM or YYYY-MM-DD (default: the data pack's as-of date): services, crossings, "
     "links, places and sea passages closed or suspended that day are not used."
@@ -75,8 +88,8 @@ class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
-class RouteRequest(_Request):
-    """``Network.route``: a place name, 'lat,lon' or [lat, lon] at each end, and the options."""
+class PathRequest(_Request):
+    """``Network.path``: a place name, 'lat,lon' or [lat, lon] at each end, and the options."""
 
     origin: Place
     destination: Place
@@ -95,23 +108,40 @@ class RouteRequest(_Request):
     )
 
     @model_validator(mode="after")
-    def _check(self) -> RouteRequest:
+    def _check(self) -> PathRequest:
         checked(self.options)
         return self
 
     def options(self) -> corridor.QueryOptions:
         """The checked options (``QueryOptions.make``: an OptionsError names the option)."""
-        return corridor.QueryOptions.make(
-            objective=self.objective,
-            avoid=self.avoid,
-            via=self.via,
-            modes=self.modes,
-            value_of_time_usd_per_teu_hour=self.value_of_time_usd_per_teu_hour,
-            carbon_price_usd_per_t_co2e=self.carbon_price_usd_per_t_co2e,
-            max_snap_km=self.max_snap_km,
-            as_of=self.as_of,
-            profile=self.profile,
-        )
+        return corridor.QueryOptions.make(**self._options())
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "objective": self.objective,
+            "avoid": self.avoid,
+            "via": self.via,
+            "modes": self.modes,
+            "value_of_time_usd_per_teu_hour": self.value_of_time_usd_per_teu_hour,
+            "carbon_price_usd_per_t_co2e": self.carbon_price_usd_per_t_co2e,
+            "max_snap_km": self.max_snap_km,
+            "as_of": self.as_of,
+            "profile": self.profile,
+        }
+
+
+class RouteRequest(PathRequest):
+    """``Network.route``: the path's question, and when the container departs and how its reliability is drawn."""
+
+    depart: Depart | None = Field(default=None, description=_DEPART_TEXT)
+    draws: Draws = Field(
+        default=DEFAULT_DRAWS,
+        description="Monte Carlo draws of the transit-time distribution (``reliability``); 0 for none.",
+    )
+    seed: Seed = Field(default=0, description=_SEED_TEXT)
+
+    def _options(self) -> dict[str, Any]:
+        return super()._options() | {"depart": self.depart, "draws": self.draws, "seed": self.seed}
 
 
 class CompareRequest(_Request):
@@ -127,6 +157,11 @@ class CompareRequest(_Request):
     value_of_time_usd_per_teu_hour: ValueOfTime | None = None
     carbon_price_usd_per_t_co2e: CarbonPrice | None = None
     as_of: AsOf | None = Field(default=None, description=_AS_OF_TEXT)
+    draws: Draws = Field(
+        default=DEFAULT_DRAWS,
+        description="Monte Carlo draws of each family's route (its P50 and P90 days); 0 for none.",
+    )
+    seed: Seed = Field(default=0, description=_SEED_TEXT)
 
     @model_validator(mode="after")
     def _check(self) -> CompareRequest:
@@ -141,6 +176,8 @@ class CompareRequest(_Request):
             value_of_time_usd_per_teu_hour=self.value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=self.carbon_price_usd_per_t_co2e,
             as_of=self.as_of,
+            draws=self.draws,
+            seed=self.seed,
         )
 
 
@@ -233,6 +270,8 @@ class CorridorOptionModel(BaseModel):
     name: str
     feasible: bool
     days: float | None
+    p50_days: float | None = Field(description="Median transit days (terminal to terminal) of the family's route.")
+    p90_days: float | None = Field(description="Transit days that 90 % of containers beat on the family's route.")
     usd_per_teu: float | None
     kg_co2e_per_teu: float | None
     countries: list[str]

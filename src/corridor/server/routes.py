@@ -18,6 +18,7 @@ from corridor.server.errors import ERROR_RESPONSES
 from corridor.server.models import (
     CompareRequest,
     CorridorOptionModel,
+    PathRequest,
     PlaceKind,
     PlaceModel,
     ReachRequest,
@@ -50,12 +51,14 @@ def router(ctx: Context) -> APIRouter:
 
     @lru_cache(maxsize=ctx.limits.cached_answers)
     def cached_route(origin: Any, destination: Any, options: corridor.QueryOptions) -> bytes:
-        route = ctx.net().route(origin, destination, **_route_options(options))
+        route = ctx.net().route(
+            origin, destination, **_path_options(options), depart=options.depart, draws=options.draws, seed=options.seed
+        )
         return json_bytes(route.to_dict())
 
     @lru_cache(maxsize=ctx.limits.cached_answers)
     def cached_path(origin: Any, destination: Any, options: corridor.QueryOptions) -> bytes:
-        found = ctx.net().path(origin, destination, **_route_options(options))
+        found = ctx.net().path(origin, destination, **_path_options(options))
         return json_bytes(found.to_dict())
 
     @lru_cache(maxsize=ctx.limits.cached_answers)
@@ -69,18 +72,21 @@ def router(ctx: Context) -> APIRouter:
             value_of_time_usd_per_teu_hour=options.value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=options.carbon_price_usd_per_t_co2e,
             as_of=options.as_of,
+            draws=options.draws,
+            seed=options.seed,
         )
         return json_bytes([o.to_dict() for o in found])
 
     @api.post("/route", response_model=dict[str, Any], responses=ERROR_RESPONSES)
     async def route(body: RouteRequest):
-        """The best route, with legs, borders and a GeoJSON line (``Route.to_dict()``)."""
+        """The best route, with legs, borders, its transit-time distribution (``reliability``) and a GeoJSON line
+        (``Route.to_dict()``)."""
         key = (_hashable(body.origin), _hashable(body.destination), body.options())
         answer = await ctx.run("quick", lambda _stop: cached_route(*key))
         return Response(answer, media_type=JSON)
 
     @api.post("/path", response_model=dict[str, Any], responses=ERROR_RESPONSES)
-    async def path(body: RouteRequest):
+    async def path(body: PathRequest):
         """The same query as ``/route`` answered with the totals and the line only (``RoutePath.to_dict()``)."""
         key = (_hashable(body.origin), _hashable(body.destination), body.options())
         answer = await ctx.run("quick", lambda _stop: cached_path(*key))
@@ -88,7 +94,8 @@ def router(ctx: Context) -> APIRouter:
 
     @api.post("/compare", response_model=list[CorridorOptionModel], responses=ERROR_RESPONSES)
     async def compare(body: CompareRequest):
-        """The best route through each corridor family, side by side (``CorridorOption.to_dict()`` each)."""
+        """The best route through each corridor family, side by side, with its P50 and P90 transit days
+        (``CorridorOption.to_dict()`` each)."""
         key = (_hashable(body.origin), _hashable(body.destination), _hashable(body.corridors), body.options())
         answer = await ctx.run("heavy", lambda _stop: cached_compare(*key))
         return Response(answer, media_type=JSON)
@@ -111,8 +118,8 @@ def router(ctx: Context) -> APIRouter:
     return api
 
 
-def _route_options(options: corridor.QueryOptions) -> dict[str, Any]:
-    """The checked options as ``Network.route`` keywords."""
+def _path_options(options: corridor.QueryOptions) -> dict[str, Any]:
+    """The checked options as ``Network.path`` keywords (``Network.route`` adds the departure and the draws)."""
     return {
         "via": list(options.via),
         "avoid": options.avoid,

@@ -2,9 +2,14 @@
 
 One row per figure, header row required, UTF-8::
 
-    id,origin,destination,via,avoid,modes,objective,metric,low,high,as_of,source,note
+    id,origin,destination,via,avoid,modes,objective,metric,low,high,statistic,as_of,source,note
 
-Unknown columns are ignored. A malformed row (a bad value, or a record the CSV reader rejects,
+Columns are found by their header names, in any order. ``statistic`` is optional (a file without it
+reads as before) and says which of the model's transit times a time figure (``hours``, ``days``) is
+held against: ``planned`` for a planned, advertised or scheduled figure (the model's transit without
+delays), ``observed`` for an observed, achieved or average-of-trips figure (the model's median, P50),
+empty for the model's expected value. Any other value, or a statistic on another metric, makes the
+row malformed. Unknown columns are ignored. A malformed row (a bad value, or a record the CSV reader rejects,
 such as a field above its 131,072-character limit) is reported with its line number and
 skipped; a file that cannot be read at all (missing, above ``MAX_FILE_BYTES``, not UTF-8, no
 usable header) raises ``FileFormatError`` naming the file (``DataError`` for the shipped set).
@@ -25,6 +30,8 @@ __all__ = [
     "COLUMNS",
     "MAX_FILE_BYTES",
     "METRICS",
+    "STATISTICS",
+    "TIME_METRICS",
     "Benchmark",
     "BenchmarkSet",
     "Problem",
@@ -44,6 +51,7 @@ COLUMNS = (
     "metric",
     "low",
     "high",
+    "statistic",
     "as_of",
     "source",
     "note",
@@ -51,6 +59,10 @@ COLUMNS = (
 #: Largest benchmark file read, in bytes (the shipped set is a few kB).
 MAX_FILE_BYTES = 16 * 1024 * 1024
 METRICS = ("hours", "days", "km", "usd_per_teu", "usd_per_feu", "kg_co2e_per_teu", "border_hours")
+#: Metrics that are transit times: the only ones a ``statistic`` applies to.
+TIME_METRICS = ("hours", "days")
+#: Values of the ``statistic`` column (empty: the model's expected value).
+STATISTICS = ("planned", "observed")
 _OBJECTIVES = ("time", "cost", "co2", "generalized")
 _MODES = ("rail", "road", "sea", "ferry", "service")
 
@@ -73,6 +85,9 @@ class Benchmark:
     source: str
     note: str
     line: int  # line number in the file (header is line 1)
+    # which model time a time figure is held against: "planned" (no delays), "observed" (median, P50),
+    # None (the expected value, as for every other metric)
+    statistic: str | None = None
 
     @property
     def asked(self) -> str:
@@ -147,6 +162,15 @@ def _row(cells: dict[str, str], line: int) -> Benchmark:
     low, high = _number(get["low"], "low"), _number(get["high"], "high")
     if low < 0 or high < low:
         raise ValueError(f"range {low:g}–{high:g} is not 0 ≤ low ≤ high")
+    statistic = get["statistic"].lower() or None
+    if statistic is not None and statistic not in STATISTICS:
+        raise ValueError(
+            f"statistic {get['statistic']!r} is not one of {', '.join(STATISTICS)} (or empty for the expected value)"
+        )
+    if statistic is not None and metric not in TIME_METRICS:
+        raise ValueError(
+            f"statistic {statistic!r} applies only to the time metrics {', '.join(TIME_METRICS)}, not to {metric}"
+        )
     return Benchmark(
         id=get["id"],
         origin=get["origin"],
@@ -162,6 +186,7 @@ def _row(cells: dict[str, str], line: int) -> Benchmark:
         source=get["source"],
         note=get["note"],
         line=line,
+        statistic=statistic,
     )
 
 

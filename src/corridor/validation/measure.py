@@ -12,16 +12,27 @@ __all__ = ["FAMILIES", "error_pct", "measure", "route_family"]
 #: Route families the summary groups by, in the order they are tested.
 FAMILIES = ("sea", "middle corridor", "northern", "link or regional")
 _CASPIAN_EAST, _CASPIAN_WEST = {"KZ", "TM"}, {"AZ"}
+#: The reliability attribute each benchmark statistic is held against (transit hours, like ``transit_hours``).
+_RELIABILITY_FIELD = {"planned": "planned_hours", "observed": "p50_hours"}
+_HOURS_PER_UNIT = {"hours": 1.0, "days": 24.0}
 
 
-def measure(route: Route, metric: str, pack: DataPack) -> float:
+def measure(route: Route, metric: str, pack: DataPack, statistic: str | None = None) -> float:
     """The model's value of ``metric`` for ``route``.
 
     ``hours`` and ``days`` are terminal-to-terminal transit (``Route.transit_hours``): from
     departure at the origin to arrival at the destination, as operators and studies publish
     transit times; ``border_hours`` is the time at borders and gauge changes; ``usd_per_feu``
     is ``usd_per_teu`` times the data pack's ``usd_per_feu_factor``.
+
+    ``statistic`` picks which transit time a time metric is: ``None`` the expected value (as
+    above), ``"planned"`` the transit without delays (``route.reliability.planned_hours``),
+    ``"observed"`` the median transit (``route.reliability.p50_hours``), both over the same span
+    as ``transit_hours``. A statistic needs a route asked with reliability (ValueError without
+    it) and applies to ``hours`` and ``days`` only (ValueError for another metric).
     """
+    if statistic is not None:
+        return _time_statistic(route, metric, statistic)
     if metric == "hours":
         return route.transit_hours
     if metric == "days":
@@ -37,6 +48,21 @@ def measure(route: Route, metric: str, pack: DataPack) -> float:
     if metric == "border_hours":
         return sum(leg.hours for leg in route.legs if leg.mode == "border")
     raise ValueError(f"unknown metric {metric!r}")
+
+
+def _time_statistic(route: Route, metric: str, statistic: str) -> float:
+    if metric not in _HOURS_PER_UNIT:
+        raise ValueError(f"statistic {statistic!r} applies only to hours and days, not to {metric!r}")
+    if statistic not in _RELIABILITY_FIELD:
+        raise ValueError(f"unknown statistic {statistic!r}; use {' or '.join(_RELIABILITY_FIELD)}")
+    reliability = getattr(route, "reliability", None)  # None: the route was asked without reliability
+    if reliability is None:
+        raise ValueError(
+            f"a {statistic} transit time needs the route's reliability (planned and percentile transit times); "
+            "this route was asked without it"
+        )
+    hours = float(getattr(reliability, _RELIABILITY_FIELD[statistic]))
+    return hours / _HOURS_PER_UNIT[metric]
 
 
 def error_pct(value: float, low: float, high: float) -> float:

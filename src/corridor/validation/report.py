@@ -21,6 +21,10 @@ from corridor.validation.run import Summary, summarise
 __all__ = ["chart_svg", "display_rows", "display_summary", "write_report"]
 
 _TITLE = "corridor: model against published figures"
+_STATISTICS_TEXT = (
+    "planned transit (no delays) where the row's statistic is planned, median transit (P50) where it is observed, "
+    "and expected transit where it names none (expected)"
+)
 
 
 def chart_svg(frame: pd.DataFrame) -> str:
@@ -62,6 +66,7 @@ def display_rows(frame: pd.DataFrame) -> pd.DataFrame:
             "id": frame["id"],
             "asked": frame["asked"],
             "metric": frame["metric"],
+            "statistic": frame.get("statistic", "expected"),
             "published": [
                 _fmt(lo) if lo == hi else f"{_fmt(lo)}–{_fmt(hi)}"
                 for lo, hi in zip(frame["low"], frame["high"], strict=True)
@@ -124,14 +129,17 @@ table.t th, table.t td {{ padding: 3px 8px; border-bottom: 1px solid #ddd; text-
 table.t td {{ max-width: 28em; overflow-wrap: anywhere; }}
 </style></head><body>
 <h1>{_TITLE}</h1>
-<p>Benchmarks: {html.escape(str(frame.attrs.get("origin", "")))}. Hours and days are terminal-to-terminal transit;
-the error is the distance to the nearest end of the published range, in percent of that end.</p>
+<p>Benchmarks: {html.escape(str(frame.attrs.get("origin", "")))}. Hours and days are terminal-to-terminal transit,
+held against the model's {_STATISTICS_TEXT}; the error is the distance to the nearest end of the published range,
+in percent of that end.</p>
 <h2>Summary</h2>
 {table(display_summary(summary.overall))}
 <h3>Per metric</h3>
 {table(display_summary(summary.by_metric))}
 <h3>Per route family</h3>
 {table(display_summary(summary.by_family))}
+<h3>Per statistic</h3>
+{table(display_summary(summary.by_statistic))}
 <h2>Model against published ranges</h2>
 {chart_svg(frame) if len(frame) else "<p>No rows.</p>"}
 <h2>Every row</h2>
@@ -145,8 +153,9 @@ def _markdown(frame: pd.DataFrame, summary: Summary) -> str:
     parts = [
         f"# {_TITLE}",
         "",
-        f"Benchmarks: {frame.attrs.get('origin', '')}. Hours and days are terminal-to-terminal transit; the error is "
-        "the distance to the nearest end of the published range, in percent of that end.",
+        f"Benchmarks: {frame.attrs.get('origin', '')}. Hours and days are terminal-to-terminal transit, held against "
+        f"the model's {_STATISTICS_TEXT}; the error is the distance to the nearest end of the published range, in "
+        "percent of that end.",
         "",
         "## Summary",
         "",
@@ -159,6 +168,10 @@ def _markdown(frame: pd.DataFrame, summary: Summary) -> str:
         "### Per route family",
         "",
         _markdown_table(display_summary(summary.by_family)),
+        "",
+        "### Per statistic",
+        "",
+        _markdown_table(display_summary(summary.by_statistic)),
         "",
     ]
     if len(frame):

@@ -20,15 +20,18 @@ from corridor.validation.benchmarks import Benchmark, BenchmarkSet, read_benchma
 from corridor.validation.measure import error_pct, measure, route_family
 
 if TYPE_CHECKING:
+    from corridor.datapack import DataPack
     from corridor.engine import Engine
+    from corridor.results import Route
 
-__all__ = ["COLUMNS", "Summary", "summarise", "validate"]
+__all__ = ["COLUMNS", "STATISTIC_GROUPS", "Summary", "summarise", "validate"]
 
 #: Columns of the DataFrame ``validate`` returns.
 COLUMNS = (
     "id",
     "asked",
     "metric",
+    "statistic",
     "low",
     "high",
     "model",
@@ -40,6 +43,8 @@ COLUMNS = (
     "note",
     "failure",
 )
+#: The ``statistic`` of a result row, in the order the summary lists them: a row without one is "expected".
+STATISTIC_GROUPS = ("planned", "observed", "expected")
 
 
 def _load(benchmarks: str | Path | BenchmarkSet | Iterable[Benchmark] | None) -> BenchmarkSet:
@@ -64,6 +69,17 @@ def published_day(text: str, covers: tuple[date, date]) -> date:
     return min(max(day, first), last)
 
 
+def _measure_row(route: Route, row: Benchmark, pack: DataPack) -> tuple[float, str]:
+    """The model's value for a row, or NaN and the reason: a planned or observed time needs the route's
+    reliability, and a route asked without it is a failed row, not an error."""
+    try:
+        return measure(route, row.metric, pack, row.statistic), ""
+    except ValueError as exc:
+        if row.statistic is None:
+            raise
+        return math.nan, str(exc)
+
+
 def validate(
     engine: Engine,
     benchmarks: str | Path | BenchmarkSet | Iterable[Benchmark] | None = None,
@@ -76,6 +92,10 @@ def validate(
     whose query fails (unknown place, no route) gets ``model`` NaN and the reason in
     ``failure``; it counts as outside its range. Rows skipped by the reader are listed in
     ``df.attrs["problems"]``.
+
+    ``statistic`` says which model time a row was held against: ``planned`` (transit without delays),
+    ``observed`` (median transit) or ``expected`` (the expected value: every row that names no statistic).
+    A planned or observed row whose route carries no reliability fails with the reason in ``failure``.
 
     Each row is routed as of the day its figure was published (``as_of``, moved into the dates the pack covers):
     a 2021 Viking train time is checked against the network of 2021, when the train ran. What a row names as
@@ -94,8 +114,9 @@ def validate(
             )  # fmt: skip
             # the row's route is the one it names: its via services and sea passages are open for it
             route = engine.route(row.origin, row.destination, options, reopen=row.via)
-            value = measure(route, row.metric, engine.pack)
-            family = route_family(route)
+            value, failure = _measure_row(route, row, engine.pack)
+            if not failure:
+                family = route_family(route)
         except CorridorError as exc:
             failure = str(exc)
         err = error_pct(value, row.low, row.high)
@@ -104,6 +125,7 @@ def validate(
                 "id": row.id,
                 "asked": row.asked,
                 "metric": row.metric,
+                "statistic": row.statistic or "expected",
                 "low": row.low,
                 "high": row.high,
                 "model": value,
@@ -126,16 +148,18 @@ def validate(
 
 @dataclass(frozen=True)
 class Summary:
-    """The fit in three tables: overall, per metric and per route family."""
+    """The fit in four tables: overall, per metric, per route family and per statistic (planned, observed,
+    expected)."""
 
     overall: pd.DataFrame
     by_metric: pd.DataFrame
     by_family: pd.DataFrame
+    by_statistic: pd.DataFrame
 
     def to_dict(self) -> dict[str, list[dict[str, Any]]]:
         return {
             name: json.loads(getattr(self, name).to_json(orient="records"))
-            for name in ("overall", "by_metric", "by_family")
+            for name in ("overall", "by_metric", "by_family", "by_statistic")
         }
 
 
@@ -167,4 +191,8 @@ def summarise(frame: pd.DataFrame) -> Summary:
     overall = pd.DataFrame([{"group": "all", **_fit(frame)}])
     by_metric = pd.DataFrame([{"group": m, **_fit(g)} for m, g in frame.groupby("metric", sort=True)])
     by_family = pd.DataFrame([{"group": f, **_fit(g)} for f, g in frame.groupby("family", sort=True)])
-    return Summary(overall, by_metric, by_family)
+    statistic = frame.get("statistic", pd.Series("expected", index=frame.index, dtype=object))
+    order = [s for s in STATISTIC_GROUPS if (statistic == s).any()]
+    order += sorted(set(statistic) - set(STATISTIC_GROUPS))  # a frame from elsewhere may carry other names
+    by_statistic = pd.DataFrame([{"group": s, **_fit(frame[statistic == s])} for s in order])
+    return Summary(overall, by_metric, by_family, by_statistic)

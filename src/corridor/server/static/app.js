@@ -158,6 +158,13 @@ async function runQuery(query) {
   }
 }
 
+// a route's transit-time spread in days (P10, P50, P90), from its reliability; null when it has none
+function spreadOf(route) {
+  const rel = route && route.reliability;
+  if (!rel) return null;
+  return { p10: rel.p10_hours / 24, p50: rel.p50_hours / 24, p90: rel.p90_hours / 24 };
+}
+
 function tableRows(options, best, query) {
   const rows = [];
   const mine = query.via.length ? `your options, via ${query.via.join(", ")}` : "your options";
@@ -167,12 +174,17 @@ function tableRows(options, best, query) {
     rows.push({
       id: "best", name: `Best route (${mine})`, route: best, days: best.days, usd: best.usd_per_teu,
       co2: best.kg_co2e_per_teu, borders: best.border_crossings.length,
-      gauge: best.border_crossings.filter((b) => b.gauge_change).length,
+      gauge: best.border_crossings.filter((b) => b.gauge_change).length, spread: spreadOf(best),
     });
   }
   for (const o of options) {
+    const route = o.feasible ? o.route : null;
+    const spread = spreadOf(route);
+    // the compare answer's own P50 and P90 days, where it gives them
+    if (spread && o.p50_days != null) spread.p50 = o.p50_days;
+    if (spread && o.p90_days != null) spread.p90 = o.p90_days;
     rows.push({
-      id: o.corridor, name: o.name, route: o.feasible ? o.route : null, reason: o.feasible ? null : o.route,
+      id: o.corridor, name: o.name, route, reason: o.feasible ? null : o.route, spread,
       days: o.days, usd: o.usd_per_teu, co2: o.kg_co2e_per_teu, borders: o.border_crossings, gauge: o.gauge_changes,
     });
   }
@@ -185,9 +197,40 @@ function tableRows(options, best, query) {
 const number = (value, digits = 0) =>
   value == null ? "–" : value.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+// the P50 / P90 cell: the two figures, and a bar from P10 to P90 with P50 marked, scaled to ``longest`` days
+function spreadCell(spread, longest) {
+  const td = document.createElement("td");
+  td.className = "spread-cell";
+  if (!spread) {
+    td.textContent = "–";
+    return td;
+  }
+  const figures = document.createElement("span");
+  figures.className = "spread-figures";
+  figures.textContent = `${number(spread.p50, 1)} / ${number(spread.p90, 1)}`;
+  const band = document.createElement("span");
+  band.className = "band";
+  const label = `transit P10 ${number(spread.p10, 1)}, P50 ${number(spread.p50, 1)}, P90 ${number(spread.p90, 1)} days`;
+  band.title = label;
+  band.setAttribute("role", "img");
+  band.setAttribute("aria-label", label);
+  const at = (days) => `${Math.max(0, Math.min(100, (100 * days) / longest)).toFixed(2)}%`;
+  const range = document.createElement("span");
+  range.className = "band-range";
+  range.style.left = at(spread.p10);
+  range.style.width = `calc(${at(spread.p90)} - ${at(spread.p10)})`;
+  const median = document.createElement("span");
+  median.className = "band-p50";
+  median.style.left = at(spread.p50);
+  band.append(range, median);
+  td.append(figures, band);
+  return td;
+}
+
 function renderTable() {
   const body = $("results").querySelector("tbody");
   body.replaceChildren();
+  const longest = Math.max(0, ...state.rows.filter((r) => r.route && r.spread).map((r) => r.spread.p90)) || 1;
   for (const row of state.rows) {
     const tr = document.createElement("tr");
     tr.dataset.corridor = row.id;
@@ -203,6 +246,7 @@ function renderTable() {
         td.textContent = number(value, digits);
         tr.append(td);
       }
+      tr.append(spreadCell(row.spread, longest));
       tr.tabIndex = 0;  // rows are reachable and chosen with the keyboard too
       tr.addEventListener("click", () => select(row.id));
       tr.addEventListener("keydown", (event) => {
@@ -218,7 +262,7 @@ function renderTable() {
       reason.textContent = row.reason || "no route";
       name.append(reason);
       const td = document.createElement("td");
-      td.colSpan = 5;
+      td.colSpan = 6;
       td.textContent = "not feasible";
       tr.append(td);
     }
@@ -257,6 +301,7 @@ function renderLegs() {
     return;
   }
   $("legs-title").textContent = `${row.name}: ${number(row.days, 1)} days, ${number(row.usd)} USD/TEU`;
+  renderSpread(row.route);
   const list = $("leg-list");
   list.replaceChildren();
   for (const leg of row.route.legs) {
@@ -276,6 +321,41 @@ function renderLegs() {
     list.append(li);
   }
   section.hidden = false;
+}
+
+// "leg 4, ferry: Aktau → Baku (Alat)": the number is the leg's in the list below
+function spreadLegText(leg) {
+  const where = leg.from === leg.to ? leg.from : `${leg.from} → ${leg.to}`;
+  const what = leg.mode === "transfer" ? "handling" : leg.mode;
+  return `leg ${leg.index + 1}, ${what}: ${where}`;
+}
+
+// the selected route's P50 and P90, and the two or three legs that make most of its spread
+function renderSpread(route) {
+  const box = $("spread");
+  const rel = route && route.reliability;
+  if (!rel || !rel.legs || !rel.legs.length) {
+    box.hidden = true;
+    return;
+  }
+  $("spread-summary").textContent =
+    `Transit P50 ${number(rel.p50_hours / 24, 1)} days, P90 ${number(rel.p90_hours / 24, 1)} days ` +
+    `(planned ${number(rel.planned_hours / 24, 1)}, P10 ${number(rel.p10_hours / 24, 1)}).`;
+  const ranked = [...rel.legs].sort((a, b) => b.spread_share - a.spread_share);
+  // the top three, less a third that adds little
+  const top = ranked.slice(0, 3).filter((leg, i) => i < 2 || leg.spread_share >= 0.05);
+  const list = $("spread-legs");
+  list.replaceChildren();
+  for (const leg of top) {
+    const li = document.createElement("li");
+    const share = document.createElement("span");
+    share.className = "share";
+    share.textContent = `${number(100 * leg.spread_share)} %`;
+    li.append(share, ` ${spreadLegText(leg)}`);
+    li.title = leg.assumption || "";
+    list.append(li);
+  }
+  box.hidden = false;
 }
 
 // ---- the map ----------------------------------------------------------------------------------
