@@ -5,7 +5,8 @@ terminal pairs (coordinates in, path out), for
 
 * corridor, rail layer, fixed objective (distance; contraction hierarchy) through the public API,
   twice: ``Network.path`` (line and totals, the same contract as scgraph's answer) and
-  ``Network.route`` (the full answer with legs, borders, countries and place labels);
+  ``Network.route`` (the full answer with legs, borders, countries and place labels; without the reliability
+  Monte Carlo, ``draws=0``, which ``benchmarks/reliability.py`` measures);
 * corridor, multimodal, ``generalized`` objective with ``avoid RU,BY`` (no rebuild), ``Network.route``;
 * scgraph 3.6 on the same rail layer (scgraph-data ``world_railways``): its contraction
   hierarchy and its Dijkstra;
@@ -111,10 +112,10 @@ def main() -> None:
         return net.path(coords[a], coords[b], modes="rail", objective="distance", max_snap_km=100)
 
     def ours_rail_route(a, b):
-        return net.route(coords[a], coords[b], modes="rail", objective="distance", max_snap_km=100)
+        return net.route(coords[a], coords[b], modes="rail", objective="distance", max_snap_km=100, draws=0)
 
     def ours_multimodal(a, b):
-        return net.route(coords[a], coords[b], objective="generalized", avoid="RU,BY", max_snap_km=100)
+        return net.route(coords[a], coords[b], objective="generalized", avoid="RU,BY", max_snap_km=100, draws=0)
 
     def sc(a, b, algorithm):
         (lat_a, lon_a), (lat_b, lon_b) = coords[a], coords[b]

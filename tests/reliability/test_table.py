@@ -285,7 +285,7 @@ BAD_CELLS = [
     (RAIL, "planned_share", "-0.1", "planned_share", "negative"),
     (BREST, "event_mean_hours", "-5", "event_mean_hours", "negative"),
     (RAIL, "planned_share", "1", "planned_share", "below 1"),
-    (FEEDER_RUN, "planned_share", "1.2", "planned_share", "below 1"),
+    (FEEDER_RUN, "planned_share", "1.2", "p10_ratio", "percentiles out of order"),
     (RAIL, "cv", "0", "cv", "above 0"),
     (BREST, "event_mean_hours", "0", "event_mean_hours", "above 0"),
     (BREST, "event_probability", "1.5", "event_probability", "[0, 1]"),

@@ -164,6 +164,18 @@ def test_search_boxes_draw_routes_and_fill_the_table(page, base_url, world):
     assert len(page.query_selector_all("#leg-list li")) == len(middle.route.legs)
     assert page.query_selector_all("#leg-list li.leg-ferry"), "the Caspian crossing is listed"
     assert "waiting for a departure" in page.inner_text("#leg-list")
+    # each feasible corridor shows its transit P50 / P90 days (the compare answer's) with a P10–P90 bar
+    for option in expected:
+        if option.feasible:
+            cell = page.inner_text(f"#results tr[data-corridor={option.corridor}] td.spread-cell")
+            p50, p90 = (float(x) for x in cell.split("/"))
+            assert p50 == pytest.approx(option.p50_days, abs=0.05) and p90 == pytest.approx(option.p90_days, abs=0.05)
+    assert page.query_selector_all("#results td.spread-cell .band-p50")
+    # and the selected route names the legs that make its P90 long, the largest share of the spread first
+    assert page.is_visible("#spread")
+    drivers = [li.inner_text() for li in page.query_selector_all("#spread-legs li")]
+    top = max(middle.route.reliability.legs, key=lambda leg: leg.spread_share)
+    assert 2 <= len(drivers) <= 3 and top.from_ in drivers[0]
     shot(page, "query-from-search-boxes")
     page.focus("#results tr[data-corridor=sea_cape]")  # the keyboard chooses rows too
     page.keyboard.press("Enter")

@@ -459,7 +459,7 @@ def _check_parameters(family: str, values: dict[str, float], line: int, fail: _F
         absent = next(n for n in _EVENT if n not in given)
         fail(line, absent, "a disruption needs both event_probability and event_mean_hours")
     v = values
-    if "planned_share" in given and v["planned_share"] >= 1:
+    if family in ("lognormal", "gamma") and v["planned_share"] >= 1:
         fail(line, "planned_share", f"must be below 1 (the planned part of E), got {v['planned_share']:g}")
     if family in ("lognormal", "gamma") and v["cv"] <= 0:
         fail(line, "cv", f"must be above 0 for family {family!r}, got {v['cv']:g}")
