@@ -56,6 +56,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "CorridorOption": ("corridor.compare", "CorridorOption"),
     "ReachResult": ("corridor.reach", "ReachResult"),
     "FlowResult": ("corridor.flows.run", "FlowResult"),
+    "Calibration": ("corridor.flows.calibrate", "Calibration"),
+    "CountFit": ("corridor.flows.fit", "CountFit"),
+    "summarise_fit": ("corridor.flows.fit", "summarise"),
+    "ASSIGN_METHODS": ("corridor.constants", "ASSIGN_METHODS"),
     # corridor comparison tables and charts
     "comparison_table": ("corridor.compare", "comparison_table"),
     "read_pairs": ("corridor.compare", "read_pairs"),

@@ -30,7 +30,8 @@ from corridor.datapack import DataPack, load_pack
 from corridor.engine import Engine, pack_places
 from corridor.errors import OptionsError
 from corridor.flows.assignment import assign_demand
-from corridor.flows.demand import Demand
+from corridor.flows.calibrate import Calibration, calibrate
+from corridor.flows.demand import Demand, read_demand
 from corridor.flows.run import FlowResult
 from corridor.network.graph import Graph
 from corridor.network.places import PlaceIndex, PlaceQuery
@@ -276,6 +277,7 @@ class Network:
         carbon_price_usd_per_t_co2e: float | None = None,
         rank_bottlenecks: bool = True,
         avoid: Iterable[str] | str | None = None,
+        dispersion_per_usd: float | None = None,
         progress: Callable[[str, int, float], None] | None = None,
     ) -> FlowResult:
         """Share out a demand (TEU per year between places) over the corridors, with capacities.
@@ -283,22 +285,37 @@ class Network:
         Parameters
         ----------
         demand : a shipped set by name (``corridor-2024``), a CSV or OMX file, or a ``Demand``.
-        method : ``ue`` (user equilibrium: every box takes its cheapest route given the queues) or
-            ``so`` (system optimum: least total cost).
-        gap : target relative gap.
+        method : ``sue`` (default: each demand row split into its shipper segments, and each segment's boxes
+            shared over its routes by logit on their cost, with the queues), ``ue`` (user equilibrium: every box
+            takes its cheapest route given the queues) or ``so`` (system optimum: least total cost).
+        gap : target relative gap (for ``sue``: the mean change of link flows relative to the flows).
+        dispersion_per_usd : the logit dispersion of ``sue`` (default: the pack's, as calibrated).
         value_of_time_usd_per_teu_hour : one value, or one per demand class; default the pack's.
         carbon_price_usd_per_t_co2e : default the pack's.
         rank_bottlenecks : re-assign with each capacity raised to rank the bottlenecks.
         progress : ``progress(stage, done, total_or_gap)`` for the routing and assignment stages.
 
-        Returns a ``FlowResult`` with ``.links``, ``.bottlenecks``, ``.od`` and ``.gap_history``.
+        Returns a ``FlowResult`` with ``.links``, ``.bottlenecks``, ``.od``, ``.gap_history`` and ``.fit`` (the
+        pack's observed counts against the flows).
         """
         return assign_demand(
             self.engine, demand, method=method, gap=gap, max_seconds=max_seconds,
             value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, rank_bottlenecks=rank_bottlenecks,
-            avoid=avoid, progress=progress,
+            avoid=avoid, dispersion_per_usd=dispersion_per_usd, progress=progress,
         )  # fmt: skip
+
+    def calibrate(
+        self,
+        demand: str | Path | Demand = DEFAULT_DEMAND_SET,
+        *,
+        max_evaluations: int = 400,
+        progress: Callable[[int, float], None] | None = None,
+    ) -> Calibration:
+        """Fit the route-choice behaviour (dispersion, a value-of-time factor, segment shares) to the data pack's
+        observed counts, holding some out; see ``corridor.flows.calibrate``."""
+        dem = demand if isinstance(demand, Demand) else read_demand(demand)
+        return calibrate(self.engine, dem, max_evaluations=max_evaluations, progress=progress)
 
     def validate(
         self,

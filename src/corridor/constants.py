@@ -7,6 +7,7 @@ limit is stated once.
 from __future__ import annotations
 
 __all__ = [
+    "ASSIGN_METHODS",
     "CARBON_PRICE_MAX_USD_PER_T_CO2E",
     "DEFAULT_ASSIGN_GAP",
     "DEFAULT_ASSIGN_METHOD",
@@ -49,7 +50,10 @@ PLACE_KINDS = ("rail_terminal", "seaport", "ferry_port", "border_crossing", "gau
 
 #: What ``assign`` shares out when no demand is named, by which method, to which relative gap.
 DEFAULT_DEMAND_SET = "corridor-2024"
-DEFAULT_ASSIGN_METHOD = "ue"
+#: How ``corridor assign`` shares demand: ``sue`` (shipper segments, logit route choice with queues, the default),
+#: ``ue`` (deterministic user equilibrium) or ``so`` (system optimum).
+ASSIGN_METHODS = ("sue", "ue", "so")
+DEFAULT_ASSIGN_METHOD = "sue"
 DEFAULT_ASSIGN_GAP = 1e-6
 
 #: How far a coordinate may lie from the network by default, km.

@@ -462,11 +462,13 @@ class NoLinerPassage(_Row):
 
 
 class FlowVariant(_Row):
-    """A corridor variant the assignment routes every demand pair in: the countries it avoids (none: unrestricted)."""
+    """A corridor variant the assignment routes every demand pair in: the countries it avoids (none: unrestricted)
+    and the places it passes (a border crossing such as Khorgos or Małaszewicze: a pair's alternative through it)."""
 
     id: Id
     name: Text
     avoid: Countries = ()
+    via: Annotated[tuple[Text, ...], BeforeValidator(_split)] = ()  # place ids the route passes, in order
 
 
 def expected_wait_hours(departures_per_week: float, *, irregular: bool = False) -> float:
@@ -676,6 +678,10 @@ def load_pack(directory: str | Path | None = None) -> DataPack:
         for pid in family.via:  # a place id, a service name, or a sea passage tag (checked by the network build)
             if pid not in place_ids and pid not in service_names and not re.fullmatch(r"[a-z_]+", pid):
                 _fail(root, "corridors.csv", f"line {line}: field 'via': unknown place or service {pid!r}")
+    for line, variant in tables["flow_variants"]:
+        for pid in variant.via:
+            if pid not in place_ids:
+                _fail(root, "flow_variants.csv", f"line {line}: field 'via': unknown place {pid!r}")
     names = {row.name for _, row in tables["parameters"]}
     if absent := [n for n in REQUIRED_PARAMETERS if n not in names]:
         _fail(root, "parameters.csv", f"missing required parameter(s) {absent}")

@@ -58,7 +58,13 @@ def test_shipped_tunables_equal_the_constants_they_replace():
         ("any", frozenset()),
         ("avoid RU,BY", frozenset({"RU", "BY"})),
         ("avoid the land bridge", frozenset({"RU", "BY", "KZ", "MN"})),
+        ("via Khorgos (Altynkol)", frozenset()),
+        ("via Małaszewicze", frozenset()),
     )
+    assert {v.id: v.via for v in pack.flow_variants if v.via} == {
+        "via_khorgos": ("khorgos_altynkol",),
+        "via_malaszewicze": ("malaszewicze",),
+    }
 
 
 def test_the_new_parameters_are_required():
@@ -96,8 +102,8 @@ def replace_table(pack_dir, name, text):
 @pytest.mark.parametrize(
     ("file", "text", "message"),
     [
-        ("flow_variants.csv", "id,name,avoid,basis,source,as_of,note\n", "at least one variant"),
-        ("flow_variants.csv", "id,name,avoid,basis,source,as_of,note\nany,any,R1,estimate,t,2026,\n", "avoid"),
+        ("flow_variants.csv", "id,name,avoid,via,basis,source,as_of,note\n", "at least one variant"),
+        ("flow_variants.csv", "id,name,avoid,via,basis,source,as_of,note\nany,any,R1,,estimate,t,2026,\n", "avoid"),
         ("unions.csv", "union,country,waives,basis,source,as_of,note\neu,DE,customs,sourced,u,2026,\n"
          "eu,DE,customs,sourced,u,2026,\n", "duplicate"),
         ("unions.csv", "union,country,waives,basis,source,as_of,note\neu,de,customs,sourced,u,2026,\n", "country"),

@@ -23,7 +23,28 @@ SMALL = "origin,destination,teu_per_year\nXi'an,Duisburg,300000\nKhorgos,Poti,60
 
 @pytest.fixture(scope="module")
 def small(world):
-    return world.assign(parse_demand(SMALL, source="small.csv"), gap=1e-8)
+    """Deterministic equilibrium: no route of another pair passes an origin's terminal, so its out-flow is its
+    demand."""
+    return world.assign(parse_demand(SMALL, source="small.csv"), method="ue", gap=1e-8)
+
+
+def test_stochastic_assignment_serves_every_pair_over_its_routes(world):
+    result = world.assign(parse_demand(SMALL, source="small.csv"), gap=1e-8, rank_bottlenecks=False)
+    assert result.summary["method"] == "sue" and result.summary["relative_gap"] <= 1e-8
+    paths = result.assignment.paths
+    served = np.bincount(paths.path_od, weights=paths.path_flow)
+    demand = {
+        o: t for o, _, t in (("Xi'an", "Duisburg", 300000), ("Khorgos", "Poti", 60000), ("Almaty", "Baku", 40000))
+    }
+    origin_of = {v: k for k, v in result.network.zone_origin.items()}
+    by_origin: dict[str, float] = {}
+    for od, flow in enumerate(served):
+        name = origin_of[int(paths.od_origin[od])]
+        by_origin[name] = by_origin.get(name, 0.0) + float(flow)
+    assert by_origin == pytest.approx(demand, rel=1e-9)
+    # logit spreads each pair over more than one of its routes, the cheapest carrying most
+    assert (np.bincount(paths.path_od) > 1).any()
+    assert result.fit and {f.role for f in result.fit} <= {"fitted", "held out", "out of scope"}
 
 
 def test_demand_is_conserved_and_capacities_reported(small):

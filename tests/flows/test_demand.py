@@ -66,3 +66,64 @@ def test_omx_matrices_are_classes(tmp_path):
     bad.write_bytes(b"not hdf5")
     with pytest.raises(DemandError, match="not a readable OMX"):
         read_demand(bad)
+
+
+def test_group_column_default_and_merging():
+    demand = parse_demand(
+        "origin,destination,teu_per_year,class,group\n"
+        "Xi'an,Duisburg,100,,cn_eu\n"
+        "Xi'an,Duisburg,50,,cn_eu\n"
+        "Xi'an,Duisburg,20,,\n"
+        "Almaty,Hamburg,5,,kz_eu\n"
+    )
+    rows = {(r.origin, r.destination, r.user_class, r.group): (r.teu_per_year, r.line) for r in demand.rows}
+    assert rows == {
+        ("Xi'an", "Duisburg", "all", "cn_eu"): (150.0, 2),
+        ("Xi'an", "Duisburg", "all", "all"): (20.0, 4),
+        ("Almaty", "Hamburg", "all", "kz_eu"): (5.0, 5),
+    }
+    assert demand.groups == ("cn_eu", "all", "kz_eu")
+    assert parse_demand("origin,destination,teu_per_year\nA,B,1\n").rows[0].group == "all"
+    with pytest.raises(DemandError, match="line 2: group is 201 characters") as info:
+        parse_demand(f"origin,destination,teu_per_year,group\nA,B,1,{'g' * 201}\n", source="od.csv")
+    assert info.value.field == "group"
+
+
+def test_shipped_set_has_kazakh_baltic_scandinavian_and_western_rows():
+    demand = read_demand("corridor-2024")
+    by_group = {g: [r for r in demand.rows if r.group == g] for g in demand.groups}
+    assert set(by_group) == {"cn_eu", "cn_caspian", "kz_eu"}
+    assert {r.origin for r in by_group["kz_eu"]} == {"Astana", "Almaty", "Shymkent"}
+    baltic = {"Klaipėda", "Kaunas", "Vilnius", "Rīga"}
+    scandinavia = {"Karlshamn", "Gothenburg", "Stockholm Norvik"}
+    western = {"Hamburg", "Duisburg", "Rotterdam"}
+    assert {r.destination for r in by_group["kz_eu"]} == baltic | scandinavia | western
+    assert scandinavia <= {r.destination for r in by_group["cn_eu"]}
+    assert {r.destination for r in by_group["cn_caspian"]} == {"Istanbul", "Baku (Alat)", "Poti"}
+    assert all(r.user_class == "all" for r in demand.rows)
+    assert demand.total_teu_per_year == pytest.approx(484_939)
+
+
+def test_shipped_rows_state_basis_and_derivation():
+    import csv
+    from importlib import resources
+
+    text = resources.files("corridor").joinpath("data/demand/corridor-2024.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert rows and all(r["basis"] in ("sourced", "derived", "estimate") for r in rows)
+    for r in rows:
+        assert "http" in r["derivation"], r
+        if r["group"] == "kz_eu":  # trade value → tonnes → TEU, every estimate labelled
+            assert r["basis"] == "estimate" and "estimate" in r["derivation"]
+            assert "t per TEU" in r["derivation"]
+
+
+def test_shipped_places_are_data_pack_places():
+    from corridor.datapack import load_pack
+    from corridor.network.places import PlaceIndex
+
+    pack = load_pack()
+    index = PlaceIndex.from_places(pack.places)
+    demand = read_demand("corridor-2024")
+    for name in {r.origin for r in demand.rows} | {r.destination for r in demand.rows}:
+        assert pack.places[index.find(name)].name == name  # the pack's own spelling, not an alias

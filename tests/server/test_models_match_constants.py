@@ -15,7 +15,7 @@ def test_request_choices_are_corridors_constants():
     assert get_args(models.Mode) == corridor.ROUTABLE_MODES
     assert get_args(models.PlaceKind) == corridor.PLACE_KINDS
     assert get_args(models.DemandSet) == tuple(corridor.SHIPPED_DEMAND)
-    assert get_args(models.Method) == tuple(corridor.ASSIGNMENT_METHODS)
+    assert get_args(models.Method) == tuple(corridor.ASSIGN_METHODS)  # corridor assign: sue, ue, so
     assert get_args(models.Profile) == corridor.PROFILES
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
@@ -17,7 +18,7 @@ from corridor.cli.loading import network
 from corridor.cli.options import Avoid
 from corridor.cli.tables import echo_json, frame_table, out
 
-__all__ = ["assign", "register"]
+__all__ = ["assign", "calibrate", "register"]
 
 _LINK_COLUMNS = [
     ("kind", "kind", "{}"), ("name", "name", "{}"), ("teu_per_year", "TEU/yr", "{:,.0f}"),
@@ -39,7 +40,10 @@ def assign(
         str, typer.Option(help=f"A shipped demand set ({', '.join(corridor.SHIPPED_DEMAND)}) or a CSV/OMX file.")
     ] = corridor.DEFAULT_DEMAND_SET,
     method: Annotated[
-        str, typer.Option(help="ue (user equilibrium) or so (system optimum).")
+        str,
+        typer.Option(
+            help="sue (shipper segments, logit route choice with queues), ue (user equilibrium) or so (system optimum)."
+        ),
     ] = corridor.DEFAULT_ASSIGN_METHOD,
     gap: Annotated[float, typer.Option(help="Target relative gap.")] = corridor.DEFAULT_ASSIGN_GAP,
     max_seconds: Annotated[float | None, typer.Option(help="Stop the assignment after this long.")] = None,
@@ -49,6 +53,10 @@ def assign(
     ] = None,
     carbon_price: Annotated[float | None, typer.Option(help="USD per t CO2e (default: the pack's).")] = None,
     avoid: Avoid = None,
+    dispersion_per_usd: Annotated[
+        float | None,
+        typer.Option(help="Logit dispersion of sue, per USD per TEU (default: the pack's, as calibrated)."),
+    ] = None,
     rank_bottlenecks: Annotated[
         bool, typer.Option(help="Re-assign with each capacity raised to rank the bottlenecks.")
     ] = True,
@@ -74,6 +82,7 @@ def assign(
             carbon_price_usd_per_t_co2e=carbon_price,
             rank_bottlenecks=rank_bottlenecks,
             avoid=avoid,
+            dispersion_per_usd=dispersion_per_usd,
             progress=progress,
         )
     if report is not None:
@@ -122,6 +131,64 @@ def _print_result(result: corridor.FlowResult) -> None:
     out.print(frame_table(title, result.bottlenecks, _BOTTLENECK_COLUMNS))
     changed = result.od[result.od["route_changed"]]
     out.print(frame_table("OD pairs whose route changes against the uncongested assignment", changed, _OD_COLUMNS))
+    print_fit(result.fit)
+
+
+_FIT_COLUMNS = [
+    ("name", "count", "{}"), ("year", "year", "{}"), ("observed_teu_per_year", "observed TEU/yr", "{:,.0f}"),
+    ("model_teu_per_year", "model TEU/yr", "{:,.0f}"), ("error_pct", "error", "{:+.1f}%"), ("geh", "GEH", "{:.1f}"),
+    ("role", "role", "{}"),
+]  # fmt: skip
+
+
+def print_fit(fits) -> None:
+    """The counts against the model, and WAPE, bias, RMSE and GEH for the fitted and the held-out counts."""
+    if not fits:
+        return
+    frame = pd.DataFrame([f.to_dict() for f in fits])
+    out.print(frame_table("Observed counts against the model (TEU per year)", frame, _FIT_COLUMNS))
+    for label in ("fitted", "held out"):
+        s = corridor.summarise_fit([f for f in fits if f.role == label])
+        if s.counts:
+            typer.echo(
+                f"{label}: {s.counts} counts, WAPE {s.wape_pct:.1f} %, bias {s.bias_pct:+.1f} %, "
+                f"RMSE {s.rmse_teu_per_year:,.0f} TEU/yr, mean GEH {s.mean_geh:.1f} (on TEU per day)"
+            )
+
+
+def calibrate(
+    demand: Annotated[
+        str, typer.Option(help=f"A shipped demand set ({', '.join(corridor.SHIPPED_DEMAND)}) or a CSV/OMX file.")
+    ] = corridor.DEFAULT_DEMAND_SET,
+    max_evaluations: Annotated[int, typer.Option(help="Most trial assignments the search may run.")] = 400,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the calibration as JSON.")] = False,
+) -> None:
+    """Fit the route-choice behaviour (dispersion, value-of-time factor, segment shares) to the observed counts."""
+    net = network()
+    bar = Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.fields[info]}"),
+                   console=Console(stderr=True), transient=True, disable=as_json)  # fmt: skip
+    with bar:
+        task = bar.add_task("calibrating", total=max_evaluations, info="")
+
+        def progress(done: int, wape: float) -> None:
+            bar.update(task, completed=done, info=f"trial {done}, best WAPE {100 * wape:.1f} %")
+
+        result = net.calibrate(demand, max_evaluations=max_evaluations, progress=progress)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    typer.echo(f"{result.evaluations} trial assignments in {result.seconds:.1f} s")
+    rows = [
+        ("dispersion per USD", result.initial.dispersion_per_usd, result.fitted.dispersion_per_usd),
+        ("value-of-time factor", result.initial.value_of_time_factor, result.fitted.value_of_time_factor),
+    ]
+    for group, shares in result.fitted.shares.items():
+        for name, share in shares.items():
+            rows.append((f"share {group}/{name}", result.initial.shares[group][name], share))
+    table = pd.DataFrame(rows, columns=["parameter", "initial", "fitted"])
+    cols = [("parameter", "parameter", "{}"), ("initial", "initial", "{:.4g}"), ("fitted", "fitted", "{:.4g}")]
+    out.print(frame_table("Behavioural parameters", table, cols))
+    print_fit(result.fits)
 
 
 def _value_of_time(text: str | None) -> float | dict[str, float] | None:
@@ -142,4 +209,5 @@ def _value_of_time(text: str | None) -> float | dict[str, float] | None:
 
 def register(app: typer.Typer) -> None:
     app.command()(assign)
+    app.command()(calibrate)
     tntp.register(app)

@@ -1,8 +1,10 @@
 """Origin–destination demand in TEU per year: the CSV format, the shipped sets and OMX matrices.
 
-CSV, UTF-8, header row: ``origin,destination,teu_per_year[,class]`` (other columns, such as
-a row's derivation, are ignored). A place is a data-pack name or ``"lat,lon"`` (quoted, since
-it holds a comma). Rows for the same origin, destination and class add up.
+CSV, UTF-8, header row: ``origin,destination,teu_per_year[,class][,group]`` (other columns, such
+as a row's derivation, are ignored). A place is a data-pack name or ``"lat,lon"`` (quoted, since
+it holds a comma). ``class`` is the user class (default ``all``); ``group`` the OD group whose
+shipper segments (``corridor.flows.segments``) apply to the row (default ``all``). Rows for the
+same origin, destination, class and group add up.
 
 Every figure is checked where it is read, and a demand that cannot be used raises
 ``DemandError`` naming the file, line and field:
@@ -10,8 +12,9 @@ Every figure is checked where it is read, and a demand that cannot be used raise
 * TEU per year are finite, ≥ 0 and at most ``MAX_TEU_PER_YEAR_PER_PAIR`` per OD cell
   (rows merged) and ``MAX_TOTAL_TEU_PER_YEAR`` in all: world container traffic is about
   1e9 TEU a year, so larger figures are mistakes;
-* at most ``MAX_OD_PAIRS`` distinct cells (each pair is routed three times) and, in an OMX
-  file, at most ``MAX_ZONES`` zones, counted before any matrix is expanded;
+* at most ``MAX_OD_PAIRS`` distinct cells (origin, destination, class, group; each pair is routed
+  in every corridor variant) and, in an OMX file, at most ``MAX_ZONES`` zones, counted before any
+  matrix is expanded;
 * files above ``MAX_FILE_BYTES``, cells above the CSV field limit and malformed CSV are refused.
 """
 
@@ -31,6 +34,8 @@ from corridor.errors import CoordinateError, DataError, DemandError
 from corridor.network.places import parse_coordinates
 
 __all__ = [
+    "DEFAULT_CLASS",
+    "DEFAULT_GROUP",
     "MAX_FILE_BYTES",
     "MAX_OD_PAIRS",
     "MAX_TEU_PER_YEAR_PER_PAIR",
@@ -55,21 +60,28 @@ MAX_OD_PAIRS = 10_000
 MAX_ZONES = 2_000
 #: Largest demand file read, in bytes.
 MAX_FILE_BYTES = 32 * 1024 * 1024
-#: Longest place or class name, in characters.
+#: Longest place, class or group name, in characters.
 MAX_NAME_CHARS = 200
+#: The class and the group of a row that names none.
+DEFAULT_CLASS = "all"
+DEFAULT_GROUP = "all"
 _REQUIRED = ("origin", "destination", "teu_per_year")
+_OPTIONAL = ("class", "group")
+_HEADER = f"{','.join(_REQUIRED)}[,class][,group]"
 _OMX_BLOCK_ROWS = 256  # matrix rows read at a time, so memory stays bounded whatever the compression ratio
 
 
 @dataclass(frozen=True)
 class DemandRow:
-    """TEU per year from one place to another, for one user class."""
+    """TEU per year from one place to another, for one user class, in one OD group (whose shipper segments
+    apply to it: ``corridor.flows.segments``)."""
 
     origin: str
     destination: str
     teu_per_year: float
-    user_class: str = "all"
+    user_class: str = DEFAULT_CLASS
     line: int = 0  # line in the CSV file where the pair first appears (0: not from a CSV file)
+    group: str = DEFAULT_GROUP
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,11 @@ class Demand:
     def classes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(r.user_class for r in self.rows))
 
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The OD groups of the rows, in order of first appearance."""
+        return tuple(dict.fromkeys(r.group for r in self.rows))
+
 
 def _error(source: str, line: int | None, message: str, *, field: str | None = None) -> DemandError:
     """A DemandError whose message starts with the source and line."""
@@ -94,16 +111,19 @@ def _error(source: str, line: int | None, message: str, *, field: str | None = N
     return DemandError(f"{where}: {message}", path=source, line=line, field=field)
 
 
+_Key = tuple[str, str, str, str]  # origin, destination, class, group
+
+
 class _Cells:
-    """OD cells merged by (origin, destination, class), bounded in count, per cell and in total."""
+    """OD cells merged by (origin, destination, class, group), bounded in count, per cell and in total."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.teu: dict[tuple[str, str, str], float] = {}
-        self.first_line: dict[tuple[str, str, str], int] = {}
+        self.teu: dict[_Key, float] = {}
+        self.first_line: dict[_Key, int] = {}
         self.total = 0.0
 
-    def add(self, key: tuple[str, str, str], teu: float, line: int | None, where: str = "") -> None:
+    def add(self, key: _Key, teu: float, line: int | None, where: str = "") -> None:
         """Add ``teu`` (finite, ≥ 0) to a cell; ``where`` names an OMX cell in the messages."""
         if key not in self.teu and teu > 0:
             if len(self.teu) >= MAX_OD_PAIRS:
@@ -127,7 +147,9 @@ class _Cells:
             )  # fmt: skip
 
     def demand(self) -> Demand:
-        rows = tuple(DemandRow(o, d, teu, c, self.first_line[(o, d, c)]) for (o, d, c), teu in self.teu.items())
+        rows = tuple(
+            DemandRow(o, d, teu, c, self.first_line[(o, d, c, g)], g) for (o, d, c, g), teu in self.teu.items()
+        )
         return Demand(rows, self.source)
 
 
@@ -143,6 +165,14 @@ def _place(source: str, line: int | None, text: str, field: str) -> str:
     except CoordinateError as exc:
         raise _error(source, line, f"{field}: {exc}", field=field) from None
     return text
+
+
+def _label(source: str, line: int, cells: list[str], col: dict[str, int], field: str, default: str) -> str:
+    """A class or group cell: its text, ``default`` when the column is absent or the cell empty, not overlong."""
+    text = cells[col[field]].strip() if field in col else ""
+    if len(text) > MAX_NAME_CHARS:
+        raise _error(source, line, f"{field} is {len(text):,} characters; at most {MAX_NAME_CHARS}", field=field)
+    return text or default
 
 
 def _teu(source: str, line: int, text: str) -> float:
@@ -177,13 +207,13 @@ def parse_demand(text: str, *, source: str = "<text>") -> Demand:
     try:
         _, first = next(records)
     except StopIteration:
-        raise _error(source, None, f"empty demand file; expected a header {','.join(_REQUIRED)}[,class]") from None
+        raise _error(source, None, f"empty demand file; expected a header {_HEADER}") from None
     header = [h.strip().lower() for h in first]
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
-        message = f"header lacks {', '.join(missing)}; expected {','.join(_REQUIRED)}[,class]"
+        message = f"header lacks {', '.join(missing)}; expected {_HEADER}"
         raise _error(source, 1, message, field=missing[0])
-    col = {name: header.index(name) for name in (*_REQUIRED, "class") if name in header}
+    col = {name: header.index(name) for name in (*_REQUIRED, *_OPTIONAL) if name in header}
     cells_by_key = _Cells(source)
     for line, cells in records:
         if not any(c.strip() for c in cells):
@@ -193,11 +223,9 @@ def parse_demand(text: str, *, source: str = "<text>") -> Demand:
         origin = _place(source, line, cells[col["origin"]].strip(), "origin")
         destination = _place(source, line, cells[col["destination"]].strip(), "destination")
         teu = _teu(source, line, cells[col["teu_per_year"]].strip())
-        user_class = cells[col["class"]].strip() if "class" in col and cells[col["class"]].strip() else "all"
-        if len(user_class) > MAX_NAME_CHARS:
-            message = f"class is {len(user_class):,} characters; at most {MAX_NAME_CHARS}"
-            raise _error(source, line, message, field="class")
-        cells_by_key.add((origin, destination, user_class), teu, line)
+        user_class = _label(source, line, cells, col, "class", DEFAULT_CLASS)
+        group = _label(source, line, cells, col, "group", DEFAULT_GROUP)
+        cells_by_key.add((origin, destination, user_class, group), teu, line)
     demand = cells_by_key.demand()
     if not demand.rows:
         raise _error(source, None, "no demand rows with TEU > 0")
@@ -257,12 +285,12 @@ def _omx_matrix(path: Path, name: str, dataset: Any, labels: list[str], cells: _
         for i, j in zip(*np.nonzero(block), strict=True):
             row, col = start + int(i), int(j)
             where = f"matrix {name!r} [{row}, {col}]: "
-            cells.add((labels[row], labels[col], str(name)), float(block[i, j]), None, where)
+            cells.add((labels[row], labels[col], str(name), DEFAULT_GROUP), float(block[i, j]), None, where)
 
 
 def _read_omx(path: Path) -> Demand:
     """An OMX matrix file (HDF5: ``/data/<matrix>``, ``/lookup/<mapping>``) whose zone mapping holds
-    place names or ``lat,lon``; each matrix is one user class."""
+    place names or ``lat,lon``; each matrix is one user class, every cell in the group ``all``."""
     import h5py
 
     source = str(path)

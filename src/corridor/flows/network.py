@@ -7,7 +7,8 @@ cut at the elements that have a capacity in the data pack:
 
 * a **service** segment (ferry or train) — departures per week × TEU per departure × 52;
 * a named **crossing** — trains per day × TEU per train × 365 (its queue's time scale is one
-  train's processing: the gauge change where there is one, else the dwell);
+  train's processing: the gauge change where there is one, else the dwell); one without a published
+  capacity is a link of its own too, uncongested, so that flows through it can be read and counted;
 * a **terminal** a container is handled at (origin, destination, or a change of mode) —
   the place's TEU per year; each terminal is split into an inbound and an outbound node
   joined by its capacity link.
@@ -95,6 +96,14 @@ def resolve_demand_places(router: Router, demand: Demand) -> dict[str, Zone]:
     return zones
 
 
+@dataclass(frozen=True)
+class _Route:
+    """One routed path of a pair, as the assignable links it passes in order, and the countries it crosses."""
+
+    links: np.ndarray
+    countries: frozenset[str]
+
+
 @dataclass
 class CorridorNetwork:
     """Links of the assignable network (arrays of equal length) and the zones of the demand."""
@@ -115,6 +124,8 @@ class CorridorNetwork:
     geometry: list[np.ndarray] = field(repr=False)  # (n, 2) lat, lon per link
     country_km: list[dict[str, float]] = field(repr=False, default_factory=list)  # km per country code per link
     unroutable: list[tuple[str, str, str]] = field(default_factory=list)  # (origin, destination, why)
+    #: each pair's distinct routes over the corridor variants: the route set stochastic assignment chooses among
+    routes: dict[tuple[str, str], list[_Route]] = field(default_factory=dict)
 
     @property
     def link_count(self) -> int:
@@ -128,6 +139,9 @@ class _Builder:
         self.zone_origin: dict[str, int] = {}
         self.zone_destination: dict[str, int] = {}
         self.links: dict[tuple[int, int, str], dict] = {}
+        self.trail: list[tuple[int, int, str]] = []  # the link keys the route being added passes, in order
+        self.routes: dict[tuple[str, str], list[tuple[tuple[int, int, str], ...]]] = {}
+        self.route_countries: dict[tuple[tuple[int, int, str], ...], frozenset[str]] = {}
         self.place_of_node = {int(n): i for i, n in enumerate(graph.place_node)}
         crossing_capacity = {}
         for i, c in enumerate(pack.crossings):
@@ -158,6 +172,14 @@ class _Builder:
         self.zone_origin[name], self.zone_destination[name] = leave, arrive
         return leave, arrive
 
+    def zone_links(self, name: str, node: int, side: str) -> tuple[tuple[int, int, str], ...]:
+        """The terminal link a pair's demand passes at its origin (before ``node``) or end (after it), if any."""
+        if side == "origin":
+            key = (self.zone_origin[name], node, _TERMINAL)
+        else:
+            key = (node, self.zone_destination[name], _TERMINAL)
+        return (key,) if key in self.links else ()
+
     def terminal(self, place: int) -> tuple[int, int]:
         t = int(self.g.place_node[place])
         a, b = self.node(t, "in"), self.node(t, "out")
@@ -181,6 +203,7 @@ class _Builder:
 
     def add(self, a, b, kind, name, hours, usd, co2, km, capacity, wait_scale, nodes, edges=None) -> None:
         key = (a, b, kind if kind != _PATH else _PATH)
+        self.trail.append(key)
         cost = hours + usd  # only to keep the cheapest parallel stretch; any fixed weighting would do
         old = self.links.get(key)
         if old is None or (kind == _PATH and cost < old["hours"] + old["usd"]):
@@ -211,13 +234,17 @@ class _Builder:
                 return _SERVICE, f"{service} ({g.service_ids[row]})", deps * per * 52.0, 168.0 / deps
         if g.edge_flags[e] & EdgeFlag.BORDER:
             c = int(g.borders.crossing[int(g.edge_ref[e])])
-            if c in self.crossing_capacity:
-                return _CROSSING, g.crossing_names[c], self.crossing_capacity[c], max(self.processing_hours[c], 1.0)
+            if c >= 0:  # a named crossing is a link of its own (uncongested without a capacity): counts name it
+                capacity = self.crossing_capacity.get(c, np.inf)
+                return _CROSSING, g.crossing_names[c], capacity, max(self.processing_hours[c], 1.0)
         return None
 
-    def add_route(self, edges: np.ndarray, nodes: np.ndarray, start: int, end: int) -> None:
+    def add_route(
+        self, edges: np.ndarray, nodes: np.ndarray, start: int, end: int, pair: tuple[str, str] | None = None
+    ) -> None:
         """Cut one routed path (from assignable node ``start`` to ``end``) at its capacitated elements and
-        terminals and add the pieces."""
+        terminals and add the pieces; record it as one of ``pair``'s routes (its links, in order, and countries)."""
+        self.trail = []
         metrics = self.router.metrics
         start_node, start_i = start, 0  # the piece being built starts at assignable node start_node, path index i
 
@@ -247,10 +274,19 @@ class _Builder:
                 close(i + 1, t_in)
                 start_node, start_i = t_out, i + 1
         close(len(edges), end)
+        if pair is not None:
+            keys = self.zone_links(pair[0], start, "origin") + tuple(self.trail) + self.zone_links(pair[1], end, "end")
+            known = self.routes.setdefault(pair, [])
+            if keys not in known:
+                known.append(keys)
+                g = self.g
+                codes = np.unique(g.node_country[nodes])
+                self.route_countries[keys] = frozenset(g.countries[c] for c in codes.tolist() if c >= 0)
 
     def build(self, unroutable) -> CorridorNetwork:
         keys = list(self.links)
         rows = [self.links[k] for k in keys]
+        index = {k: i for i, k in enumerate(keys)}
         return CorridorNetwork(
             tail=np.array([k[0] for k in keys], np.int64),
             head=np.array([k[1] for k in keys], np.int64),
@@ -268,6 +304,10 @@ class _Builder:
             geometry=[r["coords"] if r["coords"] is not None else np.zeros((0, 2)) for r in rows],
             country_km=[r["country_km"] for r in rows],
             unroutable=unroutable,
+            routes={
+                pair: [_Route(np.array([index[k] for k in ks], np.int64), self.route_countries[ks]) for ks in found]
+                for pair, found in self.routes.items()
+            },
         )
 
 
@@ -297,6 +337,7 @@ def build_corridor_network(
     closures = closures_on(pack.status, pack.covers[1])
     reach_km = pack.param("road_carriage_max_km")
     known = dict(zones or {})
+    vias = {v.name: tuple(pack.place(p).name for p in v.via) for v in pack.flow_variants}
     unroutable: list[tuple[str, str, str]] = []
     for k, (origin, destination) in enumerate(pairs):
         for text in (origin, destination):
@@ -306,16 +347,22 @@ def build_corridor_network(
         start, _ = builder.zone(origin, o)
         _, end = builder.zone(destination, d)
         found = False
-        for _, avoid in variants:
+        for name, avoid in variants:
+            via = vias.get(name, ())
+            if via and (
+                (o.place is not None and pack.places[o.place].name in via)
+                or (d.place is not None and pack.places[d.place].name in via)
+            ):
+                via = ()  # a pair that starts or ends at the variant's place is its unrestricted route
             try:
                 sol = router.solve(
-                    _query(pack, o), _query(pack, d), avoid=avoid, objective="generalized", coef=coef,
-                    closures=closures, road_reach_km=reach_km,
+                    _query(pack, o), _query(pack, d), via=via, avoid=avoid, objective="generalized", coef=coef,
+                    closures=closures, road_reach_km=reach_km, carriage_at_vias=False,
                 )  # fmt: skip
             except CorridorError:
                 continue
             found = True
-            builder.add_route(sol.edges, sol.nodes, start, end)
+            builder.add_route(sol.edges, sol.nodes, start, end, (origin, destination))
         if not found:
             unroutable.append((origin, destination, "no route in any corridor variant"))
         if progress is not None:

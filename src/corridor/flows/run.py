@@ -21,15 +21,26 @@ from corridor.assign import Demand as ClassDemand
 from corridor.assign.vdf import DEFAULT_KNEE
 from corridor.errors import OptionsError
 from corridor.flows.demand import Demand
+from corridor.flows.fit import CountFit, fit_summaries
 from corridor.flows.network import CorridorNetwork
+from corridor.flows.sue import RouteChoice, stochastic_equilibrium
 
-__all__ = ["BOTTLENECK_CAPACITY_STEP", "FlowResult", "assign_corridor"]
+__all__ = [
+    "BOTTLENECK_CAPACITY_STEP",
+    "FlowResult",
+    "RouteChoiceRules",
+    "assign_corridor",
+    "assignable_network",
+    "class_demands",
+    "route_choice",
+    "solve_assignment",
+]
 
 #: How much a capacity is raised to rank bottlenecks (each is re-assigned with its capacity × this).
 BOTTLENECK_CAPACITY_STEP = 1.25
 
 
-def _assignable(cn: CorridorNetwork, capacity: np.ndarray, carbon_usd_per_kg: float) -> AssignmentNetwork:
+def assignable_network(cn: CorridorNetwork, capacity: np.ndarray, carbon_usd_per_kg: float) -> AssignmentNetwork:
     queue = np.isfinite(capacity)
     return AssignmentNetwork(
         num_nodes=cn.node_count,
@@ -44,7 +55,7 @@ def _assignable(cn: CorridorNetwork, capacity: np.ndarray, carbon_usd_per_kg: fl
     )
 
 
-def _classes(cn: CorridorNetwork, demand: Demand, vot: dict[str, float]) -> list[ClassDemand]:
+def class_demands(cn: CorridorNetwork, demand: Demand, vot: dict[str, float]) -> list[ClassDemand]:
     out = []
     for name in demand.classes:
         rows = [r for r in demand.rows if r.user_class == name]
@@ -79,6 +90,11 @@ class FlowResult:
     gap_history: np.ndarray
     unserved_teu_per_year: float
     summary: dict[str, Any] = field(default_factory=dict)
+    fit: tuple[CountFit, ...] = ()  # the data pack's observed counts against these flows
+
+    def fit_summary(self) -> dict[str, Any]:
+        """WAPE, bias, RMSE and GEH over the counts a calibration fits and, apart, those it holds out."""
+        return fit_summaries(self.fit)
 
     def countries(self) -> pd.DataFrame:
         """TEU-km a year per country ("open sea" outside any), from each link's flow and its km in each country."""
@@ -98,6 +114,8 @@ class FlowResult:
             "bottlenecks": _records(self.bottlenecks),
             "od": _records(self.od),
             "gap_history": [float(g) for g in self.gap_history],
+            "fit": [f.to_dict() for f in self.fit],
+            "fit_summary": self.fit_summary(),
         }
 
     def to_geojson(self) -> dict[str, Any]:
@@ -144,6 +162,64 @@ def _main_routes(cn: CorridorNetwork, result: AssignmentResult, pairs) -> dict[t
     return out
 
 
+@dataclass(frozen=True)
+class RouteChoiceRules:
+    """How stochastic assignment chooses: each class's dispersion (per USD per TEU) and the countries it avoids."""
+
+    dispersion_per_usd: dict[str, float]
+    avoid: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def route_choice(cn: CorridorNetwork, classes: list[ClassDemand], avoid: dict[str, frozenset[str]]) -> RouteChoice:
+    """Every OD cell's candidate routes: the pair's routes in the corridor variants, less those through countries
+    its class avoids. A cell with no route left is dropped (its demand is unserved)."""
+    names = {v: k for k, v in cn.zone_origin.items()}
+    dest_names = {v: k for k, v in cn.zone_destination.items()}
+    od_class: list[int] = []
+    od_o: list[int] = []
+    od_d: list[int] = []
+    od_flow: list[float] = []
+    path_od: list[int] = []
+    firsts: list[int] = [0]
+    links: list[np.ndarray] = []
+    for c, k in enumerate(classes):
+        shut = avoid.get(k.name, frozenset())
+        for o, d, f in zip(k.origin.tolist(), k.destination.tolist(), k.flow.tolist(), strict=True):
+            routes = [r for r in cn.routes.get((names[o], dest_names[d]), []) if not (r.countries & shut)]
+            if not routes or f <= 0:
+                continue
+            cell = len(od_class)
+            od_class.append(c)
+            od_o.append(o)
+            od_d.append(d)
+            od_flow.append(f)
+            for r in routes:
+                path_od.append(cell)
+                links.append(r.links)
+                firsts.append(firsts[-1] + len(r.links))
+    return RouteChoice(
+        od_class=np.array(od_class, np.int64), od_origin=np.array(od_o, np.int64),
+        od_destination=np.array(od_d, np.int64), od_flow=np.array(od_flow, float),
+        path_od=np.array(path_od, np.int64), link_first=np.array(firsts, np.int64),
+        links=np.concatenate(links) if links else np.zeros(0, np.int64),
+    )  # fmt: skip
+
+
+def solve_assignment(cn, network, classes, method, gap, rules, *, max_seconds=None, progress=None, max_iterations=None):
+    """One assignment: deterministic (ue, so) through the general engine, or stochastic (sue) over the route sets."""
+    if method != "sue":
+        extra = {} if max_iterations is None else {"max_iterations": max_iterations}
+        return assign(network, classes, method=method, gap=gap, max_seconds=max_seconds, progress=progress, **extra)
+    rules = rules or RouteChoiceRules({})
+    return stochastic_equilibrium(
+        network, route_choice(cn, classes, rules.avoid),
+        time_weight=[k.time_weight for k in classes],
+        dispersion_per_usd=[rules.dispersion_per_usd[k.name] for k in classes],
+        class_names=[k.name for k in classes], gap=gap, progress=progress,
+        **({} if max_iterations is None else {"max_iterations": max_iterations}),
+    )  # fmt: skip
+
+
 def assign_corridor(
     cn: CorridorNetwork,
     demand: Demand,
@@ -155,8 +231,10 @@ def assign_corridor(
     max_seconds: float | None = None,
     rank_bottlenecks: bool = True,
     progress: Callable[[int, float], None] | None = None,
+    rules: RouteChoiceRules | None = None,
 ) -> FlowResult:
-    """Assign ``demand`` on ``cn`` (see the module docstring for the costs)."""
+    """Assign ``demand`` on ``cn`` (see the module docstring for the costs); ``method`` ``sue`` shares each pair
+    over its routes by logit (``rules``: each class's dispersion and avoided countries)."""
     vot = (
         dict(value_of_time_usd_per_teu_hour)
         if isinstance(value_of_time_usd_per_teu_hour, dict)
@@ -165,13 +243,19 @@ def assign_corridor(
     missing = [c for c in demand.classes if c not in vot]
     if missing:
         raise OptionsError(f"no value of time for demand class {', '.join(missing)}", option="value_of_time")
+    if method == "sue" and (rules is None or any(c not in rules.dispersion_per_usd for c in demand.classes)):
+        raise OptionsError("stochastic assignment needs a dispersion for every demand class", option="dispersion")
     carbon = carbon_price_usd_per_t_co2e / 1000.0
-    classes = _classes(cn, demand, vot)
+    classes = class_demands(cn, demand, vot)
     capacity = cn.capacity_teu_per_year
-    result = assign(_assignable(cn, capacity, carbon), classes, method=method, gap=gap, max_seconds=max_seconds,
-                    progress=progress)  # fmt: skip
-    uncongested = np.full_like(capacity, np.inf)
-    free = assign(_assignable(cn, uncongested, carbon), classes, method="ue", gap=1e-12, max_iterations=50)
+    network = assignable_network(cn, capacity, carbon)
+    result = solve_assignment(cn, network, classes, method, gap, rules, max_seconds=max_seconds, progress=progress)
+    # the same demand without capacities: which pairs the queues reroute
+    free_network = assignable_network(cn, np.full_like(capacity, np.inf), carbon)
+    if method == "sue":
+        free = solve_assignment(cn, free_network, classes, "sue", gap, rules)
+    else:
+        free = solve_assignment(cn, free_network, classes, "ue", 1e-12, rules, max_iterations=50)
 
     flows = result.flows
     utilisation = np.where(np.isfinite(capacity), flows / capacity, np.nan)
@@ -197,7 +281,7 @@ def assign_corridor(
         }
     )
 
-    bottlenecks = _bottlenecks(cn, classes, result, carbon, method, gap) if rank_bottlenecks else pd.DataFrame()
+    bottlenecks = _bottlenecks(cn, classes, result, carbon, method, gap, rules) if rank_bottlenecks else pd.DataFrame()
 
     pairs = [(c, int(o), int(d)) for c, k in enumerate(classes) for o, d in zip(k.origin, k.destination, strict=True)]
     at_eq, at_free = _main_routes(cn, result, pairs), _main_routes(cn, free, pairs)
@@ -233,14 +317,14 @@ def assign_corridor(
     return FlowResult(cn, result, links, bottlenecks, od, result.gap_history, float(over.sum()), summary)
 
 
-def _bottlenecks(cn, classes, base: AssignmentResult, carbon: float, method: str, gap: float) -> pd.DataFrame:
+def _bottlenecks(cn, classes, base: AssignmentResult, carbon: float, method: str, gap: float, rules) -> pd.DataFrame:
     """Capacitated links in use, each re-assigned with its capacity raised by a quarter."""
     base_teu_hours = float(base.flows @ base.link_times)
     rows = []
     for a in np.flatnonzero(np.isfinite(cn.capacity_teu_per_year) & (base.flows > 0)):
         capacity = cn.capacity_teu_per_year.copy()
         capacity[a] *= BOTTLENECK_CAPACITY_STEP
-        raised = assign(_assignable(cn, capacity, carbon), classes, method=method, gap=gap)
+        raised = solve_assignment(cn, assignable_network(cn, capacity, carbon), classes, method, gap, rules)
         saved = base_teu_hours - float(raised.flows @ raised.link_times)
         rows.append(
             {

@@ -319,14 +319,16 @@ class Router:
         closures: Mapping[tuple[str, str], Closure] | None = None,
         road_reach_km: float | None = None,
         depart_hours: float | None = None,
+        carriage_at_vias: bool = True,
     ) -> Solution:
         """Best edge sequence origin → via… → destination; raises NoRouteError when none exists.
 
         ``closures`` (from the status table, for the day asked) block their services, crossings, links, passages and
         places; ``road_reach_km`` keeps trucks within that distance of a stop (pre- and on-carriage), None lets
-        road be a trunk mode. ``depart_hours`` (hours after 00:00 UTC of a Monday) searches on time-dependent
-        edges: a timetabled service is boarded at its next departure (see ``routing.timed``). A route that enters
-        a country twice (where neither a stop nor ``via`` asks for it)
+        road be a trunk mode (``carriage_at_vias`` False: near the two ends only, not near via places — for a via
+        that is a gateway a train passes, such as a border crossing). ``depart_hours`` (hours after 00:00 UTC of
+        a Monday) searches on time-dependent edges: a timetabled service is boarded at its next departure (see
+        ``routing.timed``). A route that enters a country twice (where neither a stop nor ``via`` asks for it)
         is searched again with the countries it detoured through closed, up to three times.
         """
         ends = [(origin, "origin"), *((v, "via") for v in via), (destination, "destination")]
@@ -366,7 +368,8 @@ class Router:
                     ok, shut = ok & ~node_closed, shut | edge_closed
             if road_reach_km is not None and "road" in modes:
                 g = self.graph
-                ok = ok & ((g.node_layer != Layer.ROAD) | self.road_reach(tuple(stops), road_reach_km))
+                near = tuple(stops) if carriage_at_vias else (stops[0], stops[-1])
+                ok = ok & ((g.node_layer != Layer.ROAD) | self.road_reach(near, road_reach_km))
             return ok, shut
 
         if hierarchies is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -14,7 +14,7 @@ from corridor.datapack import load_pack
 from corridor.engine import Engine
 from corridor.errors import ScenarioError
 from corridor.flows.assignment import assign_demand
-from corridor.flows.demand import MAX_TOTAL_TEU_PER_YEAR, Demand, DemandRow, read_demand
+from corridor.flows.demand import MAX_TOTAL_TEU_PER_YEAR, Demand, read_demand
 from corridor.flows.run import FlowResult
 from corridor.options import QueryOptions
 from corridor.scenario.apply import Applied, apply_scenario
@@ -71,7 +71,7 @@ def _scaled(demand: Demand, scale: float) -> Demand:
             f"{MAX_TOTAL_TEU_PER_YEAR:.0e} a demand may hold",
             field="demand.scale",
         )
-    rows = tuple(DemandRow(r.origin, r.destination, r.teu_per_year * scale, r.user_class, r.line) for r in demand.rows)
+    rows = tuple(replace(r, teu_per_year=r.teu_per_year * scale) for r in demand.rows)
     return Demand(rows, f"{demand.source} × {scale:g}")
 
 

@@ -45,7 +45,7 @@ Objective = Literal["time", "cost", "co2", "generalized", "distance"]
 Mode = Literal["rail", "road", "sea", "ferry", "service"]
 PlaceKind = Literal["rail_terminal", "seaport", "ferry_port", "border_crossing", "gauge_change"]
 DemandSet = Literal["corridor-2024"]
-Method = Literal["ue", "so"]
+Method = Literal["sue", "ue", "so"]
 Profile = Literal["intermodal", "truck"]
 PlaceText = Annotated[
     str,
@@ -210,6 +210,9 @@ class AssignRequest(_Request):
     ) = Field(default=None, description="One value, or one per demand class; default the data pack's.")
     carbon_price_usd_per_t_co2e: CarbonPrice | None = None
     avoid: Codes | None = None
+    dispersion_per_usd: float | None = Field(
+        default=None, gt=0, le=1, description="Logit dispersion of sue, per USD per TEU; default the data pack's."
+    )
     rank_bottlenecks: bool = True
 
     @model_validator(mode="after")

@@ -39,6 +39,7 @@ def router(ctx: Context) -> APIRouter:
                 carbon_price_usd_per_t_co2e=body.carbon_price_usd_per_t_co2e,
                 rank_bottlenecks=body.rank_bottlenecks,
                 avoid=body.avoid,
+                dispersion_per_usd=body.dispersion_per_usd,
                 progress=lambda _stage, _done, _value: stop.check(),
             )
             return json_bytes(result.to_dict())

@@ -1,0 +1,62 @@
+"""Calibration and the baseline's fit to observed counts, on the real network and the shipped data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from corridor.cli.app import app
+from corridor.flows.counts import read_counts
+
+pytestmark = pytest.mark.integration
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def calibration(world):
+    return world.calibrate("corridor-2024", max_evaluations=40)
+
+
+def test_the_fit_never_gets_worse_than_the_pack_behaviour(calibration):
+    fitted, start = calibration.to_dict()["fit_summary"], calibration.to_dict()["initial_fit_summary"]
+    assert fitted["fitted"]["wape_pct"] <= start["fitted"]["wape_pct"] + 1e-9
+    assert calibration.evaluations <= 40 + 5  # Nelder-Mead may finish its last simplex step
+    for group, shares in calibration.fitted.shares.items():
+        assert sum(shares.values()) == pytest.approx(1.0), group
+    assert calibration.fitted.dispersion_per_usd > 0 and calibration.fitted.value_of_time_factor > 0
+
+
+def test_held_out_and_out_of_scope_counts_are_reported_apart(calibration):
+    counts = {c.id: c for c in read_counts()}
+    assert {f.name for f in calibration.fits} == set(counts)
+    for f in calibration.fits:
+        c = counts[f.name]
+        expected = "out of scope" if not c.scope_matched else ("held out" if c.holdout else "fitted")
+        assert f.role == expected
+    summary = calibration.to_dict()["fit_summary"]
+    assert summary["fitted"]["counts"] == sum(f.role == "fitted" for f in calibration.fits) > 0
+    assert summary["held_out"]["counts"] == sum(f.role == "held out" for f in calibration.fits) > 0
+
+
+def test_the_baseline_uses_no_suspended_service_and_reports_its_fit(world):
+    result = world.assign("corridor-2024", rank_bottlenecks=False)
+    links = result.links
+    viking = links[links["name"].astype(str).str.startswith("Viking train")]
+    assert viking["teu_per_year"].sum() == 0  # suspended since 2022 as of the pack's date
+    assert result.summary["method"] == "sue" and result.summary["converged"]
+    fit = result.to_dict()["fit"]
+    assert fit and {"name", "observed_teu_per_year", "model_teu_per_year", "error_pct"} <= set(fit[0])
+    caspian = next(f for f in result.fit if f.name == "caspian_feeder_2024")
+    assert caspian.model_teu_per_year > 0  # the Middle Corridor is used (it carried nothing under deterministic UE)
+
+
+def test_calibrate_command_prints_parameters_and_the_fit():
+    out = runner.invoke(app, ["calibrate", "--max-evaluations", "6", "--json"])
+    assert out.exit_code == 0, out.output
+    body = json.loads(out.stdout)
+    assert set(body["fit_summary"]) == {"fitted", "held_out"}
+    assert {"dispersion_per_usd", "value_of_time_factor", "shares"} <= set(body["fitted"])
+    text = runner.invoke(app, ["calibrate", "--max-evaluations", "6"])
+    assert text.exit_code == 0 and "WAPE" in text.stdout and "held out" in text.stdout
