@@ -15,7 +15,9 @@ used, unless unused for 30 days. Loading a file sets its access time (never its 
 time), which is what "used" means here.
 
 When the cache cannot be written (read-only, full, occupied path), the built arrays are used
-in memory and a ``CacheWarning`` says why.
+in memory and a ``CacheWarning`` says why. A file is read as read-only memory maps of its (uncompressed)
+members, so processes on one machine — the workers of a local cluster — share its pages instead of each
+holding a copy.
 
 The ``has_schema``, ``in_range``, ``is_csr``, ``is_permutation`` and ``non_negative`` helpers
 let validators check a loaded file with a few vectorised passes, so that no index read from
@@ -27,12 +29,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mmap
 import os
 import re
 import socket
 import tempfile
 import time
 import warnings
+import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -198,11 +203,54 @@ def _manifest(arrays: Mapping[str, np.ndarray]) -> str:
     return json.dumps({name: [value.dtype.str, list(value.shape)] for name, value in sorted(arrays.items())})
 
 
+def _mapped(path: Path) -> dict[str, np.ndarray]:
+    """Every array of an uncompressed ``.npz`` as a read-only memory map: the operating system shares the pages
+        between processes (the workers of a cluster on one machine) and reads only what is used. Raises on a member
+        that is compressed, holds objects, is cut short or fails its checksum (the zip's CRC-32, computed over the map:
+    a flipped byte is caught as ``np.load`` would catch it)."""
+    arrays: dict[str, np.ndarray] = {}
+    size = path.stat().st_size
+    with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
+        whole = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        view = memoryview(whole)
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                raise ValueError(f"{info.filename}: not a stored .npy member")
+            handle.seek(info.header_offset)
+            local = handle.read(30)
+            if local[:4] != b"PK\x03\x04":
+                raise ValueError("bad local header")
+            name_len, extra_len = int.from_bytes(local[26:28], "little"), int.from_bytes(local[28:30], "little")
+            start = info.header_offset + 30 + name_len + extra_len
+            if start + info.file_size > size or zlib.crc32(view[start : start + info.file_size]) != info.CRC:
+                raise ValueError(f"{info.filename}: damaged (its checksum does not match)")
+            handle.seek(start)
+            version = np.lib.format.read_magic(handle)
+            read_header = (
+                np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            )
+            shape, fortran, dtype = read_header(handle)
+            if dtype.hasobject:
+                raise ValueError(f"{info.filename}: holds objects")
+            offset = handle.tell()
+            count = int(np.prod(shape)) if shape else 1
+            if offset + count * dtype.itemsize > size:
+                raise ValueError(f"{info.filename}: cut short")
+            name = info.filename[: -len(".npy")]
+            if count == 0:
+                arrays[name] = np.zeros(shape, dtype)
+            else:
+                order = "F" if fortran else "C"
+                arrays[name] = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape, order=order)
+        view.release()
+        whole.close()
+    return arrays
+
+
 def _read(path: Path, key: str) -> dict[str, np.ndarray] | None:
     """The arrays of a file written for ``key`` whose members match its manifest, else None."""
     try:
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
+        arrays = _mapped(path)
     except Exception:  # zip and npy parsers fail in many ways on bad bytes (BadZipFile, SyntaxError, MemoryError)
         return None
     if str(arrays.pop(_KEY_ARRAY, "")) != key:
