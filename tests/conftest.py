@@ -78,8 +78,24 @@ def _world_network_only_in_integration_tests(request: pytest.FixtureRequest, mon
             continue
         for method in ("load", "from_pack"):
             if method in vars(cls):
-                monkeypatch.setattr(cls, method, staticmethod(refuse))
+                monkeypatch.setattr(cls, method, _refusing(cls, method, refuse))
     yield
+
+
+def _refusing(cls, method: str, refuse):
+    """``method`` of ``cls`` refused, except ``from_pack`` given a base network of the test's own (the small one):
+    that joins a pack to it and never touches the world network."""
+    original = vars(cls)[method]
+    if method == "from_pack":
+        plain = original.__func__
+
+        def guarded(*args, **kwargs):
+            if kwargs.get("base") is not None:
+                return plain(cls, *args, **kwargs)
+            return refuse()
+
+        return staticmethod(guarded)
+    return staticmethod(refuse)
 
 
 @pytest.fixture(scope="session")

@@ -91,6 +91,14 @@ _LAZY: dict[str, tuple[str, str]] = {
     "ScenarioDiff": ("corridor.scenario.run", "ScenarioDiff"),
     "write_scenario_report": ("corridor.scenario.report", "write_scenario_report"),
     "write_diff_report": ("corridor.scenario.report", "write_diff_report"),
+    # scenario sweeps: many variants of one scenario, run serially or on Dask
+    "sweep": ("corridor.scale.sweep", "sweep"),
+    "load_sweep": ("corridor.scale.sweep_schema", "load_sweep"),
+    "Sweep": ("corridor.scale.sweep_schema", "Sweep"),
+    "SweepError": ("corridor.scale.sweep_schema", "SweepError"),
+    "SHIPPED_SWEEPS": ("corridor.scale.sweep_schema", "SHIPPED_SWEEPS"),
+    "cluster_client": ("corridor.scale.executor", "cluster_client"),
+    "SCHEDULER_VARIABLE": ("corridor.scale.executor", "SCHEDULER_VARIABLE"),
     # the general traffic assignment engine and the TNTP formats
     "TntpProblem": ("corridor.assign.tntp", "TntpProblem"),
     "read_tntp_dir": ("corridor.assign.tntp", "read_tntp_dir"),

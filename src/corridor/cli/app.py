@@ -14,7 +14,20 @@ from __future__ import annotations
 import typer
 
 import corridor
-from corridor.cli import assign, cache, compare, loading, network, places, reach, route, scenario, serve, validate
+from corridor.cli import (
+    assign,
+    cache,
+    compare,
+    loading,
+    network,
+    places,
+    reach,
+    route,
+    scenario,
+    serve,
+    sweep,
+    validate,
+)
 from corridor.cli.boundary import _Commands, _one_line
 from corridor.cli.settings import current_settings, settings_callback
 
@@ -30,7 +43,7 @@ def _load(rebuild: bool = False) -> corridor.Network:
 
 
 loading.install(lambda rebuild: _load(rebuild))  # looked up at each call: a replaced _load is the one used
-for _module in (route, compare, reach, places, network, validate, assign, scenario, serve, cache):
+for _module in (route, compare, reach, places, network, validate, assign, scenario, sweep, serve, cache):
     _module.register(app)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from corridor.datapack import DataPack, load_pack, pack_hash
 from corridor.engine.arrays import build_arrays, edge_metrics, hierarchy_closed, valid_arrays
 from corridor.errors import DataError, OptionsError
+from corridor.network.base import BaseNetwork
 from corridor.network.base_cache import load_base
 from corridor.network.build import build_graph
 from corridor.network.cache import cache_key, load_or_build
@@ -127,6 +128,7 @@ class Engine:
         closed_crossings: Iterable[str] = (),
         progress: Progress | None = None,
         settings: Settings | None = None,
+        base: BaseNetwork | None = None,
     ) -> Engine:
         """A network joined in memory from a data pack (a scenario's) and the cached base network.
 
@@ -137,7 +139,8 @@ class Engine:
         """
         say = progress or _quiet
         settings = settings or Settings()
-        base = load_base(settings.cache_folder, progress=say)
+        if base is None:  # a caller that runs many packs (a sweep) passes the base it holds
+            base = load_base(settings.cache_folder, progress=say)
         graph = build_graph(pack, base=base, progress=say, waits=pack_waits(settings.data_pack))
         closed = [i for i, c in enumerate(pack.crossings) if c.id in set(closed_crossings)]
         if closed:
