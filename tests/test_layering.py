@@ -35,6 +35,7 @@ LAYERS = [
     ("corridor.reach", 4),
     ("corridor.flows", 4),
     ("corridor.validation", 4),
+    ("corridor.scale", 5),
     ("corridor.scenario", 5),
     ("corridor.api", 6),
     ("corridor", 7),

@@ -107,6 +107,11 @@ _LAZY: dict[str, tuple[str, str]] = {
     "ASSIGNMENT_ALGORITHMS": ("corridor.assign.engine", "ALGORITHMS"),
     "ASSIGNMENT_METHODS": ("corridor.assign.engine", "METHODS"),
     "DEFAULT_ASSIGNMENT_ALGORITHM": ("corridor.assign.engine", "DEFAULT_ALGORITHM"),
+    # OD skims: one search tree per origin, serially or on Dask
+    "SKIM_METRICS": ("corridor.scale.skim", "SKIM_METRICS"),
+    "DEFAULT_SKIM_METRICS": ("corridor.scale.skim", "DEFAULT_SKIM_METRICS"),
+    "SKIM_FORMATS": ("corridor.scale.skim_files", "SKIM_FORMATS"),
+    "write_skim": ("corridor.scale.skim_files", "write_skim"),
     # map layers and output
     "country_outlines": ("corridor.network.countries", "country_outlines"),
     "json_dumps": ("corridor.jsontext", "dumps"),

@@ -39,6 +39,7 @@ from corridor.options import QueryOptions
 from corridor.reach import ReachResult, reach
 from corridor.results import PlaceInfo, Route, RoutePath
 from corridor.routing.route import Router
+from corridor.scale.skim import DEFAULT_SKIM_METRICS, skim
 from corridor.settings import Settings
 from corridor.validation.benchmarks import Benchmark, BenchmarkSet
 from corridor.validation.run import validate as validate_engine
@@ -228,6 +229,43 @@ class Network:
             carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, as_of=as_of, profile=profile,
         )  # fmt: skip
         return self.engine.path(origin, destination, options)
+
+    def skim(
+        self,
+        origins: Iterable[PlaceQuery] | str,
+        destinations: Iterable[PlaceQuery] | str | None = None,
+        *,
+        metrics: Iterable[str] | str = DEFAULT_SKIM_METRICS,
+        objective: str = DEFAULT_OBJECTIVE,
+        avoid: Iterable[str] | str | None = None,
+        modes: Iterable[str] | str | None = None,
+        value_of_time_usd_per_teu_hour: float | None = None,
+        carbon_price_usd_per_t_co2e: float | None = None,
+        max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+        as_of: date | str | None = None,
+        profile: str = DEFAULT_PROFILE,
+        client: Any = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> pd.DataFrame:
+        """Every origin × destination pair as ``path`` answers it, one search tree per origin: an OD skim.
+
+        ``origins`` and ``destinations`` are lists of place names, ``"lat,lon"`` text or ``(lat, lon)`` pairs, or
+        ``"all"`` (every place of the data pack); ``destinations`` None is the origins again. ``metrics`` are
+        among ``days, hours, usd_per_teu, kg_co2e_per_teu, km``; the other options are ``path``'s (no via).
+        ``client``: a Dask client (``corridor.cluster_client()``) to share the origins over its workers;
+        ``progress(origins_done, origins)``.
+
+        Returns a long DataFrame: ``origin, destination, feasible, <metrics…>, reason``, origin-major; an
+        unreachable pair is infeasible with the NoRouteError text as its reason. See ``corridor.scale.skim``.
+        """
+        options = QueryOptions.make(
+            avoid=avoid, modes=modes, objective=objective, max_snap_km=max_snap_km,
+            value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
+            carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, as_of=as_of, profile=profile,
+        )  # fmt: skip
+        return skim(
+            self.engine, origins, destinations, metrics=metrics, options=options, client=client, progress=progress
+        )
 
     def compare(
         self,

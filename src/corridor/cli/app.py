@@ -25,6 +25,7 @@ from corridor.cli import (
     route,
     scenario,
     serve,
+    skim,
     sweep,
     validate,
 )
@@ -43,7 +44,7 @@ def _load(rebuild: bool = False) -> corridor.Network:
 
 
 loading.install(lambda rebuild: _load(rebuild))  # looked up at each call: a replaced _load is the one used
-for _module in (route, compare, reach, places, network, validate, assign, scenario, sweep, serve, cache):
+for _module in (route, compare, reach, places, network, validate, assign, scenario, sweep, skim, serve, cache):
     _module.register(app)
 
 

@@ -42,6 +42,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import platformdirs
@@ -240,7 +241,7 @@ def _mapped(path: Path) -> dict[str, np.ndarray]:
             if count == 0:
                 arrays[name] = np.zeros(shape, dtype)
             else:
-                order = "F" if fortran else "C"
+                order: Literal["C", "F"] = "F" if fortran else "C"
                 arrays[name] = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape, order=order)
         view.release()
         whole.close()

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from corridor.errors import OptionsError
 
 if TYPE_CHECKING:
-    from corridor.api import Network
+    from corridor.engine import Engine
 
 __all__ = ["SCHEDULER_VARIABLE", "cluster_client", "run_tasks", "worker_network"]
 
@@ -35,11 +35,15 @@ R = TypeVar("R")
 
 
 @functools.cache
-def worker_network(cache_dir: str | None, data_pack: str | None) -> Network:
-    """The network of a cache folder and data pack, loaded once per process (every task on this worker uses it)."""
-    from corridor.api import Network
+def worker_network(cache_dir: str | None, data_pack: str | None) -> Engine:
+    """The engine of a cache folder and data pack, loaded once per process (every task on this worker uses it)."""
+    from corridor.engine import Engine
+    from corridor.settings import Settings
 
-    return Network.load(cache_dir=cache_dir, data_pack=data_pack, progress=False)
+    settings = Settings(
+        cache_dir=Path(cache_dir) if cache_dir else None, data_pack=Path(data_pack) if data_pack else None
+    )
+    return Engine.load(settings)
 
 
 @contextmanager

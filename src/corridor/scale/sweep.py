@@ -132,7 +132,7 @@ def _run(task: _Task) -> _Answer:
         if joined:
             engine = joined_engine(applied.pack, closed_crossings=applied.closed_crossings, settings=settings)
         else:
-            engine = worker_network(task.cache_folder, task.data_pack).engine
+            engine = worker_network(task.cache_folder, task.data_pack)
         answers = _pair_answers(engine, applied, task)
         if task.questions.assignment:
             answers |= _flow_answers(engine, applied, task)
