@@ -70,7 +70,7 @@ def cluster_client(scheduler: str | None = None, *, workers: int | None = None, 
         n_workers=n if processes else 1,
         threads_per_worker=1 if processes else n,
         processes=processes,
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: two clusters (or another program) may run at once
         silence_logs=40,
     )
     client = Client(cluster)
