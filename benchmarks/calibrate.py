@@ -11,21 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-
-def corridor_command() -> list[str]:
-    """The ``corridor`` command of this environment (the console script next to Python, else ``-m corridor``)."""
-    script = Path(sys.executable).with_name("corridor")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("corridor")
-    return [found] if found else [sys.executable, "-m", "corridor"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scenario import corridor_command  # the scenario benchmark's way to find the command
 
 
 def run_once(demand: str) -> tuple[float, dict]:
