@@ -99,6 +99,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "SHIPPED_SWEEPS": ("corridor.scale.sweep_schema", "SHIPPED_SWEEPS"),
     "cluster_client": ("corridor.scale.executor", "cluster_client"),
     "SCHEDULER_VARIABLE": ("corridor.scale.executor", "SCHEDULER_VARIABLE"),
+    "LOCAL_SCHEDULER": ("corridor.scale.executor", "LOCAL_SCHEDULER"),
+    "scheduler_address": ("corridor.scale.executor", "scheduler_address"),
     # the general traffic assignment engine and the TNTP formats
     "TntpProblem": ("corridor.assign.tntp", "TntpProblem"),
     "read_tntp_dir": ("corridor.assign.tntp", "read_tntp_dir"),

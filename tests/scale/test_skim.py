@@ -5,6 +5,7 @@ back; bad input is one clear error; ``corridor skim``."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from pathlib import Path
@@ -393,3 +394,33 @@ def test_world_cli_skim_writes_geoparquet(world, tmp_path, monkeypatch):
     table = pq.read_table(out)
     assert b"geo" in table.schema.metadata and table.num_rows == 9
     assert Path(out).stat().st_size > 0
+
+
+def test_scheduler_address_reads_the_variable_unless_local_is_asked(monkeypatch):
+    monkeypatch.delenv(corridor.SCHEDULER_VARIABLE, raising=False)
+    assert corridor.scheduler_address(None) is None
+    assert corridor.scheduler_address("tcp://a:1") == "tcp://a:1"
+    monkeypatch.setenv(corridor.SCHEDULER_VARIABLE, "tcp://b:2")
+    assert corridor.scheduler_address(None) == "tcp://b:2"
+    assert corridor.scheduler_address("tcp://a:1") == "tcp://a:1"
+    assert corridor.scheduler_address(corridor.LOCAL_SCHEDULER) is None
+
+
+def test_cli_skim_on_a_local_cluster_where_the_variable_names_another(small_cli, monkeypatch):
+    monkeypatch.setenv(corridor.SCHEDULER_VARIABLE, "tcp://127.0.0.1:1")  # nothing listens there
+    refused = runner.invoke(app, ["skim", "--places", "all", "--workers", "1", "--threads"])
+    assert refused.exit_code == 1 and "--scheduler local" in refused.stderr and "127.0.0.1:1" in refused.stderr
+    asked = []
+
+    @contextlib.contextmanager
+    def cluster(scheduler=None, **kwargs):  # the small network lives in memory: it is skimmed here, not on workers
+        asked.append((scheduler, kwargs))
+        yield None
+
+    monkeypatch.setattr(corridor, "cluster_client", cluster)
+    args = ["skim", "--places", "all", "--metrics", "km", "--scheduler", "local", "--workers", "1", "--threads"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert asked == [(corridor.LOCAL_SCHEDULER, {"workers": 1, "processes": False})]
+    assert corridor.scheduler_address(asked[0][0]) is None
+    assert "on a local cluster of 1 " in result.stdout.strip().splitlines()[-1]

@@ -18,6 +18,7 @@ import corridor
 import corridor.scale.sweep as sweep_module
 from corridor.cli.app import app
 from corridor.datapack import load_pack
+from corridor.engine import Engine
 from corridor.errors import FileInputError, ScenarioError
 from corridor.scale.sweep_schema import (
     MAX_RUNS,
@@ -261,10 +262,13 @@ def _small_base():
 
 @pytest.fixture
 def small_sweep(tmp_path, monkeypatch):
-    """A sweep of the small pack's train sailings and value of time, on the small base network."""
+    """A sweep of the small pack's train sailings and value of time, on the small base network; the small pack's
+    own network (joined in full) stands for the cached network whose landmark bounds the runs bring up to date."""
     pack, base = small_pack(), _small_base()
+    network = Engine.from_pack(pack, base=base)
     monkeypatch.setattr(sweep_module, "worker_pack", lambda _data_pack: pack)
     monkeypatch.setattr(sweep_module, "worker_base", lambda _folder: base)
+    monkeypatch.setattr(sweep_module, "worker_network", lambda _folder, _data_pack: network)
     write(tmp_path, "name: small-base\n", "base.yaml")
     return write(
         tmp_path,
@@ -292,6 +296,13 @@ def test_runs_on_the_small_network_serial_equals_a_threads_cluster(small_sweep):
     with corridor.cluster_client(workers=2, processes=False) as client:
         clustered = corridor.sweep(small_sweep, client=client)
     pd.testing.assert_frame_equal(serial, clustered, check_exact=True)
+
+
+def test_runs_with_updated_landmark_bounds_equal_runs_with_bounds_searched_afresh(small_sweep, monkeypatch):
+    updated = corridor.sweep(small_sweep)
+    monkeypatch.setattr(sweep_module, "worker_network", lambda _folder, _data_pack: None)  # no reference: full search
+    fresh = corridor.sweep(small_sweep)
+    pd.testing.assert_frame_equal(updated, fresh, check_exact=True)
 
 
 def test_a_failing_run_names_the_run(small_sweep, tmp_path, monkeypatch):
@@ -327,7 +338,7 @@ def test_cli_refuses_a_bad_file_and_a_bad_output_before_any_work(tmp_path, monke
     assert both.exit_code == 1 and "not both" in both.stderr
     monkeypatch.setenv(corridor.SCHEDULER_VARIABLE, "tcp://127.0.0.1:1")
     local = runner.invoke(app, ["sweep", "caspian-fleet", "--workers", "2"])
-    assert local.exit_code == 1 and "unset it, or leave --workers out" in local.stderr
+    assert local.exit_code == 1 and "leave --workers out, or add --scheduler local" in local.stderr
 
 
 def test_cli_writes_the_small_sweep(small_sweep, tmp_path):

@@ -83,7 +83,8 @@ def skim(
     scheduler: Annotated[
         str | None,
         typer.Option(
-            help="A running Dask scheduler, tcp://host:8786 (default: $CORRIDOR_SCHEDULER, else a local cluster)."
+            help=f"A running Dask scheduler, tcp://host:8786 (default: ${corridor.SCHEDULER_VARIABLE}, else a local "
+            f"cluster); '{corridor.LOCAL_SCHEDULER}': a local cluster whatever the variable says."
         ),
     ] = None,
     workers: Annotated[
@@ -103,12 +104,18 @@ def skim(
             raise corridor.OptionsError("--metrics is empty; name some of " + _METRIC_NAMES, option="metrics")
     origins = _ends(places, points, "--places", "--points", required=True)
     destinations = _ends(to_places, to, "--to-places", "--to", required=False)
-    address = scheduler or os.environ.get("CORRIDOR_SCHEDULER") or None
     if workers is not None and workers < 0:
         raise corridor.OptionsError(f"--workers must be 0 or more, not {workers}", option="workers")
-    if scheduler and workers == 0:
+    if scheduler not in (None, corridor.LOCAL_SCHEDULER) and workers == 0:
         raise corridor.OptionsError("--workers 0 skims in this process; it takes no --scheduler", option="workers")
-    serial = workers == 0 and not scheduler
+    serial = workers == 0
+    address = None if serial else corridor.scheduler_address(scheduler)
+    if address and workers is not None:
+        raise corridor.OptionsError(
+            f"--workers starts a local cluster, but {'--scheduler' if scheduler else '$' + corridor.SCHEDULER_VARIABLE}"
+            f" names one ({address}): leave --workers out, or give --scheduler {corridor.LOCAL_SCHEDULER}",
+            option="workers",
+        )
     options: dict[str, Any] = {
         "metrics": metrics or corridor.DEFAULT_SKIM_METRICS, "objective": objective,
         "value_of_time_usd_per_teu_hour": value_of_time, "carbon_price_usd_per_t_co2e": carbon_price,
@@ -122,7 +129,9 @@ def skim(
     cluster = (
         nullcontext(None)
         if serial
-        else corridor.cluster_client(address, workers=None if address else local, processes=not threads)
+        else corridor.cluster_client(
+            address or corridor.LOCAL_SCHEDULER, workers=None if address else local, processes=not threads
+        )
     )
     bar = Progress(
         TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

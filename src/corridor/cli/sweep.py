@@ -4,7 +4,6 @@ serially, into one table (Parquet or CSV)."""
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import time
 from pathlib import Path
@@ -35,7 +34,8 @@ def sweep(
         str | None,
         typer.Option(
             help=f"A running Dask scheduler's address, e.g. tcp://host:8786 (default: ${corridor.SCHEDULER_VARIABLE}; "
-            "without either, a local cluster)."
+            f"without either, a local cluster); '{corridor.LOCAL_SCHEDULER}': a local cluster whatever the variable "
+            "says."
         ),
     ] = None,
     workers: Annotated[
@@ -52,14 +52,15 @@ def sweep(
     check_output(out, "out", _SUFFIXES)
     if workers is not None and workers < 0:
         raise corridor.OptionsError(f"--workers must be 0 or more, not {workers}", option="workers")
-    if scheduler and workers is not None:
+    remote = corridor.scheduler_address(scheduler)
+    if scheduler and remote and workers is not None:
         raise corridor.OptionsError("give --scheduler or --workers, not both", option="workers")
     serial = workers == 0
-    remote = scheduler or (None if serial else os.environ.get(corridor.SCHEDULER_VARIABLE) or None)
+    remote = None if serial else remote
     if remote and workers is not None:
         raise corridor.OptionsError(
             f"--workers starts a local cluster, but ${corridor.SCHEDULER_VARIABLE} names one ({remote}): "
-            "unset it, or leave --workers out",
+            f"unset it, leave --workers out, or add --scheduler {corridor.LOCAL_SCHEDULER}",
             option="workers",
         )
     spec = corridor.load_sweep(sweep_file)  # a bad file fails before any cluster starts
@@ -76,7 +77,7 @@ def sweep(
         cluster = (
             contextlib.nullcontext(None)
             if serial
-            else corridor.cluster_client(remote, workers=workers, processes=not threads)
+            else corridor.cluster_client(remote or corridor.LOCAL_SCHEDULER, workers=workers, processes=not threads)
         )
         with cluster as client:
             bar.update(task, description=f"{spec.name[:16]}: checking")

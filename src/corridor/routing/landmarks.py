@@ -5,6 +5,11 @@ weight. That graph's distances never exceed the real ones, so for any landmark L
 ``|d(L, t) - d(L, v)|`` is a lower bound on the cost from v to t, consistent on every edge,
 for every metric and under every avoid or mode restriction. A non-negative combination
 of per-metric bounds bounds any generalised cost.
+
+A network whose figures changed (a scenario's) need not search again: distances on a graph whose
+edges only got dearer still bound the new costs, so :func:`update_landmarks` keeps them and, for the
+edges that got cheaper, lets the decrease spread from the old distances (exact distances on the
+graph of each edge's smaller weight, which never exceeds the new one).
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from numba import njit
 
 from corridor.graphs.csr import csr_order
+from corridor.graphs.heap import lazy_pop, lazy_push
 from corridor.routing.search import METRICS, dijkstra_all
 
-__all__ = ["compute_landmarks"]
+__all__ = ["both_ways_layout", "compute_landmarks", "update_landmarks"]
 
 
 def _both_ways(
@@ -26,12 +33,20 @@ def _both_ways(
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The graph with every edge usable both ways, once per metric: (offsets, head, weight) CSR triples that
     share one layout (sorted once, not once per metric)."""
+    offsets, v, order = both_ways_layout(first_out, head, tail)
+    return [(offsets, v, np.concatenate([weight, weight])[order]) for weight in metrics]
+
+
+def both_ways_layout(
+    first_out: np.ndarray, head: np.ndarray, tail: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(offsets, head, order) of the graph with every edge usable both ways: slot ``j`` holds directed edge
+    ``order[j] % E`` (forwards when ``order[j] < E``), so ``np.concatenate([w, w])[order]`` are its weights."""
     n = len(first_out) - 1
     u = np.concatenate([tail, head]).astype(np.int64)
     v = np.concatenate([head, tail]).astype(np.int64)
     offsets, order = csr_order(u, n)
-    v = v[order]
-    return [(offsets, v, np.concatenate([weight, weight])[order]) for weight in metrics]
+    return offsets, v[order], order
 
 
 def compute_landmarks(
@@ -83,3 +98,62 @@ def compute_landmarks(
                     nearest = np.minimum(nearest, np.where(pool, dist, -np.inf))
                 say((i * len(METRICS) + k + 1) / steps)
     return np.array(landmarks, np.int32), table
+
+
+@njit(cache=True, nogil=True)
+def _spread_decreases(offsets, head, weight, dist, seeds):  # pragma: no cover - numba
+    """Exact distances after some edges got cheaper: ``dist`` (exact before, changed in place) improves from the
+    tails of the ``seeds`` slots outwards, as in Dijkstra, touching only the nodes whose distance falls."""
+    keys = np.empty(len(head) + len(seeds) + 1)
+    items = np.empty(len(head) + len(seeds) + 1, np.int64)
+    size = 0
+    for j in range(len(seeds)):
+        slot = seeds[j]
+        x = np.searchsorted(offsets, slot, side="right") - 1
+        y = head[slot]
+        nd = dist[x] + weight[slot]
+        if nd < dist[y]:
+            dist[y] = nd
+            size = lazy_push(keys, items, size, nd, y)
+    while size > 0:
+        d, x, size = lazy_pop(keys, items, size)
+        if d > dist[x]:
+            continue
+        for e in range(offsets[x], offsets[x + 1]):
+            y = head[e]
+            nd = d + weight[e]
+            if nd < dist[y]:
+                dist[y] = nd
+                size = lazy_push(keys, items, size, nd, y)
+    return dist
+
+
+def update_landmarks(
+    layout: tuple[np.ndarray, np.ndarray, np.ndarray],
+    old_metrics: np.ndarray,
+    new_metrics: np.ndarray,
+    table: np.ndarray,
+) -> np.ndarray:
+    """Landmark bounds for ``new_metrics`` from the ``table`` computed for ``old_metrics`` on the same graph
+    (``layout``: :func:`both_ways_layout`); ``table`` is not changed (and is returned itself when no edge got
+    cheaper).
+
+    A metric no edge of which got cheaper keeps its columns (old distances bound dearer costs); otherwise each
+    landmark's distances are brought down to the exact distances on the graph of ``min(old, new)`` per edge.
+    Either way the bounds are admissible and consistent for the new costs, so the searches stay exact.
+    """
+    offsets, head, order = layout
+    out = table
+    for k in range(min(len(METRICS), table.shape[1])):
+        cheaper = new_metrics[k] < old_metrics[k]
+        if not cheaper.any():
+            continue
+        if out is table:
+            out = table.copy()
+        weight = np.minimum(old_metrics[k], new_metrics[k]).astype(float)
+        slot_weight = np.concatenate([weight, weight])[order]
+        seeds = np.flatnonzero(np.concatenate([cheaper, cheaper])[order])
+        for i in range(table.shape[2]):
+            dist = _spread_decreases(offsets, head, slot_weight, table[:, k, i].astype(float), seeds)
+            out[:, k, i] = dist
+    return out

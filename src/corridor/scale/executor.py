@@ -25,10 +25,20 @@ from corridor.errors import OptionsError
 if TYPE_CHECKING:
     from corridor.engine import Engine
 
-__all__ = ["SCHEDULER_VARIABLE", "cluster_client", "run_tasks", "worker_network"]
+__all__ = [
+    "LOCAL_SCHEDULER",
+    "SCHEDULER_VARIABLE",
+    "cluster_client",
+    "run_tasks",
+    "scheduler_address",
+    "worker_network",
+]
 
 #: The environment variable naming a running Dask scheduler.
 SCHEDULER_VARIABLE = "CORRIDOR_SCHEDULER"
+
+#: The scheduler "address" that asks for a new local cluster even where ``$CORRIDOR_SCHEDULER`` names one.
+LOCAL_SCHEDULER = "local"
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,13 +56,22 @@ def worker_network(cache_dir: str | None, data_pack: str | None) -> Engine:
     return Engine.load(settings)
 
 
+def scheduler_address(scheduler: str | None) -> str | None:
+    """The running scheduler a cluster run goes to: ``scheduler``, else ``$CORRIDOR_SCHEDULER``; None for a new
+    local cluster (``"local"`` asks for one even where the variable names a scheduler)."""
+    if scheduler == LOCAL_SCHEDULER:
+        return None
+    return scheduler or os.environ.get(SCHEDULER_VARIABLE) or None
+
+
 @contextmanager
 def cluster_client(scheduler: str | None = None, *, workers: int | None = None, processes: bool = True):
-    """A Dask client: to ``scheduler`` (or ``$CORRIDOR_SCHEDULER``) if given, else to a new local cluster of
-    ``workers`` (default: the cores) single-threaded worker processes (or threads, ``processes=False``)."""
+    """A Dask client: to ``scheduler`` (or ``$CORRIDOR_SCHEDULER``) if given, else (or for ``"local"``) to a new
+    local cluster of ``workers`` (default: the cores) single-threaded worker processes (or threads,
+    ``processes=False``)."""
     from distributed import Client, LocalCluster
 
-    address = scheduler or os.environ.get(SCHEDULER_VARIABLE) or None
+    address = scheduler_address(scheduler)
     if address:
         try:
             client = Client(address, timeout="10s")

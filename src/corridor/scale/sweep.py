@@ -3,9 +3,10 @@ or as Dask tasks, into one table.
 
 A run is the sweep's base scenario extended by the run's parameter values (``sweep_schema.variant``), applied to a
 copy of the data pack. A run that changes a figure of the pack (or closes a crossing) gets a network joined in
-memory from that pack and the cached base network — loaded once per process (:func:`worker_base`), so a run costs
-the pack's join and its landmark bounds, not a rebuild; a run that changes no figure (the demand's scale only)
-answers on the cached network of the data pack, loaded once per process (``executor.worker_network``). The
+memory from that pack and the cached base network — loaded once per process (:func:`worker_base`), so a run
+costs the pack's join and an update of the cached network's landmark bounds for the changed figures, not a
+rebuild; a run that changes no figure (the demand's scale only) answers on the cached network of the data pack,
+loaded once per process (``executor.worker_network``). The
 transit-time draws use seed 0 in every run, as ``corridor scenario run`` does: runs differ by their parameters,
 not by their draws, and a run equal to a shipped scenario gives that scenario's figures.
 
@@ -87,10 +88,16 @@ def worker_pack(data_pack: str | Path | None) -> DataPack:
 
 
 def joined_engine(pack: DataPack, *, closed_crossings: Iterable[str] = (), settings: Settings) -> Engine:
-    """``Engine.from_pack`` on the base network this process already holds (:func:`worker_base`): the pack's join
-    and its landmark bounds, never the base's load or build."""
+    """``Engine.from_pack`` on the base network this process already holds (:func:`worker_base`): the pack's join,
+    with the landmark bounds of the cached network of the data pack (``worker_network``) brought up to date, never
+    the base's load or build."""
+    reference = worker_network(*settings_key(settings.cache_folder, settings.data_pack))
     return Engine.from_pack(
-        pack, closed_crossings=closed_crossings, settings=settings, base=worker_base(settings.cache_folder)
+        pack,
+        closed_crossings=closed_crossings,
+        settings=settings,
+        base=worker_base(settings.cache_folder),
+        reference=reference,
     )
 
 

@@ -101,7 +101,7 @@ def run_scenario(
     applied = apply_scenario(base, scenario)
     if applied.pack != base or applied.closed_crossings:
         engine = Engine.from_pack(
-            applied.pack, closed_crossings=applied.closed_crossings, progress=say, settings=settings
+            applied.pack, closed_crossings=applied.closed_crossings, progress=say, settings=settings, reference=engine
         )
     elif engine is None:
         engine = Engine.load(settings)
