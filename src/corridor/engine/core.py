@@ -304,12 +304,17 @@ def reliability_model(pack: DataPack, waits: Waits) -> ReliabilityModel:
             services.setdefault((s.service, place_id), facts)
     return ReliabilityModel(
         waits=waits,
-        places={p.name: PlaceFacts(p.id, "port" in p.kinds, p.handling_hours) for p in pack.places},
+        places={p.name: PlaceFacts(p.id, _is_port(p.kinds), p.handling_hours) for p in pack.places},
         services=services,
         liner_wait_hours=pack.sea_wait_hours,
         crossing_ids={c.name: c.id for c in pack.crossings},
         holds=ReliabilityModel.month_holds(waits.table, {s.service for s in pack.services}),
     )
+
+
+def _is_port(kinds: Iterable[str]) -> bool:
+    """Whether a place of these kinds is a port (a seaport or a ferry port): its dwell takes the ports' shape."""
+    return bool({"seaport", "ferry_port"} & set(kinds))
 
 
 def pack_places(pack: DataPack, *, country: str | None = None, kind: str | None = None) -> list[PlaceInfo]:
