@@ -86,6 +86,7 @@ class Solution:
 
 
 _RAIL, _ROAD, _SEA, _FERRY, _SERVICE, _TRANSFER = (int(m) for m in Mode)
+_NO_EDGES = np.zeros(0, np.int64)
 _SYNTHETIC = int(EdgeFlag.HEALED | EdgeFlag.MISSING_LINE)
 _MODE_LABEL = {int(m): m.label for m in Mode}  # plain lookups: enum calls are slow in the per-leg code
 _SEA_LAYER = int(Layer.SEA)
@@ -137,6 +138,8 @@ class Router:
         t, ref = graph.borders, graph.edge_ref[on_border]
         costly = (t.dwell_hours[ref] > 0) | (t.fee_usd_per_teu[ref] > 0) | (t.gauge_change[ref] > 0)
         self._border_stop[on_border[costly]] = True
+        crossing_of = t.crossing[ref]
+        self._crossing_border_edges = [on_border[crossing_of == c] for c in range(len(graph.crossing_names))]
         self._edge_service = np.full(graph.edge_count, -1, np.int64)
         on_service = np.flatnonzero(np.isin(graph.edge_mode, [Mode.FERRY, Mode.SERVICE]))
         self._edge_service[on_service] = graph.services.service[graph.edge_ref[on_service]]
@@ -329,7 +332,8 @@ class Router:
         that is a gateway a train passes, such as a border crossing). ``depart_hours`` (hours after 00:00 UTC of
         a Monday) searches on time-dependent edges: a timetabled service is boarded at its next departure (see
         ``routing.timed``). A route that enters a country twice (where neither a stop nor ``via`` asks for it)
-        is searched again with the countries it detoured through closed, up to three times.
+        is searched again with the countries it detoured through closed, or the crossing it came back by, up to
+        four times.
         """
         ends = [(origin, "origin"), *((v, "via") for v in via), (destination, "destination")]
         stops = [
@@ -383,27 +387,29 @@ class Router:
             if closures:
                 self._explain(exc, stops, objective, coef, open_node_ok, mode_ok, open_blocked, closures)
             raise
-        for _ in range(3):
-            options = self._detour_bans(sol.nodes, protected)
+        for _ in range(4):
+            options = self._detour_bans(sol.nodes, sol.edges, protected)
             if not options:
                 break
             if hierarchies is not None:  # the repair searches with the landmark search: it needs the masks
                 node_ok, blocked = constrained()
                 hierarchies = None
-            tried: list[tuple[float, int, Solution, np.ndarray]] = []
-            for ban in options:  # X–Y–X: close Y (stay in X) or close X after the first visit's country: try both
-                closed = node_ok & ~np.isin(self.graph.node_country, list(ban))
+            tried: list[tuple[float, int, Solution, np.ndarray, np.ndarray]] = []
+            for countries, crossing_edges in options:
+                closed = node_ok & ~np.isin(self.graph.node_country, list(countries)) if countries else node_ok
+                shut = blocked
+                if len(crossing_edges):
+                    shut = blocked.copy()
+                    shut[crossing_edges] = True
                 try:
-                    found = self._search_stops(
-                        stops, objective, coef, closed, mode_ok, blocked, None, avoid, modes, clock
-                    )
+                    found = self._search_stops(stops, objective, coef, closed, mode_ok, shut, None, avoid, modes, clock)
                 except NoRouteError:
                     continue
                 cost = float(coef @ self.metrics.take(found.edges, axis=1).sum(axis=1))
-                tried.append((cost, len(tried), found, closed))
+                tried.append((cost, len(tried), found, closed, shut))
             if not tried:
                 break
-            _, _, sol, node_ok = min(tried)
+            _, _, sol, node_ok, blocked = min(tried)
         return sol
 
     def _resolve_stop(self, text: PlaceQuery, *, modes: frozenset[str], max_snap_km: float, option: str) -> Endpoint:
@@ -508,23 +514,42 @@ class Router:
         out[back] = True
         return out
 
-    def _detour_bans(self, nodes: np.ndarray, protected: set[int]) -> list[set[int]]:
-        """Ways to close a path's first re-entry into a country (X–Y–X): close the countries it detoured through (Y),
-        or close X itself; a country a stop lies in is never closed. Empty when no country is entered twice."""
-        codes = self.graph.node_country[nodes]
-        codes = codes[codes >= 0]
-        if not len(codes):
+    def _detour_bans(
+        self, nodes: np.ndarray, edges: np.ndarray, protected: set[int]
+    ) -> list[tuple[set[int], np.ndarray]]:
+        """Ways to close a path's first re-entry into a country (X–Y–X), as (countries, edges) to close: the countries
+        it detoured through (Y), X itself, or the crossing it came back into X by (every border edge of that named
+        crossing; else the edge it came back on): a way back into X's exclave (Kaliningrad) or a loop out and in
+        (Kartaly–Orsk) closes that way without closing the country. A country a stop lies in is never closed. Empty
+        when no country is entered twice."""
+        g = self.graph
+        codes = g.node_country[nodes]
+        known = np.flatnonzero(codes >= 0)
+        if not len(known):
             return []
-        runs = codes[np.concatenate(([True], codes[1:] != codes[:-1]))].tolist()
+        starts = known[np.concatenate(([True], codes[known][1:] != codes[known][:-1]))]  # node index of each run
+        runs = codes[starts].tolist()
         seen: dict[int, int] = {}
         for k, c in enumerate(runs):
             if c in seen:
-                bans = [set(runs[seen[c] + 1 : k]) - protected - {c}, {c} - protected]
-                bans = [b for b in bans if b]
-                if bans:
-                    return bans
+                back = edges[int(starts[k - 1]) : int(starts[k])]  # from the detour's first node into X again
+                bans = [(set(runs[seen[c] + 1 : k]) - protected - {c}, _NO_EDGES), ({c} - protected, _NO_EDGES)]
+                options = [(b, e) for b, e in bans if b]
+                return [*options, (set(), self._crossing_edges(back))]
             seen[c] = k
         return []
+
+    def _crossing_edges(self, edges: np.ndarray) -> np.ndarray:
+        """The last border edge among ``edges`` with every border edge of its named crossing (all its tracks and
+        directions); the last of ``edges`` when none of them is a border edge."""
+        g = self.graph
+        border = edges[(g.edge_flags[edges] & EdgeFlag.BORDER) != 0]
+        if not len(border):
+            return edges[-1:]
+        crossing = int(g.borders.crossing[g.edge_ref[border[-1]]])
+        if crossing < 0:
+            return border[-1:]
+        return self._crossing_border_edges[crossing]
 
     def _explain(self, exc, stops, objective, coef, node_ok, mode_ok, blocked, closures) -> None:
         """Add to a NoRouteError the closed elements the best route would need were they open."""

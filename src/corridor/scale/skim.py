@@ -37,11 +37,11 @@ elements the best route would need, when one exists with them open).
   (or the ``OptionsError`` text when an end lies in an avoided country).
 * Vias and departure times are not supported in skims (``OptionsError``).
 
-On a cluster (``client``: a Dask client, see ``corridor.scale.executor``) the origins are split into tasks of
-several origins each; every worker loads the network from the cache folder and data pack of the engine's
-settings (``worker_network``) and runs the same per-origin code, so the table equals the serial one to the
-last bit. A network built in memory (``Network.from_pack``, or by hand) cannot be skimmed on a cluster: the
-workers could not load it.
+On a cluster (``client``: a Dask client, see ``corridor.scale.executor``) the origins are dealt into tasks of
+several origins each (about eight a worker, each origin to the next task in turn); every worker loads the network
+from the cache folder and data pack of the engine's settings (``worker_network``) and runs the same per-origin
+code, so the table equals the serial one to the last bit. A network built in memory (``Network.from_pack``, or by
+hand) cannot be skimmed on a cluster: the workers could not load it.
 """
 
 from __future__ import annotations
@@ -150,17 +150,29 @@ def skim(
     else:
         key = _cluster_key(engine)
         _IN_PROCESS[key] = weakref.ref(engine)
-        size = max(1, total // (4 * _worker_threads(client)))
-        chunks = [tuple(origin_list[i : i + size]) for i in range(0, total, size)]
-        tasks = [_Task(key, chunk, tuple(destination_list), options) for chunk in chunks]
+        # about eight tasks per worker, each origin dealt in turn (neighbours in the list, such as one country's
+        # terminals, cost alike): the workers finish together; every task at least two origins (about 0.5 s)
+        count = max(1, min(total // 2, _TASKS_PER_WORKER * _worker_threads(client)))
+        shares = [list(range(c, total, count)) for c in range(count)]
+        tasks = [_Task(key, tuple(origin_list[i] for i in share), tuple(destination_list), options) for share in shares]
 
-        def told(done: int, count: int) -> None:
+        def told(done: int, of: int) -> None:
             if progress is not None:
-                progress(total if done == count else min(total, done * size), total)
+                progress(total if done == of else min(total, round(done * total / of)), total)
 
-        answers = [a for block in run_tasks(_run_task, tasks, client=client, progress=told) for a in block]
+        blocks = run_tasks(_run_task, tasks, client=client, progress=told)
+        by_origin: list[list[_Answer]] = [[] for _ in range(total)]
+        width = len(destination_list)
+        for share, block in zip(shares, blocks, strict=True):
+            for k, i in enumerate(share):
+                by_origin[i] = block[k * width : (k + 1) * width]
+        answers = [a for row in by_origin for a in row]
     points = {e.label: (float(e.lat), float(e.lon)) for e in [*starts, *ends]}
     return _frame(answers, columns, points)
+
+
+#: Tasks a cluster worker gets of a skim: enough to even out origins of unequal cost.
+_TASKS_PER_WORKER = 8
 
 
 def _check_options(options: QueryOptions) -> None:
@@ -374,7 +386,7 @@ def _tree_path(
         road = road[~near_start[road]]
         if len(road) and not np.isin(road, ctx.near(engine, j)).all():
             return "point"
-    if router._detour_bans(nodes, start_countries | ctx.protected[j]):  # enters a country twice
+    if router._detour_bans(nodes, edges, start_countries | ctx.protected[j]):  # enters a country twice
         return "point"
     hours, usd, co2, km = router.metrics.take(edges, axis=1).sum(axis=1).tolist()  # as RoutePath sums them
     return (hours, usd, co2, km)
