@@ -138,8 +138,11 @@ class Router:
         t, ref = graph.borders, graph.edge_ref[on_border]
         costly = (t.dwell_hours[ref] > 0) | (t.fee_usd_per_teu[ref] > 0) | (t.gauge_change[ref] > 0)
         self._border_stop[on_border[costly]] = True
-        crossing_of = t.crossing[ref]
-        self._crossing_border_edges = [on_border[crossing_of == c] for c in range(len(graph.crossing_names))]
+        # the border edges from one country into another, every crossing (a repair closes a way back into a country)
+        sides = np.column_stack([t.country_a[ref], t.country_b[ref]])
+        self._border_edges: dict[tuple[int, int], np.ndarray] = {}
+        for key in {(int(a), int(b)) for a, b in sides.tolist()}:
+            self._border_edges[key] = on_border[(sides[:, 0] == key[0]) & (sides[:, 1] == key[1])]
         self._edge_service = np.full(graph.edge_count, -1, np.int64)
         on_service = np.flatnonzero(np.isin(graph.edge_mode, [Mode.FERRY, Mode.SERVICE]))
         self._edge_service[on_service] = graph.services.service[graph.edge_ref[on_service]]
@@ -332,8 +335,9 @@ class Router:
         that is a gateway a train passes, such as a border crossing). ``depart_hours`` (hours after 00:00 UTC of
         a Monday) searches on time-dependent edges: a timetabled service is boarded at its next departure (see
         ``routing.timed``). A route that enters a country twice (where neither a stop nor ``via`` asks for it)
-        is searched again with the countries it detoured through closed, or the crossing it came back by, up to
-        four times.
+        is searched again with the crossings it came back by, or those it first entered by, closed; where neither
+        gives a route that enters no country twice, also with the countries it detoured through closed; a route
+        that enters no country twice is kept before a cheaper one that does; up to four times.
         """
         ends = [(origin, "origin"), *((v, "via") for v in via), (destination, "destination")]
         stops = [
@@ -394,8 +398,10 @@ class Router:
             if hierarchies is not None:  # the repair searches with the landmark search: it needs the masks
                 node_ok, blocked = constrained()
                 hierarchies = None
-            tried: list[tuple[float, int, Solution, np.ndarray, np.ndarray]] = []
-            for countries, crossing_edges in options:
+            tried: list[tuple[bool, float, int, Solution, np.ndarray, np.ndarray]] = []
+            for countries, crossing_edges in options:  # the crossings first: the least change to the route
+                if countries and any(not detours for detours, *_ in tried):
+                    break  # closing a crossing gave a route that enters no country twice: no country is closed
                 closed = node_ok & ~np.isin(self.graph.node_country, list(countries)) if countries else node_ok
                 shut = blocked
                 if len(crossing_edges):
@@ -406,10 +412,11 @@ class Router:
                 except NoRouteError:
                     continue
                 cost = float(coef @ self.metrics.take(found.edges, axis=1).sum(axis=1))
-                tried.append((cost, len(tried), found, closed, shut))
+                detours = bool(self._detour_bans(found.nodes, found.edges, protected))
+                tried.append((detours, cost, len(tried), found, closed, shut))
             if not tried:
                 break
-            _, _, sol, node_ok, blocked = min(tried)
+            _, _, _, sol, node_ok, blocked = min(tried)  # a route that enters no country twice first, then the cheapest
         return sol
 
     def _resolve_stop(self, text: PlaceQuery, *, modes: frozenset[str], max_snap_km: float, option: str) -> Endpoint:
@@ -517,11 +524,11 @@ class Router:
     def _detour_bans(
         self, nodes: np.ndarray, edges: np.ndarray, protected: set[int]
     ) -> list[tuple[set[int], np.ndarray]]:
-        """Ways to close a path's first re-entry into a country (X–Y–X), as (countries, edges) to close: the countries
-        it detoured through (Y), X itself, or the crossing it came back into X by (every border edge of that named
-        crossing; else the edge it came back on): a way back into X's exclave (Kaliningrad) or a loop out and in
-        (Kartaly–Orsk) closes that way without closing the country. A country a stop lies in is never closed. Empty
-        when no country is entered twice."""
+        """Ways to close a path's first re-entry into a country (X–Y–X), as (countries, edges) to close: first the
+        crossings from Y back into X, and those from the country before X's first visit into X (see
+        :meth:`_crossing_edges`), so a way through X's exclave (Kaliningrad) or a loop out and in (Kartaly–Orsk)
+        closes without closing a country; then the countries it detoured through (Y), and X itself. A country a
+        stop lies in is never closed. Empty when no country is entered twice."""
         g = self.graph
         codes = g.node_country[nodes]
         known = np.flatnonzero(codes >= 0)
@@ -535,21 +542,24 @@ class Router:
                 back = edges[int(starts[k - 1]) : int(starts[k])]  # from the detour's first node into X again
                 bans = [(set(runs[seen[c] + 1 : k]) - protected - {c}, _NO_EDGES), ({c} - protected, _NO_EDGES)]
                 options = [(b, e) for b, e in bans if b]
-                return [*options, (set(), self._crossing_edges(back))]
+                crossings: list[tuple[set[int], np.ndarray]] = [(set(), self._crossing_edges(back))]  # back into X
+                if seen[c] > 0:  # and the way into X's first visit (into an exclave the route only passes through)
+                    crossings.append(
+                        (set(), self._crossing_edges(edges[int(starts[seen[c] - 1]) : int(starts[seen[c]])]))
+                    )
+                return [*crossings, *options]
             seen[c] = k
         return []
 
     def _crossing_edges(self, edges: np.ndarray) -> np.ndarray:
-        """The last border edge among ``edges`` with every border edge of its named crossing (all its tracks and
-        directions); the last of ``edges`` when none of them is a border edge."""
+        """Every border edge from the country to the country of the last border edge among ``edges`` (all crossings
+        between the two, that way); the last of ``edges`` when none of them is a border edge."""
         g = self.graph
         border = edges[(g.edge_flags[edges] & EdgeFlag.BORDER) != 0]
         if not len(border):
             return edges[-1:]
-        crossing = int(g.borders.crossing[g.edge_ref[border[-1]]])
-        if crossing < 0:
-            return border[-1:]
-        return self._crossing_border_edges[crossing]
+        ref = int(g.edge_ref[border[-1]])
+        return self._border_edges[int(g.borders.country_a[ref]), int(g.borders.country_b[ref])]
 
     def _explain(self, exc, stops, objective, coef, node_ok, mode_ok, blocked, closures) -> None:
         """Add to a NoRouteError the closed elements the best route would need were they open."""
