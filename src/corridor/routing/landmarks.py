@@ -22,8 +22,8 @@ import numpy as np
 from numba import njit
 
 from corridor.graphs.csr import csr_order
-from corridor.graphs.heap import lazy_pop, lazy_push
-from corridor.routing.search import METRICS, dijkstra_all
+from corridor.graphs.heap import lazy_push
+from corridor.routing.search import METRICS, dijkstra_all, settle
 
 __all__ = ["both_ways_layout", "compute_landmarks", "update_landmarks"]
 
@@ -115,17 +115,7 @@ def _spread_decreases(offsets, head, weight, dist, seeds):  # pragma: no cover -
         if nd < dist[y]:
             dist[y] = nd
             size = lazy_push(keys, items, size, nd, y)
-    while size > 0:
-        d, x, size = lazy_pop(keys, items, size)
-        if d > dist[x]:
-            continue
-        for e in range(offsets[x], offsets[x + 1]):
-            y = head[e]
-            nd = d + weight[e]
-            if nd < dist[y]:
-                dist[y] = nd
-                size = lazy_push(keys, items, size, nd, y)
-    return dist
+    return settle(offsets, head, weight, dist, keys, items, size)
 
 
 def update_landmarks(

@@ -17,7 +17,16 @@ from numba import njit
 
 from corridor.graphs.heap import lazy_pop, lazy_push
 
-__all__ = ["METRICS", "SearchBuffers", "SearchResult", "bounded_tree", "dijkstra_all", "shortest_path", "unwind"]
+__all__ = [
+    "METRICS",
+    "SearchBuffers",
+    "SearchResult",
+    "bounded_tree",
+    "dijkstra_all",
+    "settle",
+    "shortest_path",
+    "unwind",
+]
 
 #: Order of the metric axis in coefficient vectors and landmark tables.
 METRICS = ("hours", "usd", "co2", "km")
@@ -233,13 +242,9 @@ def shortest_path(
 
 
 @njit(cache=True, nogil=True)
-def _dijkstra_all(first_out, head, weight, source):  # pragma: no cover - numba
-    n = len(first_out) - 1
-    dist = np.full(n, np.inf)
-    keys = np.empty(len(head) + 1)
-    items = np.empty(len(head) + 1, np.int64)
-    dist[source] = 0.0
-    size = lazy_push(keys, items, 0, 0.0, source)
+def settle(first_out, head, weight, dist, keys, items, size):  # pragma: no cover - numba
+    """Dijkstra from the ``size`` entries already in the lazy heap (``keys``, ``items``) until it is empty,
+    lowering ``dist`` in place; returns ``dist``."""
     while size > 0:
         d, x, size = lazy_pop(keys, items, size)
         if d > dist[x]:
@@ -251,6 +256,17 @@ def _dijkstra_all(first_out, head, weight, source):  # pragma: no cover - numba
                 dist[y] = nd
                 size = lazy_push(keys, items, size, nd, y)
     return dist
+
+
+@njit(cache=True, nogil=True)
+def _dijkstra_all(first_out, head, weight, source):  # pragma: no cover - numba
+    n = len(first_out) - 1
+    dist = np.full(n, np.inf)
+    keys = np.empty(len(head) + 1)
+    items = np.empty(len(head) + 1, np.int64)
+    dist[source] = 0.0
+    size = lazy_push(keys, items, 0, 0.0, source)
+    return settle(first_out, head, weight, dist, keys, items, size)
 
 
 def dijkstra_all(first_out: np.ndarray, head: np.ndarray, weight: np.ndarray, source: int) -> np.ndarray:
