@@ -236,6 +236,12 @@ def _row(raw: dict[str, str], line: int, elements: _Elements) -> Count:
             raise _CountsFileError("required: must not be empty", line, name)
         return raw[name]
 
+    def one_of(name: str, allowed: Iterable[str], expected: str) -> str:
+        value = need(name)
+        if value not in allowed:
+            raise _CountsFileError(f"expected {expected}, got {value!r}", line, name)
+        return value
+
     if not _ID.match(need("id")):
         raise _CountsFileError(f"expected lower-case letters, digits and '_', got {raw['id']!r}", line, "id")
     kind = need("kind")
@@ -243,18 +249,10 @@ def _row(raw: dict[str, str], line: int, elements: _Elements) -> Count:
         raise _CountsFileError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", line, "kind")
     element = need("element")
     elements.check(kind, element, line)
-    direction = need("direction")
-    if direction not in DIRECTIONS:
-        raise _CountsFileError(f"expected {' or '.join(DIRECTIONS)}, got {direction!r}", line, "direction")
-    holdout = need("holdout")
-    if holdout not in _HOLDOUT:
-        raise _CountsFileError(f"expected yes or no, got {holdout!r}", line, "holdout")
-    scope = need("scope")
-    if scope not in _SCOPE:
-        raise _CountsFileError(f"expected matched or not_matched, got {scope!r}", line, "scope")
-    basis = need("basis")
-    if basis not in BASES:
-        raise _CountsFileError(f"expected {', '.join(BASES)}, got {basis!r}", line, "basis")
+    direction = one_of("direction", DIRECTIONS, " or ".join(DIRECTIONS))
+    holdout = one_of("holdout", _HOLDOUT, "yes or no")
+    scope = one_of("scope", _SCOPE, "matched or not_matched")
+    basis = one_of("basis", BASES, ", ".join(BASES))
     if not _AS_OF.match(need("as_of")):
         raise _CountsFileError(f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {raw['as_of']!r}", line, "as_of")
     return Count(

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from corridor.constants import DEFAULT_DRAWS, MAX_DRAWS
@@ -35,13 +34,14 @@ from corridor.network.places import PlaceIndex, parse_coordinates
 from corridor.scenario.apply import Applied, apply_scenario, chain
 from corridor.scenario.schema import (
     MAX_PAIRS,
-    MAX_SCENARIO_BYTES,
     SHIPPED_SCENARIOS,
     Change,
     Scenario,
     load_scenario,
+    parse_yaml,
+    read_yaml_text,
 )
-from corridor.scenario.yaml_lines import line_of, load_yaml_with_lines
+from corridor.scenario.yaml_lines import line_of
 
 __all__ = [
     "FLOW_ANSWERS",
@@ -298,32 +298,7 @@ def _read(name_or_path: str | Path) -> tuple[str, str, str | None]:
     if not path.is_file():
         message = f"no such sweep file (shipped sweeps: {', '.join(SHIPPED_SWEEPS)})"
         raise _error(where, message, path=where, line=None, field=None)
-    with path.open("rb") as f:
-        data = f.read(MAX_SCENARIO_BYTES + 1)
-    if len(data) > MAX_SCENARIO_BYTES:
-        message = f"larger than {MAX_SCENARIO_BYTES // 1024} KB; a sweep is a short YAML file"
-        raise _error(where, message, path=where, line=None, field=None)
-    try:
-        return data.decode("utf-8-sig"), where, where
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise _error(where, f"not valid UTF-8 (byte {exc.start})", path=where, line=line, field=None) from None
-
-
-def _parse(text: str, where: str, path: str | None) -> tuple[Any, dict[tuple, int]]:
-    """YAML data and its line map (the scenario loader's hardened YAML); any problem is one SweepError."""
-    try:
-        return load_yaml_with_lines(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = (exc.problem or exc.context or "syntax error").replace("in a scenario", "in a sweep")
-    except yaml.reader.ReaderError as exc:
-        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        line, problem = text[: exc.position].count("\n") + 1, f"character U+{code:04X} is not allowed"
-    except yaml.YAMLError as exc:
-        line, problem = None, str(exc)
-    raise _error(where, f"not valid YAML ({problem})", path=path, line=line, field=None)
+    return read_yaml_text(path, where, kind="sweep", error=_error), where, where
 
 
 def _as_written(data: Any, loc: tuple) -> tuple:
@@ -427,7 +402,7 @@ def load_sweep(name_or_path: str | Path) -> Sweep:
     scenario is that scenario's ScenarioError). The data pack is not read here: :func:`check_sweep` does that.
     """
     text, where, path = _read(name_or_path)
-    data, lines = _parse(text, where, path)
+    data, lines = parse_yaml(text, where, path, kind="sweep", error=_error)
     sweep = _validated(data, where, lines, path)
     return _finish(sweep, Path(path).parent if path is not None else None)
 

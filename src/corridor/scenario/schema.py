@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -38,6 +38,8 @@ __all__ = [
     "Change",
     "Scenario",
     "load_scenario",
+    "parse_yaml",
+    "read_yaml_text",
     "scenario_from_body",
     "scenario_from_dict",
 ]
@@ -232,15 +234,6 @@ SHIPPED_SCENARIOS = (
 )
 
 
-def _decode(data: bytes, where: str, path: str | None) -> str:
-    """UTF-8 text of a scenario; a bad byte is an error at its line."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise _error(where, f"not valid UTF-8 (byte {exc.start})", path=path, line=line, field=None) from None
-
-
 def _where(name_or_path: str | Path, relative_to: Path | None) -> str:
     """How a scenario is named in messages: ``name (shipped)`` or its file path."""
     if isinstance(name_or_path, str) and name_or_path in SHIPPED_SCENARIOS:
@@ -261,28 +254,41 @@ def _read(name_or_path: str | Path, relative_to: Path | None) -> tuple[str, str,
     if not path.is_file():
         shipped = ", ".join(SHIPPED_SCENARIOS)
         raise _error(where, f"no such scenario file (shipped scenarios: {shipped})", path=where, line=None, field=None)
+    return read_yaml_text(path, where, kind="scenario", error=_error), where, where
+
+
+def read_yaml_text(path: Path, where: str, *, kind: str, error: Callable[..., Exception]) -> str:
+    """The UTF-8 text of a YAML file of ``kind`` (a scenario, a sweep), at most ``MAX_SCENARIO_BYTES``; a file too
+    large or a bad byte is ``error(where, message, path=, line=, field=)`` (its line for a bad byte)."""
     with path.open("rb") as f:
         data = f.read(MAX_SCENARIO_BYTES + 1)
     if len(data) > MAX_SCENARIO_BYTES:
-        message = f"larger than {MAX_SCENARIO_BYTES // 1024} KB; a scenario is a short YAML file"
-        raise _error(where, message, path=where, line=None, field=None)
-    return _decode(data, where, where), where, where
+        message = f"larger than {MAX_SCENARIO_BYTES // 1024} KB; a {kind} is a short YAML file"
+        raise error(where, message, path=where, line=None, field=None)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(where, f"not valid UTF-8 (byte {exc.start})", path=where, line=line, field=None) from None
 
 
-def _parse(text: str, where: str, path: str | None) -> tuple[Any, dict[tuple, int]]:
-    """YAML data and its line map; any YAML problem is one ScenarioError with its line."""
+def parse_yaml(
+    text: str, where: str, path: str | None, *, kind: str, error: Callable[..., Exception]
+) -> tuple[Any, dict[tuple, int]]:
+    """YAML data of a ``kind`` file and its line map (the hardened loader of ``yaml_lines``); any YAML problem is
+    one ``error(where, message, path=, line=, field=)`` with its line."""
     try:
         return load_yaml_with_lines(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "syntax error"
+        problem = (exc.problem or exc.context or "syntax error").replace("in a scenario", f"in a {kind}")
     except yaml.reader.ReaderError as exc:
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         line, problem = text[: exc.position].count("\n") + 1, f"character U+{code:04X} is not allowed"
     except yaml.YAMLError as exc:
         line, problem = None, str(exc)
-    raise _error(where, f"not valid YAML ({problem})", path=path, line=line, field=None)
+    raise error(where, f"not valid YAML ({problem})", path=path, line=line, field=None)
 
 
 def _validate(data: Any, where: str, lines: dict[tuple, int], path: str | None) -> Scenario:
@@ -341,7 +347,7 @@ def _resolve(scenario: Scenario, where: str, *, allow_files: bool, base_dir: Pat
 
 def _load(name_or_path: str | Path, *, relative_to: Path | None, allow_files: bool, chain: tuple[str, ...]) -> Scenario:
     text, where, path = _read(name_or_path, relative_to)
-    data, lines = _parse(text, where, path)
+    data, lines = parse_yaml(text, where, path, kind="scenario", error=_error)
     scenario = _validate(data, where, lines, path)
     shipped = path is None
     base_dir = Path(path).parent if path is not None else None
