@@ -54,6 +54,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Leg": ("corridor.results", "Leg"),
     "BorderCrossing": ("corridor.results", "BorderCrossing"),
     "CorridorOption": ("corridor.compare", "CorridorOption"),
+    "Alternatives": ("corridor.alternatives", "Alternatives"),
+    "MAX_ALTERNATIVES": ("corridor.alternatives", "MAX_ALTERNATIVES"),
     "ReachResult": ("corridor.reach", "ReachResult"),
     "FlowResult": ("corridor.flows.run", "FlowResult"),
     "Calibration": ("corridor.flows.calibrate", "Calibration"),

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor.alternatives import Alternatives, find_alternatives
 from corridor.compare import CorridorOption, compare_corridors
 from corridor.constants import (
     DEFAULT_ASSIGN_GAP,
@@ -41,6 +42,7 @@ from corridor.results import PlaceInfo, Route, RoutePath
 from corridor.routing.route import Router
 from corridor.scale.skim import DEFAULT_SKIM_METRICS, skim
 from corridor.settings import Settings
+from corridor.sheet import quote_sheet
 from corridor.validation.benchmarks import Benchmark, BenchmarkSet
 from corridor.validation.run import validate as validate_engine
 
@@ -163,6 +165,7 @@ class Network:
         depart: datetime | str | None = None,
         draws: int = DEFAULT_DRAWS,
         seed: int = 0,
+        cargo_tonnes_per_teu: float | None = None,
     ) -> Route:
         """Best door-to-door route between two places, with its legs.
 
@@ -188,6 +191,9 @@ class Network:
             and ``route.reliability`` gives arrival moments; outside the timetables' dates is an OptionsError.
         draws, seed : Monte Carlo draws (default 10,000; 0 for none) and their seed for ``route.reliability``,
             the transit-time distribution (planned, P10/P50/P90/P95, each leg's share of the spread).
+        cargo_tonnes_per_teu : net cargo in the TEU, t (> 0, at most 30; default: the data pack's ``teu_net_tonnes``,
+            10 t), for ``route.emissions``: its ISO 14083 tank-to-wheel and well-to-wheel kg CO2e by leg and hub,
+            allocated by mass. ``route.kg_co2e_per_teu`` stays the well-to-wheel figure at the default weight.
 
         Raises
         ------
@@ -199,9 +205,44 @@ class Network:
             via=via, avoid=avoid, modes=modes, objective=objective, max_snap_km=max_snap_km,
             value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, as_of=as_of, profile=profile,
-            depart=depart, draws=draws, seed=seed,
+            depart=depart, draws=draws, seed=seed, cargo_tonnes_per_teu=cargo_tonnes_per_teu,
         )  # fmt: skip
         return self.engine.route(origin, destination, options)
+
+    def alternatives(
+        self,
+        origin: PlaceQuery,
+        destination: PlaceQuery,
+        *,
+        k: int = 3,
+        via: Iterable[PlaceQuery] | str | None = None,
+        avoid: Iterable[str] | str | None = None,
+        modes: Iterable[str] | str | None = None,
+        objective: str = DEFAULT_OBJECTIVE,
+        value_of_time_usd_per_teu_hour: float | None = None,
+        carbon_price_usd_per_t_co2e: float | None = None,
+        max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+        as_of: date | str | None = None,
+        profile: str = DEFAULT_PROFILE,
+        draws: int = DEFAULT_DRAWS,
+        seed: int = 0,
+    ) -> Alternatives:
+        """Up to ``k`` (1–5) meaningfully different routes by the objective, best first, and the trade-off
+        between days, USD and CO2: the best routes by time, cost and CO2 join them, and ``pareto`` marks the
+        routes no other beats on all three; see ``corridor.alternatives``. Options as for :meth:`route` (no
+        ``depart``: alternatives are searched on expected waits); each route carries its reliability."""
+        options = QueryOptions.make(
+            via=via, avoid=avoid, modes=modes, objective=objective, max_snap_km=max_snap_km,
+            value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
+            carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, as_of=as_of, profile=profile,
+            draws=draws, seed=seed,
+        )  # fmt: skip
+        return find_alternatives(self.engine, origin, destination, options, k=k)
+
+    def quote_sheet(self, route: Route) -> str:
+        """One printable HTML page about ``route`` for a customer: map, legs, days planned and P50/P90, cost by
+        leg, emissions, the data pack's as-of date and the sources of the figures used; see ``corridor.sheet``."""
+        return quote_sheet(route, self.pack)
 
     def path(
         self,

@@ -10,7 +10,7 @@ import csv
 import io
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import pandas as pd
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from corridor.engine import Engine
     from corridor.network.places import PlaceQuery
 
-__all__ = ["CorridorOption", "compare_corridors", "comparison_table", "read_pairs"]
+__all__ = ["CorridorOption", "PairRow", "compare_corridors", "comparison_table", "read_pairs"]
 
 
 @dataclass(frozen=True)
@@ -184,11 +184,30 @@ MAX_PAIRS_FILE_BYTES = 4 * 1024 * 1024
 MAX_PAIRS = 2_000
 
 
-def read_pairs(path: str | Path) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class PairRow:
+    """One row of a pairs file: its line, its two ends, and why it cannot be used ("" when it can)."""
+
+    line: int
+    origin: str
+    destination: str
+    problem: str = ""
+
+
+@overload
+def read_pairs(path: str | Path, *, rows: Literal[False] = False) -> list[tuple[str, str]]: ...
+@overload
+def read_pairs(path: str | Path, *, rows: Literal[True]) -> list[PairRow]: ...
+def read_pairs(path: str | Path, *, rows: bool = False) -> list[tuple[str, str]] | list[PairRow]:
     """Origin–destination pairs from a CSV with ``origin`` and ``destination`` columns (e.g. a demand file).
 
+    By default the distinct pairs, and a row with an empty end is an error. ``rows=True`` gives every row instead,
+    as a :class:`PairRow` with its line number, a row with an empty end carrying the reason in ``problem``: a
+    batch can then answer the other rows and report that one.
+
     Errors are FileFormatError naming the file and line: unreadable, not UTF-8, over
-    ``MAX_PAIRS_FILE_BYTES``, a malformed record, an empty end, or more than ``MAX_PAIRS`` pairs.
+    ``MAX_PAIRS_FILE_BYTES``, a malformed record, an empty end (unless ``rows``), more than ``MAX_PAIRS`` rows, or
+    no rows.
     """
     path = Path(path)
 
@@ -209,17 +228,20 @@ def read_pairs(path: str | Path) -> list[tuple[str, str]]:
         header = reader.fieldnames
         if not header or not {"origin", "destination"} <= {f.strip().lower() for f in header}:
             raise fault("header needs 'origin' and 'destination' columns", 1)
-        pairs = []
+        found: list[PairRow] = []
         for row in reader:
             cells = {k.strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
-            for end in ("origin", "destination"):
-                if not cells.get(end):
-                    raise fault(f"{end} must not be empty", reader.line_num, end)
-            pairs.append((cells["origin"], cells["destination"]))
-            if len(pairs) > MAX_PAIRS:
+            empty = [end for end in ("origin", "destination") if not cells.get(end)]
+            if empty and not rows:
+                raise fault(f"{empty[0]} must not be empty", reader.line_num, empty[0])
+            problem = f"{empty[0]} must not be empty" if empty else ""
+            found.append(PairRow(reader.line_num, cells.get("origin", ""), cells.get("destination", ""), problem))
+            if len(found) > MAX_PAIRS:
                 raise fault(f"more than {MAX_PAIRS} pairs; split the matrix", reader.line_num)
     except csv.Error as exc:
         raise fault(f"not a CSV record ({exc})", reader.line_num + 1) from None  # the record being read
-    if not pairs:
+    if not found:
         raise fault("no pairs")
-    return list(dict.fromkeys(pairs))
+    if rows:
+        return found
+    return list(dict.fromkeys((r.origin, r.destination) for r in found))

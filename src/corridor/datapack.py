@@ -4,8 +4,10 @@ The pack holds the facts the network model needs beyond the base layers: places
 (terminals, ports, border and gauge-change points), scheduled services (ferries, trains),
 scalar parameters, rail speeds per country, border rules, named crossings, track gauges,
 known missing links, the EU customs union's members, seas and passages without liner shipping,
-and the corridor variants the assignment routes. Every row carries ``basis`` (sourced / derived / estimate),
-``source`` and ``as_of``; see ``data/pack/README.md`` for the columns and their units.
+the corridor variants the assignment routes, and the emission factors (per transport activity, the
+electric share of rail and the grid's intensity by country, per container move at a hub). Every row
+carries ``basis`` (sourced / derived / estimate), ``source`` and ``as_of``; see ``data/pack/README.md``
+for the columns and their units.
 
     >>> pack = load_pack()
     >>> pack.place("klaipeda").name, pack.param("road_speed_km_per_hour")
@@ -30,7 +32,7 @@ from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn
+from typing import Annotated, Any, Literal, NoReturn, get_args
 
 from pydantic import (
     AfterValidator,
@@ -49,6 +51,8 @@ from corridor.constants import PLACE_KINDS
 from corridor.errors import DataError, UnknownPlaceError
 
 __all__ = [
+    "ACTIVITIES",
+    "HUBS",
     "KINDS",
     "LAYERS",
     "REQUIRED_PARAMETERS",
@@ -57,8 +61,11 @@ __all__ = [
     "CorridorFamily",
     "Crossing",
     "DataPack",
+    "EmissionFactor",
     "FlowVariant",
     "Gauge",
+    "GridIntensity",
+    "HubFactor",
     "MissingLink",
     "NoLinerPassage",
     "PackDate",
@@ -67,6 +74,7 @@ __all__ = [
     "Place",
     "RailRate",
     "RailSpeed",
+    "RailTraction",
     "Service",
     "StatusRow",
     "UnionMember",
@@ -75,29 +83,28 @@ __all__ = [
     "pack_hash",
     "parse_range",
     "parse_waypoints",
+    "shipped_table",
 ]
 
 KINDS = frozenset(PLACE_KINDS)
 LAYERS = frozenset({"rail", "road", "sea"})
 _REQUIRED = """
 road_speed_km_per_hour road_max_km_per_day sea_speed_km_per_hour ferry_speed_km_per_hour
-rail_usd_per_teu_km road_usd_per_teu_km sea_usd_per_teu_km ferry_usd_per_teu_km
-rail_kg_co2e_per_teu_km road_kg_co2e_per_teu_km sea_kg_co2e_per_teu_km ferry_kg_co2e_per_teu_km
-service_kg_co2e_per_teu_km border_dwell_hours_default
+rail_usd_per_teu_km road_usd_per_teu_km sea_usd_per_teu_km ferry_usd_per_teu_km border_dwell_hours_default
 schengen_border_dwell_hours gauge_change_hours_default gauge_change_usd_per_teu_default
 value_of_time_usd_per_teu_hour carbon_price_usd_per_t_co2e usd_per_feu_factor sea_departures_per_week
 rail_access_max_km road_access_max_km sea_access_max_km crossing_radius_km leg_label_radius_km
-road_carriage_max_km feeder_usd_per_teu_km container_feeder_kg_co2e_per_teu_km ro_ro_kg_co2e_per_teu_km
-rail_ferry_kg_co2e_per_teu_km border_excursion_max_km
+road_carriage_max_km feeder_usd_per_teu_km border_excursion_max_km teu_net_tonnes
 """
-#: Ship types of the pack's ferry services and the parameter holding each one's emission factor.
-VESSEL_FACTORS = {
-    "container_feeder": "container_feeder_kg_co2e_per_teu_km",
-    "ro_ro": "ro_ro_kg_co2e_per_teu_km",
-    "ro_pax": "ferry_kg_co2e_per_teu_km",
-    "rail_ferry": "rail_ferry_kg_co2e_per_teu_km",
-    "train": "service_kg_co2e_per_teu_km",
-}
+#: The transport activities of ``emission_factors.csv``: the network's modes and the ships of services.csv.
+Activity = Literal[
+    "road_truck", "rail_diesel", "rail_electric", "container_deep_sea", "container_feeder", "ro_ro", "ro_pax",
+    "rail_ferry",
+]  # fmt: skip
+ACTIVITIES: tuple[str, ...] = get_args(Activity)
+#: The hubs of ``hub_factors.csv``: where a container is moved (lifted) between modes or wagons.
+Hub = Literal["seaport", "ferry_port", "rail_terminal", "gauge_transshipment"]
+HUBS: tuple[str, ...] = get_args(Hub)
 REQUIRED_PARAMETERS: tuple[str, ...] = tuple(_REQUIRED.split())
 
 
@@ -471,6 +478,57 @@ class FlowVariant(_Row):
     via: Annotated[tuple[Text, ...], BeforeValidator(_split)] = ()  # place ids the route passes, in order
 
 
+class EmissionFactor(_Row):
+    """Emission intensity of a transport activity (ISO 14083 / GLEC), per t-km or (container ship trade
+    lanes) per TEU-km: tank-to-wheel and well-to-wheel g CO2e, or for electric traction the kWh per unit, whose
+    well-to-wheel emissions are the kWh times the grid intensity of the country (``grid_intensity.csv``)."""
+
+    activity: Activity
+    carrier: Text  # energy carrier: diesel, electricity, HFO, MDO...
+    unit: Literal["t-km", "TEU-km"]  # what one unit of activity is
+    ttw_g_co2e: ReqNonNeg  # g CO2e per unit, tank-to-wheel (0 for electric traction)
+    wtw_g_co2e: OptNonNeg = None  # g CO2e per unit, well-to-wheel; empty when kwh is given
+    kwh: OptNonNeg = None  # kWh per unit taken by electric traction; empty for fuels
+
+    @model_validator(mode="after")
+    def _fuel_or_electricity(self) -> EmissionFactor:
+        if (self.wtw_g_co2e is None) == (self.kwh is None):
+            raise ValueError("give exactly one of wtw_g_co2e (a fuel) and kwh (electric traction)")
+        if self.kwh is not None and self.ttw_g_co2e != 0:
+            raise ValueError("electric traction has no tank-to-wheel emissions: ttw_g_co2e must be 0")
+        if self.wtw_g_co2e is not None and self.wtw_g_co2e < self.ttw_g_co2e:
+            raise ValueError(f"wtw_g_co2e {self.wtw_g_co2e:g} is below ttw_g_co2e {self.ttw_g_co2e:g}: WTW = TTW + WTT")
+        return self
+
+
+class RailTraction(_Row):
+    """Electric share of container trains' t-km in a country (``*`` = default), 0 to 1; the rest is diesel."""
+
+    country: CountryOrDefault
+    electric_share: Annotated[float, Field(ge=0, le=1)]
+
+
+class GridIntensity(_Row):
+    """Well-to-wheel intensity of a country's grid electricity (``*`` = default), g CO2e per kWh."""
+
+    country: CountryOrDefault
+    g_co2e_per_kwh: NonNeg
+
+
+class HubFactor(_Row):
+    """Emissions of one container move (one lift of a TEU) at a hub, kg CO2e tank-to-wheel and well-to-wheel."""
+
+    hub: Hub
+    ttw_kg_co2e_per_teu: NonNeg
+    wtw_kg_co2e_per_teu: NonNeg
+
+    @model_validator(mode="after")
+    def _wtw_covers_ttw(self) -> HubFactor:
+        if self.wtw_kg_co2e_per_teu < self.ttw_kg_co2e_per_teu:
+            raise ValueError("wtw_kg_co2e_per_teu is below ttw_kg_co2e_per_teu (WTW = TTW + WTT)")
+        return self
+
+
 def expected_wait_hours(departures_per_week: float, *, irregular: bool = False) -> float:
     """Expected wait for the next departure, for a container that arrives at a random time.
 
@@ -482,6 +540,14 @@ def expected_wait_hours(departures_per_week: float, *, irregular: bool = False) 
         return 0.0
     interval = 168.0 / departures_per_week
     return interval if irregular else interval / 2.0
+
+
+@functools.cache
+def shipped_table(attr: str) -> tuple[Any, ...]:
+    """The rows of one table of the shipped pack (``attr`` as a DataPack field: the emission tables a pack built
+    in code leaves out), checked as ``load_pack`` checks them."""
+    filename, model, _ = _TABLES[attr]
+    return tuple(row for _, row in _read_table(_pack_dir(None), filename, model))
 
 
 class DataPack(BaseModel):
@@ -506,6 +572,11 @@ class DataPack(BaseModel):
     closed_seas: tuple[ClosedSea, ...]
     no_liner_passages: tuple[NoLinerPassage, ...]
     flow_variants: tuple[FlowVariant, ...]
+    # the emission tables: load_pack reads and checks them; a pack built in code without them gets the shipped ones
+    emission_factors: tuple[EmissionFactor, ...] = Field(default_factory=lambda: shipped_table("emission_factors"))
+    rail_traction: tuple[RailTraction, ...] = Field(default_factory=lambda: shipped_table("rail_traction"))
+    grid_intensity: tuple[GridIntensity, ...] = Field(default_factory=lambda: shipped_table("grid_intensity"))
+    hub_factors: tuple[HubFactor, ...] = Field(default_factory=lambda: shipped_table("hub_factors"))
     _by_id: dict[str, Place] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any, /) -> None:
@@ -559,10 +630,6 @@ class DataPack(BaseModel):
         """A railway's container rate in a country, USD/TEU-km, falling back to the ``*`` row."""
         return float(_by_country(self.rail_rates, country, "usd_per_teu_km", "rail_rates.csv"))
 
-    def vessel_kg_co2e_per_teu_km(self, vessel: str) -> float:
-        """The emission factor of a service's vessel (or train) type, from its parameter."""
-        return self.param(VESSEL_FACTORS[vessel])
-
     def in_closed_sea(self, lat: float, lon: float) -> bool:
         """Whether a point lies in a sea without generic container shipping (``closed_seas.csv``)."""
         return any(bool(sea.contains(lat, lon)) for sea in self.closed_seas)
@@ -602,6 +669,10 @@ _TABLES: dict[str, tuple[str, type[_Row], tuple[str, ...]]] = {
     "closed_seas": ("closed_seas.csv", ClosedSea, ("id",)),
     "no_liner_passages": ("no_liner_passages.csv", NoLinerPassage, ("id",)),
     "flow_variants": ("flow_variants.csv", FlowVariant, ("id",)),
+    "emission_factors": ("emission_factors.csv", EmissionFactor, ("activity",)),
+    "rail_traction": ("rail_traction.csv", RailTraction, ("country",)),
+    "grid_intensity": ("grid_intensity.csv", GridIntensity, ("country",)),
+    "hub_factors": ("hub_factors.csv", HubFactor, ("hub",)),
 }
 
 
@@ -688,9 +759,12 @@ def load_pack(directory: str | Path | None = None) -> DataPack:
     _check_status(root, tables)
     if {d.name for _, d in tables["dates"]} != {"covers_from", "as_of"}:
         _fail(root, "dates.csv", "needs exactly the rows covers_from and as_of")
-    for attr in ("rail_speeds", "gauges", "rail_rates"):
+    for attr in ("rail_speeds", "gauges", "rail_rates", "rail_traction", "grid_intensity"):
         if all(row.country != "*" for _, row in tables[attr]):
             _fail(root, _TABLES[attr][0], "missing the '*' default row")
+    for attr, column, wanted in (("emission_factors", "activity", ACTIVITIES), ("hub_factors", "hub", HUBS)):
+        if absent := sorted(set(wanted) - {getattr(row, column) for _, row in tables[attr]}):
+            _fail(root, _TABLES[attr][0], f"missing row(s) for {column} {absent}")
     if not tables["flow_variants"]:
         _fail(root, "flow_variants.csv", "needs at least one variant (a row with an empty 'avoid' is unrestricted)")
     rows_of: dict[str, Any] = {a: tuple(row for _, row in rows) for a, rows in tables.items()}

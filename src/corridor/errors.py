@@ -4,7 +4,7 @@ Every error names the input at fault and what was expected. Catch at any level::
 
     CorridorError
     ├── InputError(CorridorError, ValueError)   bad user input
-    │   ├── UnknownPlaceError      .query, .suggestions
+    │   ├── UnknownPlaceError      .query, .suggestions, .hint
     │   ├── CoordinateError        .lat, .lon, .snap_distance_km
     │   ├── OptionsError           conflicting or invalid options (.option)
     │   └── FileInputError         a user's file or request body that cannot be used (.path, .line, .field)
@@ -43,14 +43,19 @@ class InputError(CorridorError, ValueError):
 
 
 class UnknownPlaceError(InputError):
-    """A place name matched nothing in the data pack."""
+    """A place name matched nothing: no data-pack place (and, for a route's ends, no town either).
 
-    def __init__(self, query: str, suggestions: list[str]) -> None:
+    ``hint`` (what else the caller may give, such as 'lat,lon') ends the message after any suggestions.
+    """
+
+    def __init__(self, query: str, suggestions: list[str], *, hint: str = "") -> None:
         self.query = query
         self.suggestions = list(suggestions)
+        self.hint = hint
         self.option: str | None = None  # which input held the name ("origin", "via", "destination"), once known
-        hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown place {query!r}{hint}")
+        close = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        tail = (f" {hint[0].upper()}{hint[1:]}" if close else f"; {hint}") if hint else ""
+        super().__init__(f"unknown place {query!r}{close}{tail}")
 
 
 class CoordinateError(InputError):

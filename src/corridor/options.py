@@ -27,7 +27,14 @@ from corridor.constants import (
     VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR,
 )
 from corridor.errors import OptionsError
-from corridor.routing.options import check_number, check_objective, country_codes, route_modes, via_places
+from corridor.routing.options import (
+    check_cargo_tonnes_per_teu,
+    check_number,
+    check_objective,
+    country_codes,
+    route_modes,
+    via_places,
+)
 from corridor.status import parse_as_of
 
 __all__ = ["QueryOptions"]
@@ -42,7 +49,8 @@ class QueryOptions:
     question is asked for (None: the data pack's as-of date; the engine checks it lies in the
     dates the pack covers); ``profile`` is ``intermodal`` (trucks only near the ends) or ``truck``.
     ``depart`` (naive UTC) times a route on the timetables and dates its arrival; ``draws`` Monte Carlo draws
-    (0: no reliability) with ``seed`` give a route's transit-time distribution.
+    (0: no reliability) with ``seed`` give a route's transit-time distribution. ``cargo_tonnes_per_teu`` is the
+    net cargo of the TEU its ISO 14083 emissions are reported for (None: the data pack's ``teu_net_tonnes``).
     """
 
     objective: str = DEFAULT_OBJECTIVE
@@ -57,6 +65,7 @@ class QueryOptions:
     depart: datetime | None = None
     draws: int = DEFAULT_DRAWS
     seed: int = 0
+    cargo_tonnes_per_teu: float | None = None
 
     @classmethod
     def make(
@@ -74,6 +83,7 @@ class QueryOptions:
         depart: Any = None,
         draws: Any = DEFAULT_DRAWS,
         seed: Any = 0,
+        cargo_tonnes_per_teu: Any = None,
     ) -> QueryOptions:
         """Checked and normalised options; OptionsError naming the first bad one."""
         objective = check_objective(objective)
@@ -99,6 +109,7 @@ class QueryOptions:
             depart=parse_depart(depart),
             draws=_check_int(draws, "draws", MAX_DRAWS),
             seed=_check_int(seed, "seed", 2**63 - 1),
+            cargo_tonnes_per_teu=check_cargo_tonnes_per_teu(cargo_tonnes_per_teu),
         )
 
     def road_reach_km(self, carriage_max_km: float) -> float | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from corridor.emissions.result import Emissions
 from corridor.reliability.result import Reliability
 
 __all__ = ["BorderCrossing", "Leg", "PlaceInfo", "Route", "RoutePath"]
@@ -61,16 +62,39 @@ class Leg:
     synthetic_km: float = 0.0  # km on healed gaps or added missing lines
     border: BorderCrossing | None = None
     note: str = ""
+    coordinates: tuple[tuple[float, float], ...] = ()  # (lat, lon): the leg's part of the route line
+
+    def geometry(self) -> dict[str, Any] | None:
+        """GeoJSON of the leg's part of the line (lon, lat): a LineString, or a Point for a leg of no length
+        (a border, a transfer); None for a leg built without coordinates."""
+        line = _in_order(self.coordinates)
+        if not line:
+            return None
+        if len(line) == 1:
+            return {"type": "Point", "coordinates": list(line[0])}
+        return {"type": "LineString", "coordinates": [list(p) for p in line]}
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        del out["coordinates"]
         out["from"] = out.pop("from_")
         out["countries"] = list(self.countries)
         out["country"] = self.countries[0] if len(self.countries) == 1 else None
         out["gauge_change"] = self.border.gauge_change if self.border else None
         for key in ("km", "hours", "usd_per_teu", "kg_co2e_per_teu", "wait_hours", "synthetic_km"):
             out[key] = round(out[key], 3)
+        out["geometry"] = self.geometry()
         return out
+
+
+def _in_order(coordinates: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
+    """(lon, lat) points rounded to 5 decimals, in order, without a point repeated right after itself."""
+    out: list[tuple[float, float]] = []
+    for lat, lon in coordinates:
+        p = (round(lon, 5), round(lat, 5))
+        if not out or out[-1] != p:
+            out.append(p)
+    return out
 
 
 def _totals(r: Route | RoutePath) -> dict[str, Any]:
@@ -109,6 +133,7 @@ class Route:
     as_of: str | None = None  # the day the route was asked for (YYYY-MM-DD)
     profile: str | None = None  # intermodal | truck
     reliability: Reliability | None = None  # the transit-time distribution (None when asked without draws)
+    emissions: Emissions | None = None  # ISO 14083 emissions by leg and hub (the engine attaches them)
 
     @property
     def days(self) -> float:
@@ -144,13 +169,19 @@ class Route:
             "border_crossings": [asdict(b) for b in self.border_crossings],
             "snap_km": _snap(self),
             "reliability": self.reliability.to_dict() if self.reliability is not None else None,
+            "emissions": self.emissions.to_dict() if self.emissions is not None else None,
             "geometry": self.geometry(),
         }
 
     def to_geojson(self) -> dict[str, Any]:
-        """A GeoJSON Feature of the route line with the totals as properties."""
-        props = {k: v for k, v in self.to_dict().items() if k not in ("geometry", "legs", "reliability")}
-        return {"type": "Feature", "geometry": self.geometry(), "properties": props}
+        """A GeoJSON FeatureCollection with one Feature per leg (its mode, ends and figures as properties; a
+        border or a transfer is a Point); the route's totals ride along as the collection's ``properties``."""
+        features = []
+        for i, leg in enumerate(self.legs):
+            props = {"index": i, **{k: v for k, v in leg.to_dict().items() if k != "geometry"}}
+            features.append({"type": "Feature", "geometry": leg.geometry(), "properties": props})
+        totals = {k: v for k, v in self.to_dict().items() if k not in ("geometry", "legs", "reliability")}
+        return {"type": "FeatureCollection", "features": features, "properties": totals}
 
 
 @dataclass(frozen=True, eq=False)

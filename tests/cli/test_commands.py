@@ -156,7 +156,8 @@ def test_route_reliability_prints_the_distribution_and_the_legs_by_spread(world)
     assert "What makes the P90 long" in text and "share of spread" in text
     # the leg table, sorted by share of the spread: the first row is the leg with the largest share
     top = max(rel.legs, key=lambda leg: leg.spread_share)
-    rows = [line for line in text.splitlines() if line.startswith("│ ") and line.split("│")[1].strip()[:1].isdigit()]
+    spread = text[text.index("What makes the P90 long") :].splitlines()
+    rows = [line for line in spread if line.startswith("│ ") and line.split("│")[1].strip()[:1].isdigit()]
     first = [c.strip() for c in rows[0].split("│")[1:-1]]
     assert first[0] == f"{top.index + 1} {top.mode}" and first[1] == f"{top.from_} → {top.to}"
     assert first[2:6] == [f"{top.planned_hours:,.1f}", f"{top.p50_hours:,.1f}", f"{top.p90_hours:,.1f}",

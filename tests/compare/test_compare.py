@@ -76,7 +76,7 @@ def test_bad_input(world):
     with pytest.raises(corridor.OptionsError, match="unknown corridor"):
         world.compare("Xi'an", "Duisburg", corridors=["polar"])
     with pytest.raises(corridor.UnknownPlaceError):
-        world.compare("Atlantis", "Duisburg")
+        world.compare("Xyzzyville", "Duisburg")
 
 
 def test_cli_json_and_chart(world, tmp_path):

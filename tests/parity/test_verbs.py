@@ -233,8 +233,7 @@ def test_scenario_run(baseline, cli_json, rest):
 
 def test_scenario_compare(baseline, cli_json, rest):
     diff = corridor.diff_scenarios(baseline, baseline)
-    tables = ("corridors", "od", "elements", "countries")
-    expected = {"summary": plain(diff.summary)} | {name: records(getattr(diff, name)) for name in tables}
+    expected = plain(diff.to_dict())
     assert cli_json("scenario", "compare", "baseline", "baseline") == expected
     assert post(rest, "/scenario/compare", {"a": {"name": "baseline"}, "b": {"name": "baseline"}}) == expected
     assert expected["summary"]["od_pairs_rerouted"] == 0

@@ -165,3 +165,39 @@ def test_bounded_tree_never_reaches_beyond_the_limit_not_even_a_source():
     )
     reached = within[np.isfinite(within)]
     assert within[0] == 4.0 and len(reached) > 1 and (reached <= 10.0).all()
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_scaled_weights_equal_reference_dijkstra_on_the_scaled_graph(seed):
+    """The penalty method's edge factors (each at least 1): A* with the unscaled landmark bounds stays exact."""
+    first_out, head, tail, metrics, mode = random_graph(seed)
+    n = len(first_out) - 1
+    _, lm = compute_landmarks(first_out, head, tail, metrics, np.ones(n, bool), count=4)
+    rng = np.random.default_rng(seed + 200)
+    buffers = SearchBuffers(n)
+    every = np.ones(len(mode), bool)
+    checked = 0
+    for _ in range(40):
+        coef = rng.uniform(0.1, 2, 4)
+        factor = np.where(rng.random(len(head)) < 0.3, rng.uniform(1.0, 4.0, len(head)), 1.0)
+        s, t = rng.integers(0, n, 2)
+        expected = reference(first_out, head, tail, (coef @ metrics) * factor, every, s)[t]
+        for landmarks in (None, lm):
+            got = shortest_path(
+                first_out, head, tail, metrics, mode, coef, sources=[s], targets=[t], mode_ok=np.ones(6, bool),
+                node_ok=np.ones(n, bool), edge_blocked=np.zeros(len(head), bool), landmark_dist=landmarks,
+                buffers=buffers, edge_factor=factor,
+            )  # fmt: skip
+            assert got.cost == pytest.approx(expected, rel=1e-9, abs=1e-9)
+            checked += bool(np.isfinite(expected))
+        plain = shortest_path(
+            first_out, head, tail, metrics, mode, coef, sources=[s], targets=[t], mode_ok=np.ones(6, bool),
+            node_ok=np.ones(n, bool), edge_blocked=np.zeros(len(head), bool), landmark_dist=lm, buffers=buffers,
+        )  # fmt: skip
+        ones = shortest_path(
+            first_out, head, tail, metrics, mode, coef, sources=[s], targets=[t], mode_ok=np.ones(6, bool),
+            node_ok=np.ones(n, bool), edge_blocked=np.zeros(len(head), bool), landmark_dist=lm, buffers=buffers,
+            edge_factor=np.ones(len(head)),
+        )  # fmt: skip
+        assert ones.cost == plain.cost and np.array_equal(ones.edges, plain.edges)
+    assert checked > 20

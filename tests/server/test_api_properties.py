@@ -11,6 +11,8 @@ pytestmark = pytest.mark.integration
 
 OPERATIONS = [
     ("/route", "POST"),
+    ("/alternatives", "POST"),
+    ("/sheet", "GET"),
     ("/compare", "POST"),
     ("/reach", "POST"),
     ("/places", "GET"),

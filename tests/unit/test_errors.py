@@ -21,7 +21,10 @@ def test_unknown_place_suggests_close_names(small_net):
 def test_unknown_place_without_anything_close_has_no_suggestions(small_net):
     with pytest.raises(UnknownPlaceError) as info:
         small_net.route("Westburg", "Qqqqqq")
-    assert info.value.suggestions == [] and str(info.value) == "unknown place 'Qqqqqq'"
+    assert info.value.suggestions == []
+    assert str(info.value) == (
+        "unknown place 'Qqqqqq'; give 'lat,lon', a town as 'name, CC' (ISO country code), or see `corridor places`"
+    )
 
 
 @pytest.mark.parametrize("name", ["Vostokgrad", "EASTGRAD", "east grad", "eastgrad"])

@@ -1,6 +1,7 @@
 """Legs of routes on the small hand-built network: mode runs, the border leg with its gauge change, transfers at
 terminals, the wait for a ferry, a train or a liner, and totals that are the sum of the legs."""
 
+import itertools
 import math
 
 import pytest
@@ -170,5 +171,22 @@ def test_dict_and_geojson_views(small_net):
     assert data["border_crossings"][0]["name"] == CROSSING.name
     assert data["geometry"]["type"] == "LineString"
     assert data["geometry"]["coordinates"][0] == [pytest.approx(21.02), pytest.approx(52.48)]  # lon, lat
-    feature = route.to_geojson()
-    assert feature["type"] == "Feature" and "legs" not in feature["properties"]
+    collection = route.to_geojson()
+    assert collection["type"] == "FeatureCollection" and "legs" not in collection["properties"]
+    features = collection["features"]
+    assert [f["properties"]["mode"] for f in features] == modes(route)
+    assert [f["properties"]["index"] for f in features] == list(range(len(route.legs)))
+    for leg, feature in zip(data["legs"], features, strict=True):
+        assert feature["geometry"] == leg["geometry"]
+        if leg["mode"] == "border":
+            assert leg["geometry"]["type"] == "Point", leg
+        elif leg["mode"] != "transfer":  # a transfer is a Point, or a short line where the terminal is off centre
+            assert leg["geometry"]["type"] == "LineString", leg
+    # the legs' lines join end to start and together follow the route line
+    moving = [leg["geometry"]["coordinates"] for leg in data["legs"] if leg["geometry"]["type"] == "LineString"]
+    for before, after in itertools.pairwise(moving):
+        assert before[-1] == after[0]
+    assert moving[0][0] == data["geometry"]["coordinates"][0]
+    assert moving[-1][-1] == data["geometry"]["coordinates"][-1]
+    border = next(leg for leg in data["legs"] if leg["mode"] == "border")
+    assert any(border["geometry"]["coordinates"] == line[-1] for line in moving)  # where the crossing is

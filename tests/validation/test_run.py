@@ -44,7 +44,7 @@ def test_values_follow_the_route(world):
         "viking-km,Klaipeda,Chornomorsk,,,service,,km,1,1,2021,https://e.org,\n"
         "viking-h,Klaipeda,Chornomorsk,,,service,,hours,1,100000,2021,https://e.org,\n"
         "xian-feu,Xi'an,Duisburg,,,rail,cost,usd_per_feu,1,1,2024,https://e.org,\n"
-        "nowhere,Atlantis,Duisburg,,,,,km,1,2,2024,https://e.org,\n"
+        "nowhere,Xyzzyville,Duisburg,,,,,km,1,2,2024,https://e.org,\n"
         "blocked,Aktau,Baku,,RU;IR,rail,,km,1,2,2024,https://e.org,\n"
     )
     frame = corridor.validate(world, parse_benchmarks(text)).set_index("id")
@@ -59,7 +59,7 @@ def test_values_follow_the_route(world):
     for failed in ("nowhere", "blocked"):
         assert math.isnan(frame.loc[failed, "model"]) and not frame.loc[failed, "inside"]
         assert frame.loc[failed, "family"] == "failed" and frame.loc[failed, "failure"]
-    assert "Atlantis" in frame.loc["nowhere", "failure"]
+    assert "Xyzzyville" in frame.loc["nowhere", "failure"]
     assert summarise(frame.reset_index()).overall.iloc[0]["failed"] == 2
 
 

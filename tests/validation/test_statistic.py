@@ -172,7 +172,7 @@ def _frame():
         ("b", "days", "planned", 10, 12, 13.2, 10.0, ""),
         ("c", "days", "observed", 10, 12, 9.0, -10.0, ""),
         ("d", "km", "expected", 10, 12, 12.0, 0.0, ""),
-        ("e", "hours", "expected", 10, 12, math.nan, math.nan, "unknown place 'Atlantis'"),
+        ("e", "hours", "expected", 10, 12, math.nan, math.nan, "unknown place 'Xyzzyville'"),
     ]
     frame = pd.DataFrame(
         [

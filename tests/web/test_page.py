@@ -1,106 +1,14 @@
-"""The map page in headless Chromium (Debian's package, driven by Playwright; no browser download).
+"""The map page in headless Chromium: loading offline, queries from the search boxes, a shared URL and map clicks.
 
-A real server (uvicorn, the real app and network) on a free local port. Screenshots are kept
-in ``artifacts/browser/`` for a person to look at.
+The server, the browser and the helpers are in ``conftest.py`` and ``browsing.py``.
 """
 
-import os
-import shutil
-import socket
-import threading
-import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-import uvicorn
-
-from corridor.server import create_app
+from browsing import rendered, shot, table, wait_state
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
-CHROMIUM = os.environ.get("CORRIDOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-# no GPU here: WebGL through SwiftShader; no background traffic to the outside world
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def base_url(world):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(world), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(
-            f"no Chromium at {CHROMIUM}: install Debian's chromium package (`make test` does) or set CORRIDOR_CHROMIUM"
-        )
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A fresh page; console errors, page errors and failed responses are collected in ``page.problems``."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"))
-    yield page
-    context.close()
-
-
-def shot(page, name):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def rendered(page, layer):
-    """How many features of a map layer are drawn on screen now."""
-    page.evaluate(
-        "() => new Promise((done) => { const m = window.corridor.map; m.loaded() ? done() : m.once('idle', done); })"
-    )
-    return page.evaluate(f"() => window.corridor.map.queryRenderedFeatures({{layers: ['{layer}']}}).length")
-
-
-def wait_state(page, state, seconds=90):
-    page.wait_for_selector(f"body[data-state={state}]", timeout=seconds * 1000)
-
-
-def table(page):
-    """The results table as {corridor id: [cell texts after the name]}."""
-    rows = page.query_selector_all("#results tbody tr")
-    return {r.get_attribute("data-corridor"): [c.inner_text() for c in r.query_selector_all("td")][1:] for r in rows}
 
 
 def test_page_loads_offline_without_console_errors(page, base_url, world):

@@ -9,6 +9,7 @@ import typer
 from rich.console import JustifyMethod
 
 import corridor
+from corridor.cli.boundary import _one_line
 from corridor.cli.files import check_output
 from corridor.cli.loading import network
 from corridor.cli.options import (
@@ -47,7 +48,12 @@ def compare(
     origin: Annotated[str | None, typer.Argument(help="Place name or 'lat,lon'.")] = None,
     destination: Annotated[str | None, typer.Argument(help="Place name or 'lat,lon'.")] = None,
     matrix: Annotated[
-        Path | None, typer.Option(help="Compare every pair of a CSV with origin,destination columns instead.")
+        Path | None,
+        typer.Option(
+            help="Compare every pair of a CSV with origin,destination columns instead. A row that cannot be answered "
+            "(an empty or unknown place, a place off the network) is reported on stderr with its line number and "
+            "skipped; the exit status is 1 only when no row could be answered."
+        ),
     ] = None,
     objective: Objective = corridor.DEFAULT_COMPARE_OBJECTIVE,
     corridor_ids: Annotated[
@@ -62,17 +68,16 @@ def compare(
     chart: Annotated[Path | None, typer.Option(help="Write a bar chart (.svg) of days, USD and CO2e.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one object per corridor family as JSON.")] = False,
 ) -> None:
-    """The best route through each corridor family, side by side: days, USD and CO2e per TEU, borders."""
+    """The best route through each corridor family, side by side: days, USD and CO2e per TEU, borders.
+
+    With --matrix, a row that cannot be answered is listed on stderr by line number, and the others are answered.
+    """
     check_output(chart, "chart")
     corridor.QueryOptions.make(draws=draws, seed=seed)  # a bad value costs no load
     one_pair = matrix is None and origin is not None and destination is not None
     if not (one_pair or (matrix is not None and origin is None)):
         raise corridor.OptionsError("give ORIGIN and DESTINATION, or --matrix FILE", option="matrix")
-    if matrix is not None:
-        pairs = corridor.read_pairs(matrix)  # a bad file costs no load
-    else:
-        assert origin is not None and destination is not None  # one_pair, checked above
-        pairs = [(origin, destination)]
+    rows = corridor.read_pairs(matrix, rows=True) if matrix is not None else []  # a bad file costs no load
     net = network()
 
     def options(a: str, b: str) -> list[corridor.CorridorOption]:
@@ -90,14 +95,33 @@ def compare(
         )
 
     if matrix is not None:
-        table = corridor.comparison_table({pair: options(*pair) for pair in pairs})
+        answered: dict[tuple[str, str], list[corridor.CorridorOption]] = {}
+        skipped: list[tuple[int, str]] = [(row.line, row.problem) for row in rows if row.problem]
+        for row in rows:
+            pair = (row.origin, row.destination)
+            if row.problem or pair in answered:
+                continue
+            try:
+                answered[pair] = options(*pair)
+            except (corridor.UnknownPlaceError, corridor.CoordinateError) as exc:  # this row's place; other
+                skipped.append((row.line, str(exc)))  # errors (an unknown corridor, a bad date) stop the batch
+        for line, why in sorted(skipped):
+            typer.echo(_one_line(f"{matrix}: line {line}: {why}"), err=True)
+        if not answered:
+            raise corridor.FileFormatError(
+                f"{matrix}: none of its {len(rows)} rows could be answered (each is listed above)", path=str(matrix)
+            )
+        table = corridor.comparison_table(answered)
         if as_json:
             typer.echo(table.to_json(orient="records", force_ascii=False))
         else:
             out.print(frame_table(f"Corridors for {matrix} ({objective})", table, _MATRIX_COLUMNS))
             typer.echo(_PERCENTILES)
+        if skipped:
+            typer.echo(f"{len(skipped)} of {len(rows)} rows skipped (listed above)", err=True)
         return
-    found = options(*pairs[0])
+    assert origin is not None and destination is not None  # one_pair, checked above
+    found = options(origin, destination)
     if chart is not None:
         chart.write_text(corridor.comparison_svg(found, f"{origin} → {destination}"), encoding="utf-8")
     if as_json:

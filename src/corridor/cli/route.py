@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 
 import corridor
+from corridor.cli.alternatives import alternatives_table
+from corridor.cli.emissions import CargoTonnes, print_emissions
+from corridor.cli.files import check_output
 from corridor.cli.loading import network
 from corridor.cli.options import (
     DEFAULT_DRAWS,
@@ -53,6 +57,7 @@ def route(
     depart: Depart = None,
     draws: Draws = DEFAULT_DRAWS,
     seed: Seed = 0,
+    cargo_tonnes_per_teu: CargoTonnes = None,
     reliability: Annotated[
         bool,
         typer.Option(
@@ -62,11 +67,48 @@ def route(
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the route as JSON (with its reliability).")] = False,
+    alternatives: Annotated[
+        int | None,
+        typer.Option(
+            "--alternatives",
+            min=1,
+            max=5,
+            help="Answer K meaningfully different routes, best first, with the fastest, cheapest and lowest-CO2 "
+            "routes and the trade-off front among them marked.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        Path | None, typer.Option("--sheet", help="Also write a printable quote sheet of the route (.html).")
+    ] = None,
+    geojson: Annotated[
+        Path | None, typer.Option("--geojson", help="Also write the route as GeoJSON, one feature per leg.")
+    ] = None,
 ) -> None:
     """Best route between two places, with its legs, days, cost and CO2."""
-    corridor.QueryOptions.make(depart=depart, draws=draws, seed=seed)  # a bad value costs no load
+    # a bad value costs no load
+    corridor.QueryOptions.make(depart=depart, draws=draws, seed=seed, cargo_tonnes_per_teu=cargo_tonnes_per_teu)
     if reliability and draws == 0:
         raise corridor.OptionsError("--reliability needs draws above 0", option="draws")
+    check_output(sheet, "sheet", (".html", ".htm"))
+    check_output(geojson, "geojson")
+    if alternatives is not None:
+        if depart is not None:
+            raise corridor.OptionsError("--alternatives are searched on expected waits: drop --depart", option="depart")
+        alts = network().alternatives(
+            origin, destination, k=alternatives, via=via, avoid=avoid, modes=modes, objective=objective,
+            value_of_time_usd_per_teu_hour=value_of_time, carbon_price_usd_per_t_co2e=carbon_price,
+            max_snap_km=max_snap_km, as_of=as_of, profile=profile, draws=draws, seed=seed,
+        )  # fmt: skip
+        _write_files(alts.routes[0], sheet, geojson)
+        if as_json:
+            echo_json(alts.to_dict())
+            return
+        out.print(alternatives_table(alts))
+        for route_, label in zip(alts.routes, alts.labels, strict=True):
+            legs_table = route_table(route_)
+            legs_table.title = f"{legs_table.title}: {label}"
+            out.print(legs_table)
+        return
     r = network().route(
         origin,
         destination,
@@ -82,16 +124,29 @@ def route(
         depart=depart,
         draws=draws,
         seed=seed,
+        cargo_tonnes_per_teu=cargo_tonnes_per_teu,
     )
+    _write_files(r, sheet, geojson)
     if as_json:
         echo_json(r.to_dict())
         return
     out.print(route_table(r))
+    print_emissions(r)
     if reliability:
         for table in reliability_tables(r):
             out.print(table)
     elif depart is not None:
         typer.echo(arrival_line(r))
+
+
+def _write_files(r: corridor.Route, sheet: Path | None, geojson: Path | None) -> None:
+    """The quote sheet and the GeoJSON of a route, where asked (said on stderr, so --json stays clean)."""
+    if sheet is not None:
+        sheet.write_text(network().quote_sheet(r), encoding="utf-8")
+        typer.echo(f"quote sheet written to {sheet}", err=True)
+    if geojson is not None:
+        geojson.write_text(corridor.json_dumps(r.to_geojson()), encoding="utf-8")
+        typer.echo(f"GeoJSON written to {geojson}", err=True)
 
 
 def path(

@@ -6,13 +6,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
 
 import corridor
 from corridor.cli.files import check_output
 from corridor.cli.settings import current_settings
-from corridor.cli.tables import echo_json, frame_table, out
+from corridor.cli.tables import echo_json, frame_table, new_table, out
 
 __all__ = ["compare", "register", "run"]
 
@@ -53,7 +55,8 @@ def compare(
     report: Annotated[Path | None, typer.Option(help="Write an HTML report.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the differences as JSON.")] = False,
 ) -> None:
-    """Scenario B against A: corridor days, USD and CO2e per pair, rerouted pairs, moved flows."""
+    """Scenario B against A: the pairs both ask (the others named), a sentence per changed corridor answer and flow
+    (largest first), corridor days, USD and CO2e per pair, TEU-km per country."""
     check_output(report, "report", _HTML)
     spec_a, spec_b = corridor.load_scenario(a), corridor.load_scenario(b)
     bar, say = _progress(enabled=not as_json)
@@ -101,30 +104,58 @@ def _print_result(result: corridor.ScenarioResult) -> None:
     ]))  # fmt: skip
 
 
+#: Most sentences about flows printed; ``--json`` and ``--report`` give them all.
+_FLOW_SENTENCES = 15
+#: Under the corridor tables: how to read their cells.
+_CELLS = (
+    "Each cell: A → B (change), or one figure when A and B are the same. P50 / P90: the transit days (terminal to "
+    "terminal) that half and nine in ten containers beat, from each route's Monte Carlo draws."
+)
+
+
+def _text_table(title: str, frame, *, text_columns: int) -> Table:
+    """A table of text cells (already formatted, with units in the headers): the first ``text_columns`` columns
+    left-aligned, figures right-aligned; no cell is read as markup."""
+    justify: list[tuple[str, JustifyMethod]] = [
+        (str(c), "left" if i < text_columns else "right") for i, c in enumerate(frame.columns)
+    ]
+    table = new_table(title, justify)
+    for row in frame.itertuples(index=False):
+        table.add_row(*(Text(str(cell)) for cell in row))
+    return table
+
+
+def _echo_lines(heading: str, lines: list[str], *, sentences: int, limit: int) -> None:
+    """A heading and its lines as a list: the first ``sentences`` lines are sentences, of which at most ``limit``
+    are shown (a line says how many more there are); the lines after them (the smaller changes) always are."""
+    typer.echo(f"\n{heading}")
+    for line in lines[: min(sentences, limit)]:
+        typer.echo(f"  • {line}")
+    if sentences > limit:
+        typer.echo(f"  … and {sentences - limit} more (all of them with --json or --report)")
+    for line in lines[sentences:]:
+        typer.echo(f"  • {line}")
+
+
 def _print_diff(diff: corridor.ScenarioDiff) -> None:
-    s = diff.summary
-    hours = f"{s['teu_hours_per_year_a']:,.0f} → {s['teu_hours_per_year_b']:,.0f}"
-    binding = f"{s['binding_capacity_a']} → {s['binding_capacity_b']}"
-    typer.echo(
-        f"{diff.b} against {diff.a}: TEU-hours a year {hours}; binding capacity {binding}; "
-        f"{s['od_pairs_rerouted']} pairs rerouted"
-    )
-    out.print(frame_table("Corridors: B − A", diff.corridors, [
-        ("origin", "origin", "{}"), ("destination", "destination", "{}"), ("corridor", "corridor", "{}"),
-        ("delta_days", "Δ days", "{:+.1f}"), ("p50_days_a", "P50 A", "{:.1f}"), ("p50_days_b", "P50 B", "{:.1f}"),
-        ("delta_p50_days", "Δ P50", "{:+.1f}"), ("p90_days_a", "P90 A", "{:.1f}"), ("p90_days_b", "P90 B", "{:.1f}"),
-        ("delta_p90_days", "Δ P90", "{:+.1f}"), ("delta_usd_per_teu", "Δ USD/TEU", "{:+,.0f}"),
-        ("delta_kg_co2e_per_teu", "Δ kg CO2e", "{:+,.0f}"), ("feasible_b", "feasible in B", "{}"),
-    ]))  # fmt: skip
-    typer.echo(_PERCENTILES)
-    out.print(frame_table("Flows moved (TEU per year)", diff.elements.head(12), [
-        ("kind", "kind", "{}"), ("name", "name", "{}"), ("teu_per_year_a", "A", "{:,.0f}"),
-        ("teu_per_year_b", "B", "{:,.0f}"), ("delta_teu_per_year", "B − A", "{:+,.0f}"),
-    ]))  # fmt: skip
-    out.print(frame_table("Per country: TEU-km a year", diff.countries.head(12), [
-        ("country", "country", "{}"), ("teu_km_per_year_a", "A", "{:,.0f}"), ("teu_km_per_year_b", "B", "{:,.0f}"),
-        ("delta_teu_km_per_year", "B − A", "{:+,.0f}"),
-    ]))  # fmt: skip
+    """The comparison for people: headline lines, the pairs asked, the changes in sentences, and tables."""
+    for line in diff.summary_lines():
+        typer.echo(line)
+    if diff.pairs_both:
+        lines = diff.corridor_lines() or ["No corridor answer changes."]
+        n = len(diff.corridor_changes)
+        _echo_lines("Corridor answers that change (largest first):", lines, sentences=n, limit=n)
+        rows = diff.corridor_rows()
+        for pair, answers in rows.groupby("Pair", sort=False):
+            title = f"{pair} (A = {diff.a}, B = {diff.b})"
+            out.print(_text_table(title, answers.drop(columns="Pair"), text_columns=1))
+        if (line := diff.no_route_line()) is not None:
+            typer.echo(line)
+        typer.echo(_CELLS)
+    lines = diff.flow_lines() or ["No flow changes."]
+    heading = f"Flows through services, crossings and terminals that change by {diff.min_teu_per_year:,.0f} TEU/year"
+    _echo_lines(f"{heading} or more (largest first):", lines, sentences=len(diff.flow_changes), limit=_FLOW_SENTENCES)
+    out.print(_text_table(f"Per country (A = {diff.a}, B = {diff.b})", diff.country_rows().head(12), text_columns=1))
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from corridor.datapack import DataPack, load_pack, pack_hash
+from corridor.emissions.report import route_emissions
 from corridor.engine.arrays import build_arrays, edge_metrics, hierarchy_closed, valid_arrays
 from corridor.errors import DataError, OptionsError
 from corridor.network.base import BaseNetwork
@@ -31,7 +32,7 @@ from corridor.results import PlaceInfo, Route, RoutePath
 from corridor.routing.fixed import RailHierarchies
 from corridor.routing.landmarks import both_ways_layout, compute_landmarks, update_landmarks
 from corridor.routing.options import country_codes
-from corridor.routing.route import Router
+from corridor.routing.route import Router, Solution
 from corridor.settings import Settings
 from corridor.status import Closure, closures_on, parse_as_of
 from corridor.timetables import hours_since_monday
@@ -198,7 +199,28 @@ class Engine:
         search = self._search(options)
         names = set(reopen)
         search["closures"] = {key: c for key, c in search["closures"].items() if key[1] not in names}
-        return self.with_reliability(self._stamp(self.router.route(origin, destination, **search), options), options)
+        return self.finish(self.router.solve(origin, destination, **search), options)
+
+    def solve(
+        self,
+        origin: PlaceQuery,
+        destination: PlaceQuery,
+        options: QueryOptions,
+        *,
+        router: Router | None = None,
+    ) -> Solution:
+        """The best edge sequence under checked options, by ``router`` (default: the engine's own; a penalised
+        view of it for alternatives); :meth:`finish` turns it into a Route."""
+        return (router or self.router).solve(origin, destination, **self._search(options))
+
+    def finish(self, sol: Solution, options: QueryOptions) -> Route:
+        """The Route of a solution, with its true figures, legs, day, reliability and ISO 14083 emissions (for a TEU
+        of ``options.cargo_tonnes_per_teu`` tonnes, by default the pack's ``teu_net_tonnes``)."""
+        route = self.with_reliability(self._stamp(self.router.assemble(sol), options), options)
+        found = route_emissions(
+            route, self.graph, self.pack, sol.nodes, sol.edges, cargo_tonnes_per_teu=options.cargo_tonnes_per_teu
+        )
+        return replace(route, emissions=found)
 
     def with_reliability(self, route: Route, options: QueryOptions) -> Route:
         """The route with its transit-time distribution (``options.draws`` seeded draws; none when 0), timed from
@@ -263,7 +285,7 @@ class Engine:
                 keep = [v for v, i in zip(options.via, reached, strict=True) if i <= first_pass]
                 if len(keep) < len(vias):
                     sol = self.router.solve(origin, destination, **{**search, "via": keep})
-        return self.with_reliability(self._stamp(self.router.assemble(sol), options), options)
+        return self.finish(sol, options)
 
     def _search(self, options: QueryOptions) -> dict[str, Any]:
         return {

@@ -4,7 +4,10 @@ The base (``corridor.network.base``: layers, node countries, healing links, stra
 depend on the data pack and comes from its own cache; this module adds everything that does:
 the pack's missing lines and the giant components after them, liner shipping outside closed seas
 and passages, places and their access links, border crossings and their costs, services, the
-per-edge costs from the pack's parameters, and the CSR layout.
+per-edge costs from the pack's parameters, and the CSR layout. Each edge's kg CO2e per TEU is its well-to-wheel
+emissions for a TEU of the pack's ``teu_net_tonnes`` (``corridor.emissions.intensity``: rail by the electric share
+and grid of its countries; one container move at a hub on transfer, boarding and alighting edges and at a
+gauge-change transshipment), so a route's total is its ISO 14083 WTW figure at that weight.
 
 Layers (rail, road, sea) keep their own nodes; modes meet only at the terminals and ports of the
 data pack, through transfer edges that charge handling. Scheduled ferries and trains are modelled
@@ -21,6 +24,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from corridor.datapack import DataPack, shipped_passenger_lines
+from corridor.emissions.intensity import VESSEL_ACTIVITY, Intensities, hub_of_place
 from corridor.errors import DataError
 from corridor.graphs.components import component_labels, largest_component
 from corridor.graphs.csr import csr_order
@@ -170,7 +174,7 @@ def build_graph(
         s_km,
         s_km / sea_kmh,
         s_km * pack.param("sea_usd_per_teu_km"),
-        s_km * pack.param("sea_kg_co2e_per_teu_km"),
+        s_km * Intensities.from_pack(pack).kg_co2e_per_teu_km("container_deep_sea"),
         Mode.SEA,
         ref=sea.edge_passage[keep].astype(np.int32),  # the marnet passage (-1: open water), for status closures
     )
@@ -376,7 +380,12 @@ def _add_land_edges(edges, border_rows, pack, which, land, u, v, km, flags, cu, 
         kmh = min(pack.param("road_speed_km_per_hour"), pack.param("road_max_km_per_day") / 24.0)
         hours = km / kmh
         usd = km * pack.param("road_usd_per_teu_km")
-    co2 = km * pack.param(f"{name}_kg_co2e_per_teu_km")
+    intensities = Intensities.from_pack(pack)
+    if which == Layer.RAIL:  # the mean of the rail mixes (electric share, grid) of the two ends' countries
+        co2_by_country = intensities.rail_kg_co2e_per_teu_km(countries)
+        co2 = km * (co2_by_country[cu] + co2_by_country[cv]) / 2.0
+    else:
+        co2 = km * intensities.kg_co2e_per_teu_km("road_truck")
     ref = np.full(len(u), -1, np.int32)
     border = np.flatnonzero(cu != cv)
     inland = np.flatnonzero(cu == cv)
@@ -391,6 +400,8 @@ def _add_land_edges(edges, border_rows, pack, which, land, u, v, km, flags, cu, 
     cu, cv = cu[open_border], cv[open_border]
     add_hours = rows["dwell_hours"] + rows["gauge_change_hours"]
     add_usd = rows["fee_usd_per_teu"] + rows["gauge_change_usd_per_teu"]
+    # a transshipment between gauges lifts the container once: a hub move
+    add_co2 = np.where(rows["gauge_change"] == 2, intensities.hub_kg_co2e_per_teu("gauge_transshipment"), 0.0)
     f = flags[open_border] | EdgeFlag.BORDER
     f[rows["gauge_change"] > 0] |= EdgeFlag.GAUGE_CHANGE
     for reverse in (False, True):
@@ -400,7 +411,7 @@ def _add_land_edges(edges, border_rows, pack, which, land, u, v, km, flags, cu, 
         src, dst = (v, u) if reverse else (u, v)
         edges.add(
             src[open_border], dst[open_border], km[open_border], hours[open_border] + add_hours,
-            usd[open_border] + add_usd, co2[open_border], mode, f, ref_dir, both_ways=False,
+            usd[open_border] + add_usd, co2[open_border] + add_co2, mode, f, ref_dir, both_ways=False,
         )  # fmt: skip
 
 
@@ -577,6 +588,7 @@ def _add_places(
 ) -> list[int]:
     """A terminal node per place, joined by transfer edges to each layer it serves (a port may join a
     strait node that its own country shares, ``shore_of``)."""
+    intensities = Intensities.from_pack(pack)
     trees = {}
     for which in (Layer.RAIL, Layer.ROAD, Layer.SEA):
         idx = np.flatnonzero((layer == which) & usable_in_layer[: len(layer)])
@@ -629,7 +641,13 @@ def _add_places(
                 kmh = pack.param("sea_speed_km_per_hour")
             hours = place.handling_hours + access_km / kmh
             usd = place.handling_usd_per_teu + access_km * pack.param(f"{mode_name}_usd_per_teu_km")
-            co2 = access_km * pack.param(f"{mode_name}_kg_co2e_per_teu_km")
+            if which == Layer.RAIL:  # the rail mix of the place's country
+                access_co2 = float(intensities.rail_kg_co2e_per_teu_km((place.country,))[0])
+            else:
+                activity = "road_truck" if which == Layer.ROAD else "container_deep_sea"
+                access_co2 = intensities.kg_co2e_per_teu_km(activity)
+            # and each transfer edge is one container move at the place
+            co2 = access_km * access_co2 + intensities.hub_kg_co2e_per_teu(hub_of_place(place.kinds))
             # boarding a ship also means waiting for the next sailing of a (weekly) liner service
             board_wait = pack.sea_wait_hours if which == Layer.SEA else 0.0
             edges.add(t, x, access_km, hours + board_wait, usd, co2, Mode.TRANSFER, 0, i, both_ways=False)
@@ -663,6 +681,7 @@ class _ServiceRows:
 def _add_services(pack, edges, extra, place_node, code_to_index, waits: Waits) -> _ServiceRows:
     """Each service a line: board (expected wait: by timetable, else H/2·(1 + CV²)) → ride between stops → alight."""
     rows = _ServiceRows()
+    intensities = Intensities.from_pack(pack)
     place_index = {p.id: i for i, p in enumerate(pack.places)}
     stop_node: dict[tuple[str, str], int] = {}
     boarded: set[tuple[str, str]] = set()
@@ -691,8 +710,9 @@ def _add_services(pack, edges, extra, place_node, code_to_index, waits: Waits) -
             alight = rows.add(s.service, s.id, "", 0.0, 0.0, deps, capacity)
             # loading onto and off the ship or train is one container move each
             move_h, move_usd = place.handling_hours, place.handling_usd_per_teu
-            edges.add(t, node, 0.0, wait + move_h, move_usd, 0.0, mode, 0, board, both_ways=False)
-            edges.add(node, t, 0.0, move_h, move_usd, 0.0, mode, 0, alight, both_ways=False)
+            move_co2 = intensities.hub_kg_co2e_per_teu(hub_of_place(place.kinds))
+            edges.add(t, node, 0.0, wait + move_h, move_usd, move_co2, mode, 0, board, both_ways=False)
+            edges.add(node, t, 0.0, move_h, move_usd, move_co2, mode, 0, alight, both_ways=False)
         km = s.km
         if mode == Mode.SERVICE:
             fallback_rate = pack.rail_usd_per_teu_km(pack.places[place_index[s.from_place]].country)
@@ -701,7 +721,11 @@ def _add_services(pack, edges, extra, place_node, code_to_index, waits: Waits) -
                 "feeder_usd_per_teu_km" if s.vessel == "container_feeder" else "ferry_usd_per_teu_km"
             )
         usd = s.tariff_usd_per_teu if s.tariff_usd_per_teu is not None else km * fallback_rate
-        factor = pack.vessel_kg_co2e_per_teu_km(s.vessel)
+        if VESSEL_ACTIVITY[s.vessel] == "rail":  # a train: the mean rail mix of its two stops' countries
+            ends = (pack.places[place_index[s.from_place]].country, pack.places[place_index[s.to_place]].country)
+            factor = float(intensities.rail_kg_co2e_per_teu_km(ends)[:2].mean())
+        else:
+            factor = intensities.kg_co2e_per_teu_km(VESSEL_ACTIVITY[s.vessel])
         ride = rows.add(
             s.service, s.id, ";".join(s.via_countries), 0.0, s.hours, s.departures_per_week or 0.0, capacity
         )

@@ -110,6 +110,7 @@ def _code_fingerprint() -> str:
             package / "routing" / "ch.py",
             package / "routing" / "fixed.py",
             package / "units.py",
+            package / "emissions" / "intensity.py",
         ]
     ):
         digest.update(path.name.encode() + path.read_bytes())

@@ -188,10 +188,17 @@ def _read_shapes():
         raise DataError(f"{path}: cannot read the Natural Earth countries ({exc})", path=str(path)) from exc
 
 
-def country_outlines(tolerance_deg: float = 0.05) -> list[tuple[str, shapely.Geometry]]:
-    """(ISO code, simplified polygon) of every country, for maps."""
+def country_outlines(
+    tolerance_deg: float = 0.05, *, box: tuple[float, float, float, float] | None = None
+) -> list[tuple[str, shapely.Geometry]]:
+    """(ISO code, simplified polygon) of every country, for maps; only those whose bounds meet ``box``
+    ((lon_min, lat_min, lon_max, lat_max)) when one is given, which skips converting the rest."""
     out = []
     for record, shape in zip(*_read_shapes(), strict=True):
+        if box is not None:
+            x0, y0, x1, y1 = shape.bbox
+            if x1 < box[0] or x0 > box[2] or y1 < box[1] or y0 > box[3]:
+                continue
         code = str(record["ISO_A2_EH"])
         geometry = shapely.geometry.shape(shape.__geo_interface__)
         out.append((code.upper() if len(code) == 2 else "", shapely.simplify(geometry, tolerance_deg)))

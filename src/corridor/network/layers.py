@@ -16,7 +16,7 @@ import numpy as np
 
 from corridor.errors import DataError
 
-__all__ = ["Layer", "layer_source_path", "read_marnet", "read_scgraph_layer"]
+__all__ = ["Layer", "layer_source_path", "package_dir", "read_marnet", "read_scgraph_layer"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ class Layer:
         return len(self.lat)
 
 
-def _package_dir(package: str) -> Path:
+def package_dir(package: str) -> Path:
+    """An installed package's folder, found without importing it; a DataError naming it when it is missing."""
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise DataError(
@@ -49,8 +50,8 @@ def _package_dir(package: str) -> Path:
 def layer_source_path(name: str) -> Path:
     """The installed file a base layer is read from (``world_railways``, ``world_highways``, ``marnet``)."""
     if name == "marnet":
-        return _package_dir("searoute") / "data" / "marnet_dict.py"
-    return _package_dir("scgraph_data") / f"{name}.py"
+        return package_dir("searoute") / "data" / "marnet_dict.py"
+    return package_dir("scgraph_data") / f"{name}.py"
 
 
 def _literal_line(text: str, name: str, path: Path) -> str:

@@ -25,12 +25,14 @@ from corridor.errors import OptionsError
 
 __all__ = [
     "CARBON_PRICE_MAX_USD_PER_T_CO2E",
+    "CARGO_MAX_TONNES_PER_TEU",
     "MAX_SNAP_KM_LIMIT",
     "OBJECTIVES",
     "REACH_MAX_DAYS",
     "REACH_MAX_USD_PER_TEU",
     "ROUTABLE_MODES",
     "VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR",
+    "check_cargo_tonnes_per_teu",
     "check_number",
     "check_objective",
     "country_codes",
@@ -56,6 +58,18 @@ def check_number(value: Any, option: str, *, high: float, allow_zero: bool = Tru
         bound = "> 0" if not allow_zero else ">= 0"
         raise OptionsError(f"{option} must be {bound} and at most {high:g}, got {number:g}", option=option)
     return number
+
+
+#: The most net cargo a TEU may be said to carry, t (a 20' box grosses at most about 30 t with its tare).
+CARGO_MAX_TONNES_PER_TEU = 30.0
+
+
+def check_cargo_tonnes_per_teu(value: Any) -> float | None:
+    """None (the data pack's default) or the cargo weight of a TEU, a finite number in (0, 30] tonnes; an
+    OptionsError naming ``cargo_tonnes_per_teu`` otherwise."""
+    if value is None:
+        return None
+    return check_number(value, "cargo_tonnes_per_teu", high=CARGO_MAX_TONNES_PER_TEU, allow_zero=False)
 
 
 def _items(values: Any, option: str, what: str) -> list[str]:

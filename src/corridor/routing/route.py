@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import itertools
 import threading
@@ -18,6 +19,7 @@ from corridor.network.gazetteer import load_gazetteer
 from corridor.network.geo import chord_to_km, haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import GAUGE_CHANGE_KINDS, Graph
 from corridor.network.places import PlaceIndex, PlaceQuery, check_coordinates, parse_coordinates
+from corridor.network.towns import resolve_place_name
 from corridor.results import BorderCrossing, Leg, Route, RoutePath
 from corridor.routing.closures import RAIL_KINDS, closure_masks
 from corridor.routing.fixed import FIXED_OBJECTIVES, RailHierarchies
@@ -158,6 +160,20 @@ class Router:
         self._pass_nodes = self._place_pass_nodes()
         self._named_vias = self._via_names()
         self.timed = TimedEdges(np.zeros(graph.edge_count + 1, np.int64), np.zeros(0), np.zeros(graph.edge_count))
+        self.edge_factor: np.ndarray | None = None  # weights scaled per edge (see ``penalised``); None: as they are
+
+    def penalised(self, edge_factor: np.ndarray) -> Router:
+        """A view of this router whose searches weigh each edge by ``edge_factor`` (float64, one per edge, each at
+        least 1): the penalty method of alternative routes. It shares the graph, buffers and caches; it searches
+        with the landmark A* only (the rail hierarchies hold the unscaled weights). Solutions it finds are
+        assembled, with their true figures, by the router itself."""
+        factor = np.asarray(edge_factor, np.float64)
+        if factor.shape != (self.graph.edge_count,) or not (factor >= 1.0).all():
+            raise ValueError("edge_factor must hold one factor of at least 1 per edge")
+        view = copy.copy(self)
+        view.edge_factor = factor
+        view.rail_hierarchies = None
+        return view
 
     def _via_names(self) -> dict[str, tuple[str, np.ndarray]]:
         """Name (case-folded) → (display name, nodes) of what a via may name besides a place: a scheduled service
@@ -256,12 +272,15 @@ class Router:
     def _resolve(self, text: PlaceQuery, *, modes: frozenset[str], max_snap_km: float) -> Endpoint:
         coords = parse_coordinates(text) if isinstance(text, str) else check_coordinates(text)
         g = self.graph
+        label = None  # a town's name ("Poznań (PL)"), shown instead of its coordinates
         if coords is None:
-            i = self.place_index.find(str(text))  # only text can be a name: a pair is always coordinates
-            node = int(g.place_node[i])
-            return Endpoint(
-                self.place_names[i], np.array([node]), np.zeros(1), i, float(g.node_lat[node]), float(g.node_lon[node])
-            )
+            # only text can be a name (a pair is always coordinates): a pack place, else a town (loaded lazily)
+            i = resolve_place_name(self.place_index, str(text))
+            if isinstance(i, int):  # a pack place: its terminal
+                node = int(g.place_node[i])
+                lat, lon = float(g.node_lat[node]), float(g.node_lon[node])
+                return Endpoint(self.place_names[i], np.array([node]), np.zeros(1), i, lat, lon)
+            coords, label = (i.lat, i.lon), i.label  # a town is a point, snapped like 'lat,lon'
         lat, lon = coords
         nodes, snaps = [], []
         for layer, name in ((Layer.RAIL, "rail"), (Layer.ROAD, "road")):
@@ -275,12 +294,13 @@ class Router:
         if not nodes:
             allowed: list[str] = [m for m in ("rail", "road") if m in modes] or ["rail or road (none allowed by modes)"]
             raise CoordinateError(
-                f"{lat:g},{lon:g} is more than {max_snap_km:g} km from any usable {' or '.join(allowed)} network node",
+                f"{f'{label} at ' if label else ''}{lat:g},{lon:g} is more than {max_snap_km:g} km from any usable "
+                f"{' or '.join(allowed)} network node",
                 lat=lat,
                 lon=lon,
                 snap_distance_km=max_snap_km,
             )
-        return Endpoint(f"{lat:g},{lon:g}", np.array(nodes), np.array(snaps), None, lat, lon)
+        return Endpoint(label or f"{lat:g},{lon:g}", np.array(nodes), np.array(snaps), None, lat, lon)
 
     # --- searching -------------------------------------------------------------------
     def _buffers(self) -> SearchBuffers:
@@ -683,6 +703,7 @@ class Router:
             edge_blocked=blocked,
             landmark_dist=self.landmark_dist,
             buffers=self._buffers(),
+            edge_factor=self.edge_factor,
         )
 
     def _no_route(self, a: str, b: str, avoid, modes, via) -> NoRouteError:
@@ -843,10 +864,14 @@ class Router:
         from_name=None,
         to_name=None,
         countries=None,
+        line=None,
         **extra,
     ) -> Leg:
-        """A leg over ``nodes`` from its run's sums ((hours, usd, co2, km), synthetic km)."""
+        """A leg over ``nodes`` from its run's sums ((hours, usd, co2, km), synthetic km); its line follows
+        ``line`` (node ids) when given, else ``nodes``."""
         (hours, usd, co2, km), synthetic_km = run
+        g = self.graph
+        along = nodes if line is None else line
         return Leg(
             mode=_MODE_LABEL[int(mode)],
             from_=from_name or self.label(int(nodes[0])),
@@ -858,6 +883,7 @@ class Router:
             countries=countries if countries is not None else self._countries(nodes),
             synthetic_km=synthetic_km,
             note=note,
+            coordinates=tuple(zip(g.node_lat[along].tolist(), g.node_lon[along].tolist(), strict=True)),
             **extra,
         )
 
@@ -879,7 +905,9 @@ class Router:
             why = "no departures given"
         note = f"expected wait {wait:.1f} h ({why}) and one container move at each end included"
         ends = nodes[[0, -1]]
-        leg = self._leg(ends, mode, run, note=note, countries=self._countries(nodes), service=name, wait_hours=wait)
+        leg = self._leg(
+            ends, mode, run, note=note, countries=self._countries(nodes), service=name, wait_hours=wait, line=nodes
+        )
         return leg
 
     def _land_legs(self, edges, nodes, mode, run, *, from_name=None, to_name=None) -> list[Leg]:
@@ -895,10 +923,10 @@ class Router:
         g_hours, g_usd = float(t.gauge_change_hours[b]), float(t.gauge_change_usd_per_teu[b])
         moving = self._leg(nodes, mode, run, hours_less=dwell + g_hours, usd_less=fee + g_usd, from_name=from_name)
         a_code, b_code = g.countries[t.country_a[b]], g.countries[t.country_b[b]]
+        here = int(g.head[last])
         if t.crossing[b] >= 0:
             name = g.crossing_names[t.crossing[b]]
         else:  # a border crossed anywhere (no border checks): named after the nearest town
-            here = int(g.head[last])
             town = load_gazetteer().label(float(g.node_lat[here]), float(g.node_lon[here]))
             name = f"{a_code}–{b_code} border ({town})"
         crossing = BorderCrossing(
@@ -926,5 +954,6 @@ class Router:
             countries=(a_code, b_code),
             border=crossing,
             note=note,
+            coordinates=((float(g.node_lat[here]), float(g.node_lon[here])),),
         )
         return [moving, border]

@@ -6,6 +6,8 @@ with a chosen value of time and carbon price — is searched without building a 
 array. Constraints enter as masks: allowed nodes (avoided countries), allowed modes and
 blocked edges. Landmark bounds stay valid under all of them, since removing edges never
 shortens a path, so answers are exact: they equal a plain Dijkstra on the same weights.
+An optional factor per edge (at least 1) scales the weights up, as the penalty method of
+alternative routes does; the bounds stay valid since no edge gets cheaper.
 """
 
 from __future__ import annotations
@@ -89,8 +91,10 @@ def _astar(
     stamp_value,
     closed,
     potential,
+    factor,
 ):  # pragma: no cover - numba
     n_edges = len(head)
+    scaled = len(factor) > 0
     keys = np.empty(n_edges + len(sources) + 1)
     items = np.empty(n_edges + len(sources) + 1, np.int64)
     size = 0
@@ -131,6 +135,8 @@ def _astar(
             if not node_ok[y]:
                 continue
             w = coef[0] * metrics[0, e] + coef[1] * metrics[1, e] + coef[2] * metrics[2, e] + coef[3] * metrics[3, e]
+            if scaled:
+                w *= factor[e]
             nd = dx + w
             if stamp[y] != stamp_value:  # first reached in this query: its bound is computed once
                 stamp[y] = stamp_value
@@ -178,6 +184,7 @@ class SearchBuffers:
 
 _NO_LANDMARKS = np.zeros((1, 4, 0), np.float32)
 _NO_TARGET_LM = np.zeros((0, 4, 0), np.float32)
+_NO_FACTOR = np.zeros(0)
 
 
 def shortest_path(
@@ -197,11 +204,13 @@ def shortest_path(
     edge_blocked: np.ndarray,
     landmark_dist: np.ndarray | None = None,
     buffers: SearchBuffers,
+    edge_factor: np.ndarray | None = None,
 ) -> SearchResult:
     """Best path from any source to any target under ``coef · metrics`` edge weights.
 
     ``metrics`` is float64[4, m] in ``METRICS`` order; ``coef`` float64[4] (non-negative).
     ``landmark_dist`` float32[n, 4, L] gives A* bounds; None searches as plain Dijkstra.
+    ``edge_factor`` float64[m], each at least 1, multiplies each edge's weight (None: 1 everywhere).
     """
     sources = np.asarray(sources, np.int64)
     targets = np.asarray(targets, np.int64)
@@ -234,6 +243,7 @@ def shortest_path(
         stamp,
         buffers.closed,
         buffers.potential,
+        _NO_FACTOR if edge_factor is None else edge_factor,
     )
     if target < 0:
         return SearchResult(np.inf, np.zeros(0, np.int64), -1, -1, settled)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import html
-import math
 from pathlib import Path
-
-import pandas as pd
 
 from corridor.charts import svg_figure
 from corridor.errors import OptionsError
 from corridor.flows.report import flow_map_svg, html_table
+from corridor.scenario.readable import CORRIDOR_CELLS, quantity
 from corridor.scenario.run import ScenarioDiff, ScenarioResult
 
-__all__ = ["transit_table", "write_diff_report", "write_scenario_report"]
+__all__ = ["write_diff_report", "write_scenario_report"]
 
 _STYLE = """<style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
@@ -79,46 +77,69 @@ def _country_chart(diff: ScenarioDiff) -> str:
     return svg_figure(draw, size_inches=(9, 0.3 * len(top) + 1.2))
 
 
-_TRANSIT_COLUMNS = {
-    "p50_days_a": "P50 days A", "p50_days_b": "P50 days B", "delta_p50_days": "Δ P50 days",
-    "p90_days_a": "P90 days A", "p90_days_b": "P90 days B", "delta_p90_days": "Δ P90 days",
-}  # fmt: skip
+def _items(lines: list[str], tag: str = "ul") -> str:
+    """Lines as an HTML list (escaped)."""
+    return f"<{tag}>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + f"</{tag}>"
 
 
-def transit_table(diff: ScenarioDiff) -> pd.DataFrame:
-    """The P50 and P90 transit days of every pair and family feasible in A or B, in each and the change, as text
-    (days to a tenth, changes to a hundredth: a shorter tail shows where the median barely moves)."""
-    rows = diff.corridors[diff.corridors["feasible_a"].eq(True) | diff.corridors["feasible_b"].eq(True)]
-    shown = rows[["origin", "destination", "corridor"]].copy()
-    for key, header in _TRANSIT_COLUMNS.items():
-        fmt = "{:+.2f}" if key.startswith("delta_") else "{:.1f}"
-        shown[header] = [fmt.format(v) if isinstance(v, float) and math.isfinite(v) else "—" for v in rows[key]]
-    return shown.reset_index(drop=True)
+def _changes(diff: ScenarioDiff) -> str:
+    """The changes in sentences, largest first, each list followed by its line about the smaller changes."""
+    corridors = [c.text for c in diff.corridor_changes]
+    smaller_corridors = diff.corridor_lines()[len(corridors) :]
+    flows = [f.text for f in diff.flow_changes]
+    smaller_flows = diff.flow_lines()[len(flows) :]
+    limit = quantity(diff.min_teu_per_year, "teu_per_year")
+    parts = []
+    if diff.pairs_both:
+        parts.append("<h3>Corridor answers (largest change first)</h3>")
+        parts.append(_items(corridors, "ol") if corridors else "<p>No corridor answer changes.</p>")
+        parts.extend(f"<p>{html.escape(x)}</p>" for x in smaller_corridors)
+    parts.append(f"<h3>Flows through services, crossings and terminals: changes of {html.escape(limit)} or more "
+                 "(largest first)</h3>")  # fmt: skip
+    parts.append(_items(flows, "ol") if flows else "<p>No flow changes by that much.</p>")
+    parts.extend(f"<p>{html.escape(x)}</p>" for x in smaller_flows)
+    return "\n".join(parts)
+
+
+def _corridors(diff: ScenarioDiff) -> str:
+    """The corridor table of the pairs both ask, the families without a route in either, how to read the cells."""
+    if not diff.pairs_both:
+        return "<p>The two scenarios ask no pair in common: no corridor answer to compare.</p>"
+    no_route = diff.no_route_line()
+    return "\n".join(
+        [
+            html_table(diff.corridor_rows()),
+            f"<p>{html.escape(no_route)}</p>" if no_route else "",
+            f"<p>{html.escape(CORRIDOR_CELLS)}</p>",
+        ]
+    )
 
 
 def write_diff_report(diff: ScenarioDiff, a: ScenarioResult, b: ScenarioResult, path: str | Path) -> Path:
-    """Scenario B against A: corridor deltas, rerouted pairs, moved flows, both flow maps."""
+    """Scenario B against A, for people: the headline figures and the pairs asked, the changes in sentences
+    (largest first), the corridor answers of the pairs both ask, rerouted demand pairs, moved flows, TEU-km per
+    country, both flow maps. Every figure carries its unit; the raw numbers are in ``diff.to_dict()``."""
     path = _check(path)
-    summary = pd.DataFrame(list(diff.summary.items()), columns=["", "value"])
+    title = f"{html.escape(diff.b)} against {html.escape(diff.a)}"
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>{html.escape(diff.b)} against {html.escape(diff.a)}</title>{_STYLE}</head><body>
-<h1>{html.escape(diff.b)} against {html.escape(diff.a)}</h1>
-{html_table(summary)}
-<h2>Corridors: change per pair and family (B − A)</h2>
-{html_table(diff.corridors)}
-<p>{html.escape(_PERCENTILES)}</p>
-<h2>Transit time: P50 and P90 days per pair and family (A, B, B − A)</h2>
-{html_table(transit_table(diff))}
+<title>{title}</title>{_STYLE}</head><body>
+<h1>{title}</h1>
+{_items(diff.summary_lines())}
+<h2>What changes</h2>
+{_changes(diff)}
+<h2>Corridors of the pairs both ask</h2>
+{_corridors(diff)}
 <h2>Demand pairs whose route changes</h2>
-{html_table(diff.od[diff.od["route_changed"]])}
-<h2>Flows moved between services, crossings and terminals</h2>
-{html_table(diff.elements)}
+{html_table(diff.rerouted_rows())}
+<h2>Flows through services, crossings and terminals</h2>
+{html_table(diff.flow_rows())}
+<p>Utilisation: the share of the capacity used; a dash where the data pack gives no capacity or nothing passes.</p>
 <h2>Per country: TEU-km a year</h2>
 {_country_chart(diff)}
-{html_table(diff.countries)}
-<h2>Flows in {html.escape(diff.a)}</h2>
+{html_table(diff.country_rows())}
+<h2>Flows in {html.escape(diff.a)} (A)</h2>
 {flow_map_svg(a.flows)}
-<h2>Flows in {html.escape(diff.b)}</h2>
+<h2>Flows in {html.escape(diff.b)} (B)</h2>
 {flow_map_svg(b.flows)}
 </body></html>
 """

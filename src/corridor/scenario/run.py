@@ -12,16 +12,29 @@ import pandas as pd
 from corridor.compare import CorridorOption, compare_corridors, comparison_table
 from corridor.datapack import load_pack
 from corridor.engine import Engine
-from corridor.errors import ScenarioError
+from corridor.errors import OptionsError, ScenarioError
 from corridor.flows.assignment import assign_demand
 from corridor.flows.demand import MAX_TOTAL_TEU_PER_YEAR, Demand, read_demand
 from corridor.flows.run import FlowResult
 from corridor.options import QueryOptions
+from corridor.scenario import readable
 from corridor.scenario.apply import Applied, apply_scenario
+from corridor.scenario.changes import (
+    MIN_DAYS,
+    MIN_SHARE,
+    MIN_TEU_PER_YEAR,
+    CorridorChange,
+    FlowChange,
+    corridor_changes,
+    corridor_frame,
+    flow_changes,
+    pair_names,
+)
+from corridor.scenario.readable import Pair, is_number
 from corridor.scenario.schema import Scenario
 from corridor.settings import Settings
 
-__all__ = ["ScenarioDiff", "ScenarioResult", "diff_scenarios", "run_scenario"]
+__all__ = ["CorridorChange", "FlowChange", "ScenarioDiff", "ScenarioResult", "diff_scenarios", "run_scenario"]
 
 Progress = Callable[[str, float], None]
 
@@ -118,31 +131,145 @@ def run_scenario(
     return ScenarioResult(scenario, applied, comparisons, flows)
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class ScenarioDiff:
-    """How B differs from A: corridor options per pair, routes and flows of the assignment."""
+    """How B differs from A: the corridor answers of the pairs both ask, the pairs only one asks, the changes in
+    words (largest first; those under the thresholds counted in one line), routes and flows of the assignment.
+
+    The frames hold raw numbers (``to_dict`` keeps them); the ``*_rows`` methods and ``summary_lines`` give the
+    same as text for people, with units.
+    """
 
     a: str
     b: str
-    corridors: pd.DataFrame  # per pair and family: Δdays, ΔP50 and ΔP90 transit days, ΔUSD, ΔCO2e, feasibility change
+    corridors: pd.DataFrame  # per pair both ask and family: A, B and B − A of days, P50, P90, USD, CO2e
     od: pd.DataFrame  # per demand pair: route in A and B, changed or not
     elements: pd.DataFrame  # per service/crossing/terminal: TEU in A and B, utilisation
     countries: pd.DataFrame  # TEU-km a year per country in A and B
-    summary: dict
+    summary: dict[str, Any]
+    pairs_both: tuple[Pair, ...] = ()
+    pairs_only_a: tuple[Pair, ...] = ()
+    pairs_only_b: tuple[Pair, ...] = ()
+    corridor_changes: tuple[CorridorChange, ...] = ()  # at or above the thresholds, largest first
+    smaller_corridor_changes: tuple[CorridorChange, ...] = ()
+    flow_changes: tuple[FlowChange, ...] = ()  # at or above min_teu_per_year, largest first
+    smaller_flow_changes: tuple[FlowChange, ...] = ()
+    min_days: float = MIN_DAYS
+    min_share: float = MIN_SHARE
+    min_teu_per_year: float = MIN_TEU_PER_YEAR
+
+    def summary_lines(self) -> list[str]:
+        """Which is A and B, TEU-hours, binding capacity, rerouted demand pairs and the pairs asked, a line each."""
+        pairs = {"both": self.pairs_both, "only_a": self.pairs_only_a, "only_b": self.pairs_only_b}
+        return readable.summary_lines(self.summary, **pairs)
+
+    def corridor_lines(self) -> list[str]:
+        """A sentence per changed corridor answer, largest first, and one line for the smaller changes."""
+        smaller = self._smaller_corridors_line()
+        return [c.text for c in self.corridor_changes] + ([smaller] if smaller else [])
+
+    def flow_lines(self) -> list[str]:
+        """A sentence per changed flow, largest first, and one line for the smaller changes."""
+        smaller = self._smaller_flows_line()
+        return [f.text for f in self.flow_changes] + ([smaller] if smaller else [])
+
+    def corridor_rows(self) -> pd.DataFrame:
+        """The corridor answers of the pairs both scenarios ask (with a route in A or B) as text, each cell
+        ``A → B (change)``, under headers with units."""
+        return readable.corridor_rows(self.corridors)
+
+    def no_route_line(self) -> str | None:
+        """The corridor families with no route in A or in B, and their pairs (left out of ``corridor_rows``)."""
+        return readable.no_route_line(self.corridors)
+
+    def flow_rows(self) -> pd.DataFrame:
+        """TEU a year through each service, crossing and terminal in A and B, as text, largest change first."""
+        return readable.flow_rows(self.elements)
+
+    def country_rows(self) -> pd.DataFrame:
+        """TEU-km a year per country in A and B, as text, largest change first."""
+        return readable.country_rows(self.countries)
+
+    def rerouted_rows(self) -> pd.DataFrame:
+        """The demand pairs whose route changes, as text."""
+        return readable.rerouted_rows(self.od)
+
+    def _smaller_corridors_line(self) -> str | None:
+        n = len(self.smaller_corridor_changes)
+        return readable.smaller_corridors_line(n, min_days=self.min_days, min_share=self.min_share)
+
+    def _smaller_flows_teu_per_year(self) -> float:
+        return sum(abs(f.delta_teu_per_year) for f in self.smaller_flow_changes)
+
+    def _smaller_flows_line(self) -> str | None:
+        n, teu = len(self.smaller_flow_changes), self._smaller_flows_teu_per_year()
+        return readable.smaller_flows_line(n, teu, min_teu_per_year=self.min_teu_per_year)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``scenario compare --json`` and ``POST /scenario/compare``."""
+        """The JSON shape of ``scenario compare --json`` and ``POST /scenario/compare``: raw numbers (null where
+        a side has no route), the pairs asked, the changes with their sentences, and the tables."""
         tables = ("corridors", "od", "elements", "countries")
-        return {"summary": self.summary} | {name: frame_records(getattr(self, name)) for name in tables}
+        changes = {
+            "thresholds": {"days": self.min_days, "share": self.min_share, "teu_per_year": self.min_teu_per_year},
+            "corridors": [c.to_dict() for c in self.corridor_changes],
+            "smaller_corridors": {
+                "count": len(self.smaller_corridor_changes),
+                "text": self._smaller_corridors_line(),
+            },
+            "flows": [f.to_dict() for f in self.flow_changes],
+            "smaller_flows": {
+                "count": len(self.smaller_flow_changes),
+                "teu_per_year": self._smaller_flows_teu_per_year(),
+                "text": self._smaller_flows_line(),
+            },
+        }
+        pairs = {
+            "both": [list(p) for p in self.pairs_both],
+            "only_a": [list(p) for p in self.pairs_only_a],
+            "only_b": [list(p) for p in self.pairs_only_b],
+        }
+        return {"summary": self.summary, "pairs": pairs, "changes": changes} | {
+            name: frame_records(getattr(self, name)) for name in tables
+        }
 
 
-def diff_scenarios(a: ScenarioResult, b: ScenarioResult) -> ScenarioDiff:
-    """Compare two scenario runs, B against A."""
-    ta, tb = a.corridor_table(), b.corridor_table()
-    keys = ["origin", "destination", "corridor"]
-    corridors = ta.merge(tb, on=keys, how="outer", suffixes=("_a", "_b"))
-    for metric in ("days", "p50_days", "p90_days", "usd_per_teu", "kg_co2e_per_teu"):
-        corridors[f"delta_{metric}"] = corridors[f"{metric}_b"] - corridors[f"{metric}_a"]
+def _threshold(value: float, name: str) -> float:
+    if not (is_number(value) and value >= 0):
+        raise OptionsError(f"{name} {value!r}: expected a finite number >= 0", option=name)
+    return float(value)
+
+
+def diff_scenarios(
+    a: ScenarioResult,
+    b: ScenarioResult,
+    *,
+    min_days: float = MIN_DAYS,
+    min_share: float = MIN_SHARE,
+    min_teu_per_year: float = MIN_TEU_PER_YEAR,
+) -> ScenarioDiff:
+    """Compare two scenario runs, B against A.
+
+    Corridor answers are compared for the pairs both scenarios ask (the others are listed by name). A
+    corridor answer gets a sentence when a route appears or goes, or when its door-to-door or P90 days move
+    by ``min_days`` or more, or its USD or kg CO2e per TEU by ``min_share`` or more; a flow (TEU a year
+    through a service, crossing or terminal) when it moves by ``min_teu_per_year`` or more. Smaller changes
+    are counted in one line. Sentences come largest change first: corridor answers by their largest relative
+    change (a route that appears or goes first), flows by TEU a year.
+
+    Raises OptionsError for a threshold that is negative or not a finite number.
+    """
+    min_days = _threshold(min_days, "min_days")
+    min_share = _threshold(min_share, "min_share")
+    min_teu_per_year = _threshold(min_teu_per_year, "min_teu_per_year")
+    names_a = pair_names(a.comparisons, a.applied.pack.places)
+    names_b = pair_names(b.comparisons, b.applied.pack.places)
+    asked_a, asked_b = list(dict.fromkeys(names_a.values())), list(dict.fromkeys(names_b.values()))
+    both = [p for p in asked_a if p in set(asked_b)]
+    families = {o.corridor: o.name for r in (a, b) for options in r.comparisons.values() for o in options}
+    tables = (a.corridor_table(), names_a, b.corridor_table(), names_b)
+    corridors = corridor_frame(*tables, both=both, family_names=families)
+    changes = corridor_changes(corridors)
+
     od = a.flows.od.merge(b.flows.od, on=["origin", "destination", "class"], how="outer", suffixes=("_a", "_b"))
     od["route_changed"] = od["route_a"] != od["route_b"]
     columns = ["origin", "destination", "class", "teu_per_year_a", "teu_per_year_b", "route_a", "route_b"]
@@ -158,6 +285,7 @@ def diff_scenarios(a: ScenarioResult, b: ScenarioResult) -> ScenarioDiff:
     el = el.fillna({"teu_per_year_a": 0.0, "teu_per_year_b": 0.0})
     el["delta_teu_per_year"] = el["teu_per_year_b"] - el["teu_per_year_a"]
     el = el.sort_values("delta_teu_per_year", key=abs, ascending=False, kind="stable").reset_index(drop=True)
+    flows = flow_changes(el)
 
     def binding(result: FlowResult) -> str:
         b_ = result.bottlenecks
@@ -177,4 +305,22 @@ def diff_scenarios(a: ScenarioResult, b: ScenarioResult) -> ScenarioDiff:
         "binding_capacity_b": binding(b.flows),
         "od_pairs_rerouted": int(od["route_changed"].sum()),
     }
-    return ScenarioDiff(a.name, b.name, corridors, od, el, countries, summary)
+    return ScenarioDiff(
+        a.name,
+        b.name,
+        corridors,
+        od,
+        el,
+        countries,
+        summary,
+        pairs_both=tuple(both),
+        pairs_only_a=tuple(p for p in asked_a if p not in set(asked_b)),
+        pairs_only_b=tuple(p for p in asked_b if p not in set(asked_a)),
+        corridor_changes=tuple(c for c in changes if not c.is_small(min_days=min_days, min_share=min_share)),
+        smaller_corridor_changes=tuple(c for c in changes if c.is_small(min_days=min_days, min_share=min_share)),
+        flow_changes=tuple(f for f in flows if abs(f.delta_teu_per_year) >= min_teu_per_year),
+        smaller_flow_changes=tuple(f for f in flows if abs(f.delta_teu_per_year) < min_teu_per_year),
+        min_days=min_days,
+        min_share=min_share,
+        min_teu_per_year=min_teu_per_year,
+    )

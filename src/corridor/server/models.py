@@ -50,7 +50,10 @@ Profile = Literal["intermodal", "truck"]
 PlaceText = Annotated[
     str,
     Field(
-        min_length=1, max_length=120, description="A data-pack place name (any case, diacritics optional) or 'lat,lon'."
+        min_length=1,
+        max_length=120,
+        description='A data-pack place name (any case, diacritics optional), a town ("Poznań", '
+        "\"Stockholm, SE\"), a seaport UN/LOCODE or 'lat,lon'.",
     ),
 ]
 LatLon = Annotated[tuple[float, float], Field(description="[lat, lon] in degrees.")]
@@ -139,9 +142,60 @@ class RouteRequest(PathRequest):
         description="Monte Carlo draws of the transit-time distribution (``reliability``); 0 for none.",
     )
     seed: Seed = Field(default=0, description=_SEED_TEXT)
+    cargo_tonnes_per_teu: Annotated[float, Field(gt=0, le=30)] | None = Field(
+        default=None,
+        description="Net cargo in the TEU, t (at most 30; default: the data pack's teu_net_tonnes, 10 t), for the "
+        "route's ISO 14083 emissions (``emissions``: TTW and WTW kg CO2e by leg and hub).",
+    )
 
     def _options(self) -> dict[str, Any]:
-        return super()._options() | {"depart": self.depart, "draws": self.draws, "seed": self.seed}
+        return super()._options() | {
+            "depart": self.depart, "draws": self.draws, "seed": self.seed,
+            "cargo_tonnes_per_teu": self.cargo_tonnes_per_teu,
+        }  # fmt: skip
+
+
+class AlternativesRequest(PathRequest):
+    """``Network.alternatives``: the path's question, how many different routes to answer, and their draws."""
+
+    k: int = Field(default=3, ge=1, le=5, strict=True, description="How many different routes (1–5).")
+    draws: Draws = Field(
+        default=DEFAULT_DRAWS,
+        description="Monte Carlo draws of each route's transit-time distribution (``reliability``); 0 for none.",
+    )
+    seed: Seed = Field(default=0, description=_SEED_TEXT)
+
+
+class SheetQuery(_Request):
+    """The question of a quote sheet, as query parameters: names or 'lat,lon' at the ends, the options as text."""
+
+    origin: PlaceText
+    destination: PlaceText
+    via: Annotated[list[PlaceText], Field(max_length=MAX_VIA)] = []
+    avoid: Annotated[str, Field(max_length=3 * MAX_AVOID)] | None = None
+    modes: Annotated[str, Field(max_length=60)] | None = None
+    objective: Objective = corridor.DEFAULT_OBJECTIVE
+    as_of: AsOf | None = Field(default=None, description=_AS_OF_TEXT)
+    profile: Profile = corridor.DEFAULT_PROFILE
+
+    @model_validator(mode="after")
+    def _check(self) -> SheetQuery:
+        checked(self._options)
+        return self
+
+    def _options(self) -> corridor.QueryOptions:
+        return corridor.QueryOptions.make(
+            via=self.via or None, avoid=self.avoid, modes=self.modes, objective=self.objective,
+            as_of=self.as_of, profile=self.profile,
+        )  # fmt: skip
+
+    def route_request(self) -> RouteRequest:
+        """The same question as a ``/route`` body (checked there)."""
+        via: list[Any] | None = list(self.via) or None
+        return RouteRequest(
+            origin=self.origin, destination=self.destination, via=via, avoid=self.avoid,
+            modes=self.modes, objective=self.objective, as_of=self.as_of, profile=self.profile,
+        )  # fmt: skip
 
 
 class CompareRequest(_Request):

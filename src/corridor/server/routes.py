@@ -7,15 +7,16 @@ for the same question, asked in any spelling: the key is the checked options.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 import corridor
 from corridor.server.context import Context, json_bytes
 from corridor.server.errors import ERROR_RESPONSES
 from corridor.server.models import (
+    AlternativesRequest,
     CompareRequest,
     CorridorOptionModel,
     PathRequest,
@@ -23,11 +24,17 @@ from corridor.server.models import (
     PlaceModel,
     ReachRequest,
     RouteRequest,
+    SheetQuery,
 )
 
 __all__ = ["router"]
 
 JSON = "application/json"
+#: A 200 answer that is a page, not JSON (errors stay JSON, as for every verb).
+_HTML_PAGE: dict[str, Any] = {
+    "description": "A printable HTML page.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 
 
 def router(ctx: Context) -> APIRouter:
@@ -52,8 +59,9 @@ def router(ctx: Context) -> APIRouter:
     @lru_cache(maxsize=ctx.limits.cached_answers)
     def cached_route(origin: Any, destination: Any, options: corridor.QueryOptions) -> bytes:
         route = ctx.net().route(
-            origin, destination, **_path_options(options), depart=options.depart, draws=options.draws, seed=options.seed
-        )
+            origin, destination, **_path_options(options), depart=options.depart, draws=options.draws,
+            seed=options.seed, cargo_tonnes_per_teu=options.cargo_tonnes_per_teu,
+        )  # fmt: skip
         return json_bytes(route.to_dict())
 
     @lru_cache(maxsize=ctx.limits.cached_answers)
@@ -84,6 +92,35 @@ def router(ctx: Context) -> APIRouter:
         key = (_hashable(body.origin), _hashable(body.destination), body.options())
         answer = await ctx.run("quick", lambda _stop: cached_route(*key))
         return Response(answer, media_type=JSON)
+
+    @lru_cache(maxsize=ctx.limits.cached_answers)
+    def cached_alternatives(origin: Any, destination: Any, k: int, options: corridor.QueryOptions) -> bytes:
+        found = ctx.net().alternatives(
+            origin, destination, k=k, **_path_options(options), draws=options.draws, seed=options.seed
+        )
+        return json_bytes(found.to_dict())
+
+    @api.post("/alternatives", response_model=dict[str, Any], responses=ERROR_RESPONSES)
+    async def alternatives(body: AlternativesRequest):
+        """Up to ``k`` meaningfully different routes, best first, with the fastest, cheapest and lowest-CO2 routes;
+        ``pareto`` lists the routes no other beats on days, USD and CO2 at once (``Alternatives.to_dict()``)."""
+        options = corridor.QueryOptions.make(**body._options(), draws=body.draws, seed=body.seed)
+        key = (_hashable(body.origin), _hashable(body.destination), body.k, options)
+        answer = await ctx.run("heavy", lambda _stop: cached_alternatives(*key))
+        return Response(answer, media_type=JSON)
+
+    @api.get("/sheet", responses={**ERROR_RESPONSES, 200: _HTML_PAGE})
+    async def sheet(query: Annotated[SheetQuery, Query()]):
+        """A printable quote sheet of the best route (HTML): map, legs, days planned and P50/P90, cost by leg,
+        emissions, the data pack's as-of date and sources."""
+        request = query.route_request()
+        key = (_hashable(request.origin), _hashable(request.destination), request.options())
+
+        def run(_stop) -> str:
+            route = ctx.net().route(*key[:2], **_path_options(key[2]))
+            return ctx.net().quote_sheet(route)
+
+        return HTMLResponse(await ctx.run("quick", run))
 
     @api.post("/path", response_model=dict[str, Any], responses=ERROR_RESPONSES)
     async def path(body: PathRequest):

@@ -1,6 +1,9 @@
-// The map page: a thin client of the REST API (/places, /compare, /route, /network/{layer}).
-// Everything it draws comes from this server: no tiles, fonts or scripts from elsewhere.
+// The map page: a thin client of the REST API (/places, /compare, /route, /alternatives, /sheet,
+// /network/{layer}). Everything it draws comes from this server: no tiles, fonts or scripts from elsewhere.
 import * as maplibregl from "/static/vendor/maplibre-gl.mjs";
+import {
+  PlaceLabels, addRouteLayers, fillLegend, fitRoute, coveredInsets, legFeatures, placeLegend, routeCoordinates, routePlaces,
+} from "/static/routemap.js";
 
 const CORRIDOR_COLOURS = {
   best: "#1d2733",
@@ -11,13 +14,20 @@ const CORRIDOR_COLOURS = {
   sea_cape: "#d98e04",
 };
 const SPARE_COLOURS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4"];
+const ALTERNATIVE_COLOURS = ["#0f766e", "#b45309", "#be185d", "#4d7c0f", "#0369a1", "#6d28d9", "#a16207", "#475569"];
+const ALTERNATIVES_K = 3;
 const WORLD = "-180,-85,180,85";
 const EMPTY = { type: "FeatureCollection", features: [] };
 
 const $ = (id) => document.getElementById(id);
 // the objective a query has when none is given: the server's compare default (corridor.DEFAULT_COMPARE_OBJECTIVE)
 const DEFAULT_OBJECTIVE = document.body.dataset.defaultObjective;
-const state = { query: null, rows: [], selected: null, clickTarget: "origin", markers: {}, railAbort: null };
+const state = {
+  query: null, rows: [], alternatives: [], selected: null, clickTarget: "origin", markers: {}, railAbort: null,
+  places: [], pendingFit: null, railTimer: null,
+};
+// a phone or a narrow window: the panel is a bottom sheet over the map and the legend starts as a button
+const narrow = window.matchMedia("(max-width: 800px)");
 
 function setPageState(value) {
   document.body.dataset.state = value;
@@ -113,6 +123,7 @@ function queryFromUrl() {
     avoid: splitList(params.get("avoid") || "", ","),
     via: splitList(params.get("via") || "", ";"),
     show: params.get("show"),
+    alternatives: params.get("alternatives") === String(ALTERNATIVES_K),
   };
 }
 
@@ -120,15 +131,37 @@ function writeUrl(query) {
   const params = new URLSearchParams({ from: query.from, to: query.to, objective: query.objective });
   if (query.avoid.length) params.set("avoid", query.avoid.join(","));
   if (query.via.length) params.set("via", query.via.join(";"));
+  if (state.alternatives.length) params.set("alternatives", String(ALTERNATIVES_K));
   if (state.selected) params.set("show", state.selected);
   history.replaceState(null, "", `${location.pathname}?${params}`);
   $("share").disabled = false;
+}
+
+// the printable quote sheet of the query's best route (GET /sheet), opened in a new tab
+function sheetUrl(query) {
+  const params = new URLSearchParams({ origin: query.from, destination: query.to, objective: query.objective });
+  for (const via of query.via) params.append("via", via);
+  if (query.avoid.length) params.set("avoid", query.avoid.join(","));
+  return `/sheet?${params}`;
+}
+
+function setSheetLink(query) {
+  const link = $("sheet");
+  if (query) {
+    link.href = sheetUrl(query);
+    link.removeAttribute("aria-disabled");
+  } else {
+    link.removeAttribute("href");
+    link.setAttribute("aria-disabled", "true");
+  }
 }
 
 async function runQuery(query) {
   setPageState("loading");
   showStatus(`Routing ${query.from} → ${query.to} through every corridor…`);
   $("go").disabled = true;
+  clearAlternatives();
+  setSheetLink(null);
   const common = { origin: query.from, destination: query.to, objective: query.objective, avoid: query.avoid };
   try {
     const [options, best] = await Promise.all([
@@ -140,13 +173,17 @@ async function runQuery(query) {
     state.rows = tableRows(options, best, query);
     const shown = state.rows.find((r) => r.id === query.show && r.route) || state.rows.find((r) => r.route);
     state.selected = shown ? shown.id : null;
-    renderTable();
-    drawRoutes({ fit: true });
-    renderLegs();
     state.query = query;  // what the table shows, whatever the form holds later
-    writeUrl(query);
+    renderTable();
     const feasible = state.rows.filter((r) => r.route).length;
     showStatus(`${feasible} of ${state.rows.length} options found. Click a row to see its legs.`);
+    $("alternatives-box").hidden = best instanceof ApiError;
+    if (!(best instanceof ApiError)) setSheetLink(query);
+    showResultsInSheet();
+    drawRoutes({ fit: true });
+    renderLegs();
+    writeUrl(query);
+    if (query.alternatives && !(best instanceof ApiError)) await loadAlternatives(query.show);
     setPageState("done");
   } catch (error) {
     const data = error.data || {};
@@ -247,14 +284,7 @@ function renderTable() {
         tr.append(td);
       }
       tr.append(spreadCell(row.spread, longest));
-      tr.tabIndex = 0;  // rows are reachable and chosen with the keyboard too
-      tr.addEventListener("click", () => select(row.id));
-      tr.addEventListener("keydown", (event) => {
-        if (event.key === "Enter" || event.key === " ") {
-          event.preventDefault();
-          select(row.id);
-        }
-      });
+      makeChoosable(tr, row.id);  // rows are reachable and chosen with the keyboard too
     } else {
       tr.className = "infeasible";
       const reason = document.createElement("span");
@@ -272,12 +302,104 @@ function renderTable() {
   $("results").hidden = false;
 }
 
+// the corridor rows and the alternatives: every route the map can show
+function allRows() {
+  return [...state.rows, ...state.alternatives];
+}
+
 function select(id) {
   state.selected = id;
   for (const tr of $("results").querySelectorAll("tbody tr")) tr.classList.toggle("selected", tr.dataset.corridor === id);
-  drawRoutes({ fit: false });
+  for (const tr of $("alternatives-list").querySelectorAll("tbody tr")) tr.classList.toggle("selected", tr.dataset.alternative === id);
+  if (narrow.matches && $("panel").dataset.sheet === "full") setSheet("peek");  // the chosen route shows above the sheet
+  drawRoutes({ fit: true, animate: true });
   renderLegs();
   writeUrl(state.query);
+}
+
+// rows that are chosen by click and by the keyboard
+function makeChoosable(tr, id) {
+  tr.tabIndex = 0;
+  tr.addEventListener("click", () => select(id));
+  tr.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      select(id);
+    }
+  });
+}
+
+// ---- alternatives: k different routes for the query's own options, the Pareto ones marked -----------
+
+function clearAlternatives() {
+  state.alternatives = [];
+  $("alternatives-list").hidden = true;
+  $("alternatives-list").querySelector("tbody").replaceChildren();
+  $("alternatives").disabled = false;
+}
+
+async function loadAlternatives(show = null) {
+  const query = state.query;
+  if (!query) return;
+  const button = $("alternatives");
+  button.disabled = true;
+  showStatus(`Looking for ${ALTERNATIVES_K} different routes ${query.from} → ${query.to}…`);
+  const body = {
+    origin: query.from, destination: query.to, objective: query.objective, avoid: query.avoid, via: query.via,
+    k: ALTERNATIVES_K,
+  };
+  try {
+    const answer = await api("/alternatives", body);
+    if (state.query !== query) return;  // a newer query has replaced this one
+    const pareto = new Set(answer.pareto);
+    state.alternatives = answer.routes.map((route, i) => ({
+      id: `alt-${i + 1}`, name: route.label, route, pareto: pareto.has(i), days: route.days,
+      usd: route.usd_per_teu, co2: route.kg_co2e_per_teu, colour: ALTERNATIVE_COLOURS[i % ALTERNATIVE_COLOURS.length],
+    }));
+    renderAlternatives();
+    const kept = state.alternatives.filter((a) => a.pareto).length;
+    showStatus(`${state.alternatives.length} alternatives, ${kept} on the Pareto front. Click one to draw it.`);
+    if (show && state.alternatives.some((a) => a.id === show)) select(show);
+    else {
+      drawRoutes({ fit: false });
+      writeUrl(query);
+    }
+  } catch (error) {
+    button.disabled = false;
+    showStatus(`alternatives: ${error.message}`, { error: true });
+  }
+}
+
+function renderAlternatives() {
+  const body = $("alternatives-list").querySelector("tbody");
+  body.replaceChildren();
+  for (const alt of state.alternatives) {
+    const tr = document.createElement("tr");
+    tr.dataset.alternative = alt.id;
+    tr.classList.toggle("pareto", alt.pareto);
+    const name = document.createElement("td");
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    swatch.style.background = alt.colour;
+    name.append(swatch, alt.name);
+    if (alt.pareto) {
+      const mark = document.createElement("span");
+      mark.className = "pareto-mark";
+      mark.textContent = "Pareto";
+      mark.title = "no other alternative is at once faster, cheaper and lower in CO2";
+      name.append(" ", mark);
+    }
+    tr.append(name);
+    for (const [value, digits] of [[alt.days, 1], [alt.usd, 0], [alt.co2, 0]]) {
+      const td = document.createElement("td");
+      td.textContent = number(value, digits);
+      tr.append(td);
+    }
+    tr.classList.toggle("selected", alt.id === state.selected);
+    makeChoosable(tr, alt.id);
+    body.append(tr);
+  }
+  $("alternatives-list").hidden = false;
 }
 
 function legText(leg) {
@@ -294,7 +416,7 @@ function legText(leg) {
 }
 
 function renderLegs() {
-  const row = state.rows.find((r) => r.id === state.selected);
+  const row = allRows().find((r) => r.id === state.selected);
   const section = $("legs");
   if (!row || !row.route) {
     section.hidden = true;
@@ -372,16 +494,23 @@ const map = new maplibregl.Map({
   attributionControl: false,
 });
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+const labels = new PlaceLabels(map);
 map.addControl(new maplibregl.ScaleControl());
-map.addControl(new maplibregl.AttributionControl({
+const attribution = new maplibregl.AttributionControl({
   compact: true,
   customAttribution: "Natural Earth · rail from OpenStreetMap contributors · corridor data pack",
-}));
+});
+map.addControl(attribution);
+// on a narrow screen the sources start folded behind their (i) button, so they do not cover the route
+if (narrow.matches) {
+  map.once("load", () => map.getContainer().querySelector(".maplibregl-ctrl-attrib").classList.remove("maplibregl-compact-show"));
+}
 
-function drawRoutes({ fit }) {
+// every route as a thin line in its row's colour; the selected one leg by leg, by mode, with its places named
+function drawRoutes({ fit, animate = false }) {
   const source = map.getSource("routes");
   if (!source) return;
-  const features = state.rows
+  const features = allRows()
     .filter((row) => row.route)
     .map((row) => ({
       type: "Feature",
@@ -391,16 +520,105 @@ function drawRoutes({ fit }) {
   // the selected route last, so it is drawn on top
   features.sort((a, b) => Number(a.properties.selected) - Number(b.properties.selected));
   source.setData({ type: "FeatureCollection", features });
-  const ends = features.length ? features[0].geometry.coordinates : null;
-  if (ends && ends.length) {
-    setMarker("origin", ends[0]);
-    setMarker("destination", ends[ends.length - 1]);
+  const shown = allRows().find((row) => row.id === state.selected && row.route);
+  map.getSource("legs").setData({ type: "FeatureCollection", features: shown ? legFeatures(shown.route) : [] });
+  if (!shown) {
+    labels.clear();
+    return;
   }
-  if (fit && features.length) {
-    const bounds = new maplibregl.LngLatBounds();
-    for (const f of features) for (const c of f.geometry.coordinates) bounds.extend(c);
-    map.fitBounds(bounds, { padding: 40, duration: 0, maxZoom: 8 });
+  const line = routeCoordinates(shown.route);
+  setMarker("origin", line[0]);
+  setMarker("destination", line[line.length - 1]);
+  labels.show(routePlaces(shown.route, state.places));
+  if (fit) {
+    state.pendingFit = line;
+    fitRoute(map, line, $("panel"), { animate });
+    if (!animate && state.pendingFit) keepLegendClear();  // a view that did not move fires no moveend
+  } else {
+    keepLegendClear();
   }
+}
+
+// the legend goes where the selected route is not; a first view it cannot keep clear of is fitted again
+// with the legend's room added at the top
+function keepLegendClear() {
+  const legend = $("legend");
+  const shown = allRows().find((row) => row.id === state.selected && row.route);
+  const others = allRows().filter((row) => row.route && row !== shown).map((row) => row.route.geometry.coordinates);
+  const retry = state.pendingFit;
+  state.pendingFit = null;
+  const line = shown ? routeCoordinates(shown.route) : null;
+  const clear = placeLegend(map, legend, $("panel"), line, others, { mayCollapse: retry !== null });
+  if (!clear && retry) {
+    fitRoute(map, retry, $("panel"), { extraTop: legend.offsetHeight + 10 });
+    placeLegend(map, legend, $("panel"), retry, others, { mayCollapse: true });
+  }
+}
+
+// ---- the panel as a bottom sheet (narrow screens) -------------------------------------------------
+
+const SHEET_STATES = ["peek", "full"];
+
+function setSheet(which) {
+  $("panel").dataset.sheet = which;
+  $("sheet-handle").setAttribute("aria-expanded", String(which === "full"));
+  updateCover();
+}
+
+// the map's own controls (scale, attribution) stay above the sheet, and the legend off the route
+function updateCover() {
+  const insets = coveredInsets($("map"), $("panel"));
+  $("map").style.setProperty("--cover-bottom", `${insets.bottom}px`);
+  keepLegendClear();
+}
+
+// on a phone the sheet shows the answer, not the form, when one arrives, and leaves the map its room
+function showResultsInSheet() {
+  const query = state.query;
+  const best = state.rows.find((r) => r.route);
+  $("sheet-title").textContent = best ? `${best.route.origin} → ${best.route.destination}` : `${query.from} → ${query.to}`;
+  if (!narrow.matches) return;
+  setSheet("peek");
+  $("panel").scrollTop = $("status").offsetTop - $("sheet-handle").offsetHeight - 4;
+}
+
+// a tap on the handle toggles the sheet; a drag sets it to the nearer height
+function wireSheetHandle() {
+  const handle = $("sheet-handle");
+  const panel = $("panel");
+  let drag = null;
+  let dragEnded = -Infinity;  // when the last drag ended: the click that follows it is not a tap
+  handle.addEventListener("pointerdown", (event) => {
+    if (!narrow.matches) return;
+    drag = { y: event.clientY, height: panel.offsetHeight, moved: false };
+    handle.setPointerCapture(event.pointerId);
+  });
+  handle.addEventListener("pointermove", (event) => {
+    if (!drag) return;
+    const dy = event.clientY - drag.y;
+    if (Math.abs(dy) > 6) drag.moved = true;
+    if (drag.moved) panel.style.height = `${Math.max(48, Math.min(window.innerHeight - 40, drag.height - dy))}px`;
+  });
+  handle.addEventListener("pointerup", () => {
+    if (!drag) return;
+    const { moved } = drag;
+    const height = panel.offsetHeight;
+    drag = null;
+    if (!moved) return;  // a tap: the click handler toggles
+    panel.style.height = "";
+    // the state whose own height is nearer the dragged one
+    const heights = SHEET_STATES.map((which) => {
+      panel.dataset.sheet = which;
+      return panel.offsetHeight;
+    });
+    const nearest = heights.indexOf(heights.reduce((a, b) => (Math.abs(b - height) < Math.abs(a - height) ? b : a)));
+    setSheet(SHEET_STATES[nearest]);
+    dragEnded = performance.now();
+  });
+  handle.addEventListener("click", () => {
+    if (performance.now() - dragEnded < 300) return;
+    setSheet(panel.dataset.sheet === "full" ? "peek" : "full");
+  });
 }
 
 function setMarker(which, lngLat) {
@@ -410,8 +628,17 @@ function setMarker(which, lngLat) {
   state.markers[which].setLngLat(lngLat).addTo(map);
 }
 
+// the rail network in view, asked once for moves in quick succession (a view fitted twice)
+function scheduleRail() {
+  clearTimeout(state.railTimer);
+  state.railTimer = setTimeout(() => {
+    state.railTimer = null;
+    refreshRail();
+  }, 120);
+}
+
 async function refreshRail() {
-  if (state.railAbort) state.railAbort.abort();
+  if (state.railAbort) state.railAbort.abort();  // the reader moved on: the view asked before is not wanted
   const abort = new AbortController();
   state.railAbort = abort;
   const b = map.getBounds();
@@ -443,6 +670,7 @@ function pick(text) {
 
 async function placesLayer() {
   const places = await api("/places");
+  state.places = places;
   const names = $("place-names");
   for (const p of places) {
     const option = document.createElement("option");
@@ -476,13 +704,18 @@ map.on("load", async () => {
     },
   });
   map.addSource("routes", { type: "geojson", data: EMPTY });
+  // the other routes thin in their row's colour; the selected one as a broad halo of its colour under its legs
   map.addLayer({
     id: "routes-casing", type: "line", source: "routes", layout: { "line-join": "round", "line-cap": "round" },
-    paint: { "line-color": "#ffffff", "line-width": ["case", ["get", "selected"], 8, 5] },
+    paint: { "line-color": "#ffffff", "line-width": ["case", ["get", "selected"], 0, 4.5] },
   });
   map.addLayer({
     id: "routes", type: "line", source: "routes", layout: { "line-join": "round", "line-cap": "round" },
-    paint: { "line-color": ["get", "colour"], "line-width": ["case", ["get", "selected"], 5, 3], "line-opacity": ["case", ["get", "selected"], 1, 0.75] },
+    paint: {
+      "line-color": ["get", "colour"],
+      "line-width": ["case", ["get", "selected"], 13, 2.5],
+      "line-opacity": ["case", ["get", "selected"], 0.35, 0.75],
+    },
   });
   map.addSource("places", { type: "geojson", data: EMPTY });
   map.addLayer({
@@ -494,6 +727,7 @@ map.on("load", async () => {
       "circle-stroke-width": 1,
     },
   });
+  addRouteLayers(map);
 
   const hover = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
   map.on("mouseenter", "places", (e) => {
@@ -510,9 +744,9 @@ map.on("load", async () => {
     setMarker(state.clickTarget, hit.length ? hit[0].geometry.coordinates : e.lngLat);
     pick(hit.length ? hit[0].properties.name : `${e.lngLat.lat.toFixed(4)},${e.lngLat.lng.toFixed(4)}`);
   });
-  map.on("moveend", refreshRail);
-  refreshRail();
+  map.on("moveend", scheduleRail);
 
+  map.on("moveend", keepLegendClear);
   try {
     map.getSource("places").setData(await placesLayer());
   } catch (error) {
@@ -521,15 +755,26 @@ map.on("load", async () => {
   const restored = queryFromUrl();
   if (restored) {
     writeForm(restored);
-    await runQuery(restored);
+    await runQuery(restored);  // its first view asks for the rail network in it
   } else {
     setPageState("ready");
   }
+  if (!state.railAbort && !state.railTimer) refreshRail();
 });
 
 // ---- wiring -------------------------------------------------------------------------------------
 
 $("objective").value = DEFAULT_OBJECTIVE;
+fillLegend($("legend-modes"));
+$("legend").open = !narrow.matches;
+$("legend").addEventListener("toggle", () => keepLegendClear());
+setSheet("peek");
+wireSheetHandle();
+map.on("resize", updateCover);
+$("alternatives").addEventListener("click", () => loadAlternatives());
+$("sheet").addEventListener("click", (event) => {
+  if ($("sheet").getAttribute("aria-disabled") === "true") event.preventDefault();
+});
 
 $("query").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -553,4 +798,4 @@ $("share").addEventListener("click", async () => {
 });
 
 // a handle for scripted checks of what is drawn
-window.corridor = { map, state };
+window.corridor = { map, state, labels };

@@ -1,0 +1,77 @@
+"""Forwarder answers benchmark: alternatives against one route query, and the quote sheet.
+
+    python benchmarks/alternatives.py [--repeats 9] [--quick]
+
+On the cached world network, in one process: for each seed pair, ``Network.route`` and
+``Network.alternatives(k=3)`` with the same options (default draws), interleaved so a busy
+machine slows both alike, after one untimed warm-up of each. The table shows each one's median
+milliseconds and their ratio (target: alternatives at most 3 times one route query), how many
+different routes came back and how many lie on the trade-off front; then the median seconds to
+write a quote sheet (target: at most 1 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import corridor
+
+PAIRS = [
+    ("Xi'an", "Klaipeda", {}),
+    ("Almaty", "Klaipeda", {"avoid": "RU,BY"}),
+    ("Chongqing", "Duisburg", {}),
+    ("Khorgos", "Rotterdam", {}),
+    ("Almaty", "Karlshamn", {}),
+    ("Xi'an", "Duisburg", {"avoid": "RU,BY"}),
+]
+TARGET_RATIO = 3.0
+TARGET_SHEET_SECONDS = 1.0
+
+
+def timed_ms(call) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--quick", action="store_true", help="two pairs, three repeats")
+    args = parser.parse_args()
+    pairs, repeats = (PAIRS[:2], 3) if args.quick else (PAIRS, args.repeats)
+    net = corridor.Network.load(progress=False)
+    print(f"median ms over {repeats} interleaved runs (default draws); alternatives k=3")
+    header = f"{'pair':<36}{'route':>8}{'altern.':>9}{'ratio':>7}{'routes':>8}{'front':>7}"
+    print(f"{header}  target ratio ≤ {TARGET_RATIO:g}")
+    ratios = []
+    for origin, destination, options in pairs:
+        one = lambda o=origin, d=destination, kw=options: net.route(o, d, **kw)  # noqa: E731
+        alt = lambda o=origin, d=destination, kw=options: net.alternatives(o, d, k=3, **kw)  # noqa: E731
+        one()
+        found = alt()
+        a, b = [], []
+        for _ in range(repeats):
+            a.append(timed_ms(one))
+            b.append(timed_ms(alt))
+        route_ms, alt_ms = statistics.median(a), statistics.median(b)
+        ratios.append(alt_ms / route_ms)
+        name = f"{origin} → {destination}" + (f" avoid {options['avoid']}" if options else "")
+        print(f"{name:<36}{route_ms:>8.1f}{alt_ms:>9.1f}{alt_ms / route_ms:>7.2f}"
+              f"{len(found.routes):>8}{len(found.pareto):>7}")  # fmt: skip
+    print(f"{'median ratio':<53}{statistics.median(ratios):>7.2f}")
+    route = net.route("Almaty", "Klaipeda", avoid="RU,BY")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "quote.html"
+        seconds = [timed_ms(lambda: path.write_text(net.quote_sheet(route), encoding="utf-8")) / 1000.0
+                   for _ in range(repeats)]  # fmt: skip
+    print(f"quote sheet, Almaty → Klaipėda avoid RU,BY: median {statistics.median(seconds):.2f} s "
+          f"(first {seconds[0]:.2f} s)  target ≤ {TARGET_SHEET_SECONDS:g} s")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

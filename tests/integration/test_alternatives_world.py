@@ -1,0 +1,71 @@
+"""Alternatives, the leg-by-leg GeoJSON and the quote sheet on the world network, from Python, the CLI and REST."""
+
+import itertools
+import json
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from corridor.alternatives import MAX_SHARED
+from corridor.cli.app import app
+from corridor.server import create_app
+
+pytestmark = pytest.mark.integration
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def almaty_klaipeda(world):
+    return world.alternatives("Almaty", "Klaipeda", k=3, avoid="RU,BY", draws=500)
+
+
+def test_middle_corridor_alternatives_differ_and_avoid_what_was_asked(world, almaty_klaipeda):
+    alts = almaty_klaipeda
+    kept = [r for r, label in zip(alts.routes, alts.labels, strict=True) if label.startswith(("best", "alternative"))]
+    assert len(kept) == 3
+    km = world.router.metrics[3]
+    assert km.shape[0] == world.graph.edge_count
+    for route in alts.routes:
+        assert not {"RU", "BY"} & set(route.countries)
+        assert any((leg.service and "Caspian" in leg.service) or leg.mode == "ferry" for leg in route.legs)
+    lines = [{(tuple(np.round(p, 4)), tuple(np.round(q, 4))) for leg in r.legs
+              for p, q in itertools.pairwise(leg.coordinates)} for r in kept]  # fmt: skip
+    for i in range(1, len(kept)):
+        for j in range(i):
+            assert len(lines[i] & lines[j]) / len(lines[i]) <= MAX_SHARED + 0.05  # by segment count, near the km share
+    assert alts.routes[0].hours == min(r.hours for r in kept)
+
+
+def test_cli_alternatives_json_and_files(tmp_path):
+    sheet, geo = tmp_path / "quote.html", tmp_path / "route.geojson"
+    result = runner.invoke(
+        app, ["route", "Almaty", "Karlshamn", "--alternatives", "2", "--draws", "200", "--json",
+              "--sheet", str(sheet), "--geojson", str(geo)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["k"] == 2 and data["routes"][0]["label"].startswith("best by time")
+    assert data["pareto"] and all(0 <= i < len(data["routes"]) for i in data["pareto"])
+    collection = json.loads(geo.read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection"
+    assert [f["properties"]["mode"] for f in collection["features"]] == [x["mode"] for x in data["routes"][0]["legs"]]
+    assert "Karlshamn" in sheet.read_text(encoding="utf-8")
+    bad = runner.invoke(app, ["route", "Almaty", "Karlshamn", "--alternatives", "9"])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def test_rest_alternatives_and_sheet(world):
+    client = TestClient(create_app(world))
+    body = {"origin": "Khorgos", "destination": "Rotterdam", "k": 2, "draws": 200}
+    answer = client.post("/alternatives", json=body)
+    assert answer.status_code == 200
+    expected = world.alternatives("Khorgos", "Rotterdam", k=2, draws=200).to_dict()
+    assert answer.json() == json.loads(json.dumps(expected))
+    sheet = client.get("/sheet", params={"origin": "Xi'an", "destination": "Klaipeda", "avoid": "RU,BY"})
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/html")
+    assert "Xi'an → Klaipėda" in sheet.text.replace("&#x27;", "'")
+    unknown = client.get("/sheet", params={"origin": "Nowhereville", "destination": "Klaipeda"})
+    assert unknown.status_code == 404 and unknown.json()["field"] == "origin"
+    assert client.post("/alternatives", json={**body, "k": 6}).status_code == 422

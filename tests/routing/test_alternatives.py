@@ -1,0 +1,85 @@
+"""Alternative routes: the penalty method on the small network, the Pareto front, bad input."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import corridor
+from corridor.alternatives import MAX_SHARED, pareto_front
+
+
+def test_pareto_front_keeps_what_nothing_beats_on_every_figure():
+    points = np.array([[10, 5, 3], [12, 4, 3], [11, 6, 4], [10, 5, 3], [9, 9, 9]])
+    # row 2 is beaten by row 0 on all three; rows 0 and 3 are equal and both kept
+    assert pareto_front(points) == (0, 1, 3, 4)
+    assert pareto_front(np.array([[1.0, 1.0, 1.0]])) == (0,)
+
+
+def test_alternatives_are_different_routes_best_first(small_net):
+    alts = small_net.alternatives("Westburg", "Eastgrad", k=3, draws=0)
+    best = small_net.route("Westburg", "Eastgrad", draws=0)
+    assert alts.routes[0].to_dict() == best.to_dict()  # the first is the route query's answer
+    assert alts.labels[0].startswith("best by time")
+    kept = [r for r, label in zip(alts.routes, alts.labels, strict=True) if label.startswith(("best", "alternative"))]
+    assert 2 <= len(kept) <= 3
+    for i, a in enumerate(kept):
+        for b in kept[:i]:  # each later one runs at most MAX_SHARED of its km on an earlier one
+            assert _shared(a, b) <= MAX_SHARED + 1e-9
+    hours = [r.hours for r in kept]
+    assert hours[0] == min(hours)
+
+
+def test_the_ends_of_the_trade_off_are_labelled_and_on_the_front(small_net):
+    alts = small_net.alternatives("Westburg", "Eastgrad", k=2, draws=0)
+    figures = np.array([[r.hours, r.usd_per_teu, r.kg_co2e_per_teu] for r in alts.routes])
+    cheapest = small_net.route("Westburg", "Eastgrad", objective="cost", draws=0)
+    assert figures[:, 1].min() == pytest.approx(cheapest.usd_per_teu)
+    for column, name in enumerate(("fastest", "cheapest", "lowest CO2")):
+        i = int(np.argmin(figures[:, column]))
+        assert name in alts.labels[i]
+        assert i in alts.pareto
+    for i in range(len(alts.routes)):
+        beaten = ((figures <= figures[i]).all(axis=1) & (figures < figures[i]).any(axis=1)).any()
+        assert (i in alts.pareto) == (not beaten)
+    data = alts.to_dict()
+    assert [r["label"] for r in data["routes"]] == list(alts.labels)
+    assert [i for i, r in enumerate(data["routes"]) if r["pareto"]] == data["pareto"] == list(alts.pareto)
+
+
+def test_alternatives_carry_their_reliability(small_net):
+    alts = small_net.alternatives("Westburg", "Eastgrad", k=2, draws=500, seed=3)
+    assert all(r.reliability is not None and r.reliability.draws == 500 for r in alts.routes)
+
+
+@pytest.mark.parametrize("k", [0, 6, 2.5, True, "3"])
+def test_a_bad_k_is_one_options_error(small_net, k):
+    with pytest.raises(corridor.OptionsError) as err:
+        small_net.alternatives("Westburg", "Eastgrad", k=k)
+    assert err.value.option == "k"
+
+
+def test_a_penalised_router_refuses_factors_below_one(small_net):
+    router = small_net.router
+    with pytest.raises(ValueError, match="at least 1"):
+        router.penalised(np.full(small_net.graph.edge_count, 0.5))
+    with pytest.raises(ValueError, match="one factor"):
+        router.penalised(np.ones(3))
+    view = router.penalised(np.ones(small_net.graph.edge_count))
+    assert view.rail_hierarchies is None and router.edge_factor is None  # the router itself is unchanged
+
+
+def _shared(a: corridor.Route, b: corridor.Route) -> float:
+    """Share of a's moving km on segments of b's line (by their rounded end points)."""
+
+    def segments(route):
+        out = {}
+        for leg in route.legs:
+            for p, q in itertools.pairwise(leg.coordinates):
+                key = (tuple(np.round(p, 5)), tuple(np.round(q, 5)))
+                out[key] = out.get(key, 0.0) + float(np.hypot(q[0] - p[0], q[1] - p[1]))
+        return out
+
+    sa, sb = segments(a), segments(b)
+    total = sum(sa.values())
+    return sum(v for k, v in sa.items() if k in sb) / total if total else 1.0
