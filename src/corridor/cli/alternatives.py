@@ -10,8 +10,8 @@ from corridor.cli.tables import new_table
 __all__ = ["alternatives_table"]
 
 _PARETO_TEXT = (
-    "◆ on the trade-off front: no other route here is faster, cheaper and lower in CO2 at once; "
-    "P50/P90: transit days half and nine in ten containers beat"
+    "◆ on the trade-off front: no other route here is faster, cheaper and lower in CO2 at once; days: door to "
+    "door, expected; P50/P90: the transit days (terminal to terminal) half and nine in ten containers beat"
 )
 
 
