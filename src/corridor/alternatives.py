@@ -1,12 +1,13 @@
 """Alternative routes for one pair: k meaningfully different routes and the trade-off between days, USD and CO2.
 
-Different routes come from the penalty method: after each route found, the weights of its edges
-are multiplied by ``1 + PENALTY`` and the pair is searched again; a route found that way is kept
-when at most ``MAX_SHARED`` of its km run on any route already kept, so a detour by one node or
-one town never counts as an alternative. Weights only grow, so the landmark bounds stay valid and
-each search stays exact on the weights it is given (and repaired, like any route, where it would
-enter a country twice). The routes are reported with their true figures (no penalty), ranked by
-the objective asked.
+Different routes come from the penalty method: after each route found, the weights of the edges
+in the grid cells it ran through (``CELL_DEG`` degrees, about 10 km) are multiplied by
+``1 + PENALTY`` and the pair is searched again; a route found that way is kept when at most
+``MAX_SHARED`` of its km run through cells of any route already kept, so a detour by one node or
+one town, or the other track of a double line, never counts as an alternative. Weights only grow,
+so the landmark bounds stay valid and each search stays exact on the weights it is given (and
+repaired, like any route, where it would enter a country twice). The routes are reported with their
+true figures (no penalty), ranked by the objective asked.
 
 The trade-off: the best routes by time, by cost and by CO2 join the routes found, and ``pareto``
 marks those no other route beats on days, USD per TEU and kg CO2e per TEU at once. This is the
@@ -16,6 +17,7 @@ searches met), not an enumeration of every non-dominated path, which grows expon
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -30,16 +32,21 @@ if TYPE_CHECKING:
     from corridor.network.places import PlaceQuery
     from corridor.routing.route import Solution
 
-__all__ = ["MAX_ALTERNATIVES", "MAX_SHARED", "PENALTY", "Alternatives", "find_alternatives", "pareto_front"]
+__all__ = ["CELL_DEG", "MAX_ALTERNATIVES", "MAX_SHARED", "PENALTY", "Alternatives", "find_alternatives", "pareto_front"]
 
 #: Each search multiplies the weights of the edges of the route it found by 1 + PENALTY.
 PENALTY = 0.5
 #: A route is another alternative when at most this share of its km runs on a route already kept.
-MAX_SHARED = 0.75
+MAX_SHARED = 0.6
 #: The most alternatives one call answers (k).
 MAX_ALTERNATIVES = 5
 #: Penalised searches per alternative asked before giving up on finding more.
 _TRIES_PER_ROUTE = 3
+#: Routes are compared, and penalised, by the grid cells of this many degrees they run through: two tracks
+#: side by side (the OSM layer draws many double lines twice) are one way.
+CELL_DEG = 0.1
+_ROWS, _COLS = round(180 / CELL_DEG), round(360 / CELL_DEG)
+_CELLS: weakref.WeakKeyDictionary[Any, np.ndarray] = weakref.WeakKeyDictionary()  # by router
 
 _OBJECTIVE_NAMES = {"time": "fastest", "cost": "cheapest", "co2": "lowest CO2"}
 _WORDS = {"time": "time", "cost": "cost", "co2": "CO2", "generalized": "generalized cost", "distance": "distance"}
@@ -89,12 +96,31 @@ def pareto_front(points: np.ndarray) -> tuple[int, ...]:
     return tuple(keep)
 
 
-def _shared_share(edges: np.ndarray, kept_edges: np.ndarray, km: np.ndarray) -> float:
-    """The share of a route's km that runs on edges of another route."""
-    total = float(km[edges].sum())
-    if total <= 0.0:
-        return 1.0
-    return float(km[edges[np.isin(edges, kept_edges)]].sum()) / total
+def _edge_cells(engine: Engine) -> np.ndarray:
+    """The grid cell (``CELL_DEG`` degrees square) of each edge's midpoint, computed once per network."""
+    g, router = engine.graph, engine.router
+    cells = _CELLS.get(router)
+    if cells is None:
+        tail, head = router.tail, g.head
+        lat = (g.node_lat[tail] + g.node_lat[head]) / 2.0
+        lon = (g.node_lon[tail] + g.node_lon[head]) / 2.0
+        rows = np.clip(((lat + 90.0) / CELL_DEG).astype(np.int64), 0, _ROWS - 1)
+        cols = np.clip(((lon + 180.0) / CELL_DEG).astype(np.int64), 0, _COLS - 1)
+        cells = _CELLS[router] = rows * _COLS + cols
+    return cells
+
+
+def _shared_share(cells: np.ndarray, km: np.ndarray, taken: np.ndarray) -> float:
+    """The share of a route's km (its edges' ``cells`` and ``km``) in grid cells that ``taken`` marks."""
+    total = float(km.sum())
+    return float(km[taken[cells]].sum()) / total if total > 0.0 else 1.0
+
+
+def _cells_of(cells: np.ndarray) -> np.ndarray:
+    """A lookup table over the grid marking ``cells``."""
+    table = np.zeros(_ROWS * _COLS, np.bool_)
+    table[cells] = True
+    return table
 
 
 def find_alternatives(
@@ -107,18 +133,22 @@ def find_alternatives(
     if options.depart is not None:
         raise OptionsError("alternatives are searched on expected waits: ask without depart", option="depart")
     router = engine.router
-    km = router.metrics[3]
+    km, cells = router.metrics[3], _edge_cells(engine)
     best = engine.solve(origin, destination, options)
     kept: list[Solution] = [best]
+    taken = [_cells_of(cells[best.edges])]  # per kept route, the grid cells it runs through
     factor = np.ones(engine.graph.edge_count)
     found = best
     for _ in range(_TRIES_PER_ROUTE * (k - 1)):
         if len(kept) >= k:
             break
-        factor[found.edges] *= 1.0 + PENALTY
+        # penalise every edge in the cells the last route ran through, so a parallel track is no way out
+        factor[_cells_of(cells[found.edges])[cells]] *= 1.0 + PENALTY
         found = engine.solve(origin, destination, options, router=router.penalised(factor))
-        if all(_shared_share(found.edges, s.edges, km) <= MAX_SHARED for s in kept):
+        on = cells[found.edges]
+        if all(_shared_share(on, km[found.edges], t) <= MAX_SHARED for t in taken):
             kept.append(found)
+            taken.append(_cells_of(on))
     labels = [f"best by {_WORDS[options.objective]}"] + [f"alternative {i + 1}" for i in range(1, len(kept))]
     # the ends of the trade-off: the best route by each of time, cost and CO2 (a kept route when the same)
     for objective, name in _OBJECTIVE_NAMES.items():
