@@ -210,7 +210,23 @@ def route_table(r: corridor.Route) -> Table:
         "total", "", "", f"{r.km:,.0f}", f"{r.hours:,.1f}", f"{r.usd_per_teu:,.0f}", f"{r.kg_co2e_per_teu:,.0f}",
         "–".join(r.countries), f"{r.days:.1f} days, {len(r.border_crossings)} border crossings",
     )  # fmt: skip
+    access = _access_text(r)
+    if access:
+        table.caption, table.caption_justify = access, "left"
     return table
+
+
+def _access_text(r: corridor.Route) -> str:
+    """Where an end that is a town or a point joins the network, when that is more than a km away: the access
+    is not priced (the totals run from the network node)."""
+    parts = []
+    for end, km, leg in ((r.origin, r.snap_km[0], r.legs[0] if r.legs else None),
+                         (r.destination, r.snap_km[1], r.legs[-1] if r.legs else None)):  # fmt: skip
+        if leg is not None and km >= 1.0:
+            node = leg.from_ if end == r.origin else leg.to
+            at = "" if node == end else f" at {node},"
+            parts.append(f"{end} joins the network{at} {km:,.0f} km away")
+    return "; ".join(parts) + " (the access is not in the totals)" if parts else ""
 
 
 _TRANSIT_TEXT = (
