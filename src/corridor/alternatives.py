@@ -149,6 +149,8 @@ def find_alternatives(
         if all(_shared_share(on, km[found.edges], t) <= MAX_SHARED for t in taken):
             kept.append(found)
             taken.append(_cells_of(on))
+    coef = engine.coefficients(options)  # the alternatives best first by the objective's true (unpenalised) cost
+    kept[1:] = sorted(kept[1:], key=lambda sol: float(coef @ router.metrics[:, sol.edges].sum(axis=1)))
     labels = [f"best by {_WORDS[options.objective]}"] + [f"alternative {i + 1}" for i in range(1, len(kept))]
     # the ends of the trade-off: the best route by each of time, cost and CO2 (a kept route when the same)
     for objective, name in _OBJECTIVE_NAMES.items():

@@ -69,3 +69,14 @@ def test_rest_alternatives_and_sheet(world):
     unknown = client.get("/sheet", params={"origin": "Nowhereville", "destination": "Klaipeda"})
     assert unknown.status_code == 404 and unknown.json()["field"] == "origin"
     assert client.post("/alternatives", json={**body, "k": 6}).status_code == 422
+
+
+def test_alternatives_are_ranked_by_the_objective_not_by_when_they_were_found(world, monkeypatch):
+    import corridor.alternatives as alternatives
+
+    monkeypatch.setattr(alternatives, "PENALTY", 0.3)  # finds Xi'an → Klaipėda's 14.4-day route before a 13.3-day one
+    for origin, destination in (("Xi'an", "Klaipeda"), ("Chongqing", "Duisburg")):
+        alts = world.alternatives(origin, destination, k=3, draws=0)
+        hours = [r.hours for r, label in zip(alts.routes, alts.labels, strict=True)
+                 if label.startswith(("best", "alternative"))]  # fmt: skip
+        assert len(hours) == 3 and hours == sorted(hours), (origin, destination, hours)

@@ -83,3 +83,12 @@ def _shared(a: corridor.Route, b: corridor.Route) -> float:
     sa, sb = segments(a), segments(b)
     total = sum(sa.values())
     return sum(v for k, v in sa.items() if k in sb) / total if total else 1.0
+
+
+def test_alternatives_come_best_first_by_the_objective(small_net):
+    for objective in ("time", "cost", "co2"):
+        alts = small_net.alternatives("Westburg", "Eastgrad", k=3, objective=objective, draws=0)
+        figure = {"time": "hours", "cost": "usd_per_teu", "co2": "kg_co2e_per_teu"}[objective]
+        kept = [getattr(r, figure) for r, label in zip(alts.routes, alts.labels, strict=True)
+                if label.startswith(("best", "alternative"))]  # fmt: skip
+        assert kept == sorted(kept), (objective, kept)
