@@ -74,3 +74,25 @@ def test_a_seaport_code_is_a_route_end(small_net):
     route = small_net.route("PLGDN", "Eastgrad", max_snap_km=300)  # Gdańsk's port, 230 km from the small network
     assert route.origin == "Gdańsk (PLGDN)"
     assert route.snap_km[0] > 100
+
+
+def test_the_town_index_lives_in_the_networks_cache_folder(small_net, monkeypatch, tmp_path):
+    from corridor.engine import Engine
+    from corridor.settings import Settings
+
+    seen = []
+    real = towns_module.load_towns
+
+    def spy(cache_dir=None):
+        seen.append(cache_dir)
+        return real()  # the index of the test cache (building another one here would cost seconds)
+
+    monkeypatch.setattr(towns_module, "load_towns", spy)
+    engine = small_net.engine
+    elsewhere = Engine(
+        engine.graph, engine.pack, engine.router.landmark_dist, settings=Settings(cache_dir=tmp_path / "cache")
+    )
+    assert elsewhere.router.town_cache_dir == tmp_path / "cache"
+    elsewhere.router.resolve("Białystok", modes=frozenset({"rail", "road"}), max_snap_km=50.0)
+    small_net.route("Białystok", "Westburg", draws=0)
+    assert seen == [tmp_path / "cache", None]  # --cache-dir's folder; else the default folder

@@ -114,3 +114,11 @@ def test_unknown_place_names_the_input_that_held_it(small_net):
         with pytest.raises(corridor.UnknownPlaceError) as caught:
             small_net.route(origin, small_net.places()[-1].name, **kwargs)
         assert caught.value.option == option
+
+
+def test_an_unknown_via_near_a_service_name_keeps_the_hint(small_net):
+    with pytest.raises(UnknownPlaceError) as info:
+        small_net.route("Westburg", "Eastgrad", via="West–East Expres")
+    err = info.value
+    assert err.option == "via" and "West–East Express" in err.suggestions
+    assert err.hint and str(err).endswith("or see `corridor places`")

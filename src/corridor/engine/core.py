@@ -81,6 +81,7 @@ class Engine:
             label_radius_km=pack.param("leg_label_radius_km"),
             crossing_ids=tuple(c.id for c in pack.crossings),
             hierarchy_closed=hierarchy_closed(pack),
+            town_cache_dir=settings.cache_dir if settings else None,
         )
         timetables = self.reliability_model.timetables
         if timetables is not None:

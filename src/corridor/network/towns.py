@@ -86,10 +86,10 @@ _LOAD_LOCK = threading.Lock()
 _LOADED: dict[str, TownIndex] = {}
 
 
-def load_towns() -> TownIndex:
-    """The town index of the corridor cache folder (``$CORRIDOR_CACHE_DIR`` or the user cache folder), loaded
-    once per process and folder, on first use."""
-    folder = str(default_cache_dir())
+def load_towns(cache_dir: Path | None = None) -> TownIndex:
+    """The town index of ``cache_dir`` (default: the corridor cache folder, ``$CORRIDOR_CACHE_DIR`` or the user
+    cache folder), loaded once per process and folder, on first use."""
+    folder = str(cache_dir if cache_dir is not None else default_cache_dir())
     with _LOAD_LOCK:
         if folder not in _LOADED:
             _LOADED[folder] = load_town_index(cache_dir=Path(folder))
@@ -109,19 +109,21 @@ def pack_place_for(index: PlaceIndex, town: TownMatch) -> int | None:
     return i
 
 
-def resolve_place_name(index: PlaceIndex, text: str, *, towns: TownIndex | None = None) -> int | TownMatch:
+def resolve_place_name(
+    index: PlaceIndex, text: str, *, towns: TownIndex | None = None, towns_dir: Path | None = None
+) -> int | TownMatch:
     """What a route end given as text names: a pack place's index, or a town (or seaport code).
 
     In this order: a pack place by name, alias or id; a code "SESTO"; a town by any of its names, optionally
     with its country ("Stockholm, SE"), replaced by the pack place named after it (``pack_place_for``). The
-    town index (``towns``, default ``load_towns()``) is loaded only when the text is not a pack place.
+    town index (``towns``, default ``load_towns(towns_dir)``) is loaded only when the text is not a pack place.
 
     Raises UnknownPlaceError with suggestions from the pack places and the towns, and a hint at 'lat,lon'.
     """
     found = index.lookup(text)
     if found is not None:
         return found
-    towns = towns if towns is not None else load_towns()
+    towns = towns if towns is not None else load_towns(towns_dir)
     name, country = split_country(text)
     town = towns.find_code(text) or towns.find(name, country)
     if town is not None:

@@ -8,6 +8,7 @@ import itertools
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -110,8 +111,10 @@ class Router:
         label_radius_km: float,
         crossing_ids: tuple[str, ...] = (),
         hierarchy_closed: frozenset[tuple[str, str]] = frozenset(),
+        town_cache_dir: Path | None = None,
     ) -> None:
         self.graph = graph
+        self.town_cache_dir = town_cache_dir  # where the town index is cached (None: the default cache folder)
         self.hierarchy_closed = hierarchy_closed  # rail-relevant elements the rail hierarchies were built without
         self.crossing_ids = crossing_ids  # crossings.csv ids, indexed like the border table's ``crossing``
         self.label_radius_km = label_radius_km  # a leg end this close to a place is named after it
@@ -275,7 +278,7 @@ class Router:
         label = None  # a town's name ("Poznań (PL)"), shown instead of its coordinates
         if coords is None:
             # only text can be a name (a pair is always coordinates): a pack place, else a town (loaded lazily)
-            i = resolve_place_name(self.place_index, str(text))
+            i = resolve_place_name(self.place_index, str(text), towns_dir=self.town_cache_dir)
             if isinstance(i, int):  # a pack place: its terminal
                 node = int(g.place_node[i])
                 lat, lon = float(g.node_lat[node]), float(g.node_lon[node])
@@ -450,7 +453,7 @@ class Router:
             close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
             if not close:
                 raise
-            error = UnknownPlaceError(text, [*exc.suggestions, *close][:5])
+            error = UnknownPlaceError(text, [*exc.suggestions, *close][:5], hint=exc.hint)
             error.option = "via"
             raise error from None
 
