@@ -140,10 +140,14 @@ def test_scenario_time_cap_stops_the_work(monkeypatch):
 @pytest.mark.integration
 def test_layer_burst_does_not_take_route_capacity(world, monkeypatch):
     """Map layers held up in their lane: routes still answer, layers beyond their cap get 429."""
-    release = threading.Event()
+    release, two_in = threading.Event(), threading.Event()
+    entered = []
     real = server_maps.layer_geojson
 
     def slow(*args, **kwargs):
+        entered.append(1)
+        if len(entered) >= 2:
+            two_in.set()
         release.wait(10)
         return real(*args, **kwargs)
 
@@ -160,7 +164,11 @@ def test_layer_burst_does_not_take_route_capacity(world, monkeypatch):
     threads = [threading.Thread(target=layer, args=(i,)) for i in range(4)]
     for t in threads:
         t.start()
-    time.sleep(0.5)  # two layers hold the lane, two wait and are refused
+    # two layers hold the lane; the other two wait for a slot and are refused (however late their threads start)
+    assert two_in.wait(30), "two layer requests should be in the lane"
+    deadline = time.monotonic() + 30
+    while len(layer_answers) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
     with TestClient(app) as c:
         routes = [c.post("/route", json={"origin": "Minsk", "destination": "Klaipeda"}).status_code for _ in range(6)]
     release.set()
