@@ -86,9 +86,8 @@ def route_sources(route: Route, pack: DataPack) -> list[Source]:
             parameter = pack.parameters.get(name)
             if parameter is not None:
                 out.setdefault(name, Source(name, parameter.source, str(parameter.as_of)))
-    emissions = getattr(route, "emissions", None)
-    if emissions is not None:  # the emission factors, traction shares and grid intensities the figures used
-        for what, urls in emissions.sources:
+    if route.emissions is not None:  # the emission factors, traction shares and grid intensities the figures used
+        for what, urls in route.emissions.sources:
             if urls:
                 out.setdefault(what, Source(what, " ; ".join(urls), _as_of_of(what, pack)))
     return list(out.values())
@@ -245,10 +244,9 @@ def _legs_table(route: Route) -> str:
 def _emissions_part(route: Route) -> str:
     """The ISO 14083 figures the route carries (``route.emissions``): per leg and per hub, TTW and WTW, the total
     and the method; or a line saying they are not given."""
-    emissions = getattr(route, "emissions", None)
-    if emissions is None:
+    if route.emissions is None:
         return "<p>Emissions by ISO 14083 were not computed for this route.</p>"
-    data = emissions.to_dict()
+    data = route.emissions.to_dict()
     rows = []
     for leg in data["legs"]:
         ends = leg["from"] if leg["from"] == leg["to"] else f"{leg['from']} → {leg['to']}"

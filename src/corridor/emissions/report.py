@@ -161,10 +161,18 @@ def _factors_used(graph: Graph, intensities: Intensities, path: PathIntensities)
     return list(dict.fromkeys(used))
 
 
+def _parameters(pack: DataPack, names: list[str]) -> Mapping[str, Any]:
+    """The pack's parameters, with the shipped pack's rows for those of ``names`` it lacks (a pack built in code),
+    read only then."""
+    if all(name in pack.parameters for name in names):
+        return pack.parameters
+    return {p.name: p for p in shipped_table("parameters")} | dict(pack.parameters)
+
+
 def _sources(pack: DataPack, used: list[tuple[str, str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """``table:key`` of each factor used, with the URLs its row's ``source`` cites (none for a bare estimate)."""
     rows: dict[str, Mapping[str, Any]] = {
-        "parameters.csv": {p.name: p for p in shipped_table("parameters")} | dict(pack.parameters),
+        "parameters.csv": _parameters(pack, [key for table, key in used if table == "parameters.csv"]),
         "emission_factors.csv": {f.activity: f for f in pack.emission_factors},
         "rail_traction.csv": {r.country: r for r in pack.rail_traction},
         "grid_intensity.csv": {r.country: r for r in pack.grid_intensity},
