@@ -324,3 +324,25 @@ def test_avoiding_turkiye_closes_the_bosporus_and_other_straits_stay_open(world)
     rows = world.report()["straits"]
     assert {r["id"] for r in rows} >= {"oresund", "great_belt", "little_belt", "bosporus", "dardanelles", "suez_canal"}
     assert all(r["sea_nodes"] > 0 and min(r["tagged"].values()) > 0 for r in rows), rows
+
+
+@pytest.mark.parametrize(
+    ("destination", "through"),
+    [("Stockholm", ("DE", "DK", "SE")), ("Gothenburg", ("DE", "DK", "SE")), ("London", ("FR", "GB"))],
+)
+def test_scandinavia_and_britain_are_reached_by_rail_over_the_fixed_links(world, destination, through):
+    # the Danish belts, the Øresund link and the Channel Tunnel are links.csv rows: without them Sweden, Norway and
+    # Great Britain were rail islands and a rail-only route there did not exist
+    r = world.route("Duisburg", destination, modes=["rail"])
+    assert {leg.mode for leg in r.legs} <= {"rail", "transfer", "border"}
+    countries = r.countries
+    assert all(c in countries for c in through)
+    assert [c for c in countries if c in through] == list(through)  # in this order, each once
+    assert r.km < 2000
+
+
+def test_terespol_road_bridge_carries_no_freight(world):
+    # cars and coaches only: a box trucked from Brest into Poland crosses at Kukuryki–Kozlovichi
+    r = world.route("Brest", "Warsaw", modes=["road"], profile="truck")
+    names = [leg.from_ for leg in r.legs if leg.mode == "border"]
+    assert names and not any("Terespol" in n for n in names)
