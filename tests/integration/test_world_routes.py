@@ -346,3 +346,12 @@ def test_terespol_road_bridge_carries_no_freight(world):
     r = world.route("Brest", "Warsaw", modes=["road"], profile="truck")
     names = [leg.from_ for leg in r.legs if leg.mode == "border"]
     assert names and not any("Terespol" in n for n in names)
+
+
+def test_a_truck_reaches_copenhagen_and_malmo_over_the_danish_bridges(world):
+    # the Great Belt and Øresund motorways are links.csv rows: without them Zealand had no road to the continent and
+    # a truck from Hamburg drove 5,513 km through Russia and Norway
+    for destination, countries in (("Copenhagen", ("DE", "DK")), ("Malmö", ("DE", "DK", "SE"))):
+        r = world.route("Hamburg", destination, modes=["road"], profile="truck")
+        assert r.countries == countries
+        assert r.km < 600
