@@ -355,3 +355,11 @@ def test_a_truck_reaches_copenhagen_and_malmo_over_the_danish_bridges(world):
         r = world.route("Hamburg", destination, modes=["road"], profile="truck")
         assert r.countries == countries
         assert r.km < 600
+
+
+def test_helsinki_avoiding_russia_crosses_the_gulf_of_finland(world):
+    # avoiding Russia, Finland is reached by the ro-pax Muuga–Vuosaari (services.csv): without it there was no route
+    r = world.route("Almaty", "Helsinki", avoid={"RU", "BY"})
+    assert not {"RU", "BY"} & set(r.countries) and r.countries[-2:] == ("EE", "FI")
+    assert any(leg.service and "Muuga–Vuosaari" in leg.service for leg in r.legs)
+    assert r.destination == "Helsinki (FI)"
