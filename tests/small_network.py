@@ -78,6 +78,7 @@ PARAMETERS = {
     "crossing_radius_km": (40.0, "km", "(0, inf)"),
     "leg_label_radius_km": (15.0, "km", "[0, inf)"),
     "road_carriage_max_km": (300.0, "km", "(0, inf)"),
+    "road_carriage_max_km_eu": (150.0, "km", "(0, inf)"),
     "feeder_usd_per_teu_km": (0.3, "USD/TEU-km", "[0, inf)"),
     "container_feeder_kg_co2e_per_teu_km": (0.2, "kg CO2e/TEU-km", "[0, inf)"),
     "ro_ro_kg_co2e_per_teu_km": (0.6, "kg CO2e/TEU-km", "[0, inf)"),

@@ -94,8 +94,10 @@ rail_usd_per_teu_km road_usd_per_teu_km sea_usd_per_teu_km ferry_usd_per_teu_km 
 schengen_border_dwell_hours gauge_change_hours_default gauge_change_usd_per_teu_default
 value_of_time_usd_per_teu_hour carbon_price_usd_per_t_co2e usd_per_feu_factor sea_departures_per_week
 rail_access_max_km road_access_max_km sea_access_max_km crossing_radius_km leg_label_radius_km
-road_carriage_max_km feeder_usd_per_teu_km border_excursion_max_km teu_net_tonnes
+road_carriage_max_km road_carriage_max_km_eu feeder_usd_per_teu_km border_excursion_max_km teu_net_tonnes
 """
+#: The union of ``unions.csv`` whose members are the EU's member states.
+EU_UNION = "eu_customs_union"
 #: The transport activities of ``emission_factors.csv``: the network's modes and the ships of services.csv.
 Activity = Literal[
     "road_truck", "rail_diesel", "rail_electric", "container_deep_sea", "container_feeder", "ro_ro", "ro_pax",
@@ -614,6 +616,21 @@ class DataPack(BaseModel):
     def gauge_mm(self, country: str) -> int:
         """Track gauge of a country in mm, falling back to the ``*`` row."""
         return int(_by_country(self.gauges, country, "gauge_mm", "gauges.csv"))
+
+    def road_carriage_caps_km(self) -> dict[str, float]:
+        """How far a truck may carry an intermodal chain's container from an end or via place, by the place's
+        country, where it is less than ``road_carriage_max_km``: ``road_carriage_max_km_eu`` in the member states
+        of the EU (the ``eu_customs_union`` rows of ``unions.csv``), whose combined-transport rule keeps the road
+        leg short (see the parameter's note)."""
+        cap = min(self.param("road_carriage_max_km_eu"), self.param("road_carriage_max_km"))
+        return {m.country: cap for m in self.unions if m.union == EU_UNION}
+
+    def own_terminal_places(self) -> list[int]:
+        """Indices of the places an intermodal chain reaches (and leaves) by their own rail terminal when rail is
+        allowed: rail-served places in the EU, where the combined-transport rule runs the road leg from the
+        nearest suitable rail station (see ``road_carriage_max_km_eu``), which for a rail terminal is itself."""
+        eu = {m.country for m in self.unions if m.union == EU_UNION}
+        return [i for i, p in enumerate(self.places) if p.country in eu and "rail" in p.layers]
 
     def waived(self, a: str, b: str) -> frozenset[str]:
         """What a union holding both countries waives at their border (``unions.csv``): customs, border_checks."""

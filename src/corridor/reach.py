@@ -165,7 +165,7 @@ def reach(
     node_ok, mode_ok, blocked = router.masks(avoid, modes)
     # as of the pack's date: closed elements are out; trucks carry only near the origin (and the gateway)
     node_closed, edge_closed = router.closure_masks(closures)
-    near = router.road_reach((start,), reach_km)
+    near = router.road_reach((start,), reach_km, rail="rail" in modes)
     node_ok = node_ok & ~node_closed & ((g.node_layer != Layer.ROAD) | near)
     blocked = blocked | edge_closed
     dist, parent = bounded_tree(

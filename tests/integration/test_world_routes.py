@@ -363,3 +363,35 @@ def test_helsinki_avoiding_russia_crosses_the_gulf_of_finland(world):
     assert not {"RU", "BY"} & set(r.countries) and r.countries[-2:] == ("EE", "FI")
     assert any(leg.service and "Muuga–Vuosaari" in leg.service for leg in r.legs)
     assert r.destination == "Helsinki (FI)"
+
+
+@pytest.mark.parametrize("destination", ["Małaszewicze", "Łódź"])
+def test_a_train_to_a_polish_terminal_is_not_unloaded_at_brest_and_trucked_over_the_border(world, destination):
+    # the EU's combined-transport rule runs the road leg from the nearest suitable rail station: for a rail-served
+    # place in the EU that is its own terminal, so the box crosses Brest–Małaszewicze by rail (under a 300 km
+    # radius it was trucked from the Brest terminal over Kukuryki–Kozlovichi, 24 h against 58 h by rail)
+    r = world.route("Xi'an", destination, via="Brest", objective="cost")
+    assert "road" not in {leg.mode for leg in r.legs}
+    borders = [leg.from_ for leg in r.legs if leg.mode == "border"]
+    assert "Brest–Małaszewicze" in borders and not any("(road)" in b for b in borders)
+    # asked as a truck trip, the last part may still go by road
+    truck = world.route("Brest", destination, profile="truck", modes=["road"])
+    assert {leg.mode for leg in truck.legs} >= {"road"}
+
+
+def test_trucks_reach_150_km_from_an_eu_end_300_km_elsewhere_and_not_from_a_rail_served_eu_place(world):
+    from corridor.network.geo import haversine_km
+
+    router, g = world.engine.router, world.graph
+    cap_km, wide_km = world.pack.param("road_carriage_max_km_eu"), world.pack.param("road_carriage_max_km")
+    assert cap_km < wide_km
+
+    def farthest_km(text, rail=True):
+        stop = router.resolve(text, modes=frozenset({"rail", "road"}), max_snap_km=50.0)
+        near = np.flatnonzero(router.road_reach((stop,), wide_km, rail=rail))
+        return haversine_km(stop.lat, stop.lon, g.node_lat[near], g.node_lon[near]).max() if len(near) else 0.0
+
+    assert wide_km - 10 < farthest_km("Brest") <= wide_km + 1  # Belarus: the 300 km radius
+    assert cap_km - 10 < farthest_km("Poznań") <= cap_km + 1  # a Polish town: the EU's 150 km
+    assert farthest_km("Łódź") == 0.0  # a rail-served EU place: its own terminal, no truck from another
+    assert cap_km - 10 < farthest_km("Łódź", rail=False) <= cap_km + 1  # unless rail is not allowed

@@ -5,18 +5,21 @@ from datetime import date
 
 import pytest
 
-from corridor.datapack import StatusRow
+from corridor.datapack import EU_UNION, StatusRow, UnionMember
 from corridor.engine import Engine
 from corridor.errors import NoRouteError
 from corridor.options import QueryOptions
-from small_network import small_graph, small_pack
+from small_network import _ROW, small_graph, small_pack
 
 PAIR = ("Westburg", "Eastgrad")
 
 
-def engine(*status, **parameters):
-    """The small network's engine with status rows and changed parameters."""
+def engine(*status, unions=(), **parameters):
+    """The small network's engine with status rows, changed parameters and the countries it puts in the EU."""
     pack = small_pack()
+    if unions:
+        members = tuple(UnionMember(**_ROW, union=EU_UNION, country=c, waives=("customs",)) for c in unions)
+        pack = pack.model_copy(update={"unions": members})
     if parameters:
         changed = dict(pack.parameters)
         for name, value in parameters.items():
@@ -65,6 +68,19 @@ def test_the_intermodal_profile_trucks_only_near_the_ends_and_the_truck_profile_
     assert (chain.profile, truck.profile) == ("intermodal", "truck")
     # road as the only mode is a truck trip whatever the profile
     assert "road" in {leg.mode for leg in eng.route(*PAIR, QueryOptions.make(modes="road")).legs}
+
+
+def test_in_the_eu_a_rail_served_place_is_reached_by_its_own_terminal_not_by_a_truck_from_another():
+    # the EU's combined-transport rule runs the road leg from the nearest suitable rail station; with both countries
+    # of the small network in the EU, Westburg and Eastgrad (rail terminals) get no truck, so the cheap road is out
+    cheap = {"objective": "cost", "modes": ("rail", "road")}
+    outside = engine().route(*PAIR, QueryOptions.make(**cheap))
+    eu = engine(unions=("XW", "XE")).route(*PAIR, QueryOptions.make(**cheap))
+    assert "road" in {leg.mode for leg in outside.legs}
+    assert "road" not in {leg.mode for leg in eu.legs} and eu.usd_per_teu > outside.usd_per_teu
+    # a truck trip, or a chain without rail, still goes by road
+    truck = engine(unions=("XW", "XE")).route(*PAIR, QueryOptions.make(**cheap, profile="truck"))
+    assert "road" in {leg.mode for leg in truck.legs}
 
 
 def test_a_via_on_the_line_is_passed_without_a_container_move():

@@ -82,6 +82,8 @@ class Engine:
             crossing_ids=tuple(c.id for c in pack.crossings),
             hierarchy_closed=hierarchy_closed(pack),
             town_cache_dir=settings.cache_dir if settings else None,
+            carriage_caps_km=pack.road_carriage_caps_km(),
+            own_terminal_places=frozenset(pack.own_terminal_places()),
         )
         timetables = self.reliability_model.timetables
         if timetables is not None:

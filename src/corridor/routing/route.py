@@ -112,8 +112,18 @@ class Router:
         crossing_ids: tuple[str, ...] = (),
         hierarchy_closed: frozenset[tuple[str, str]] = frozenset(),
         town_cache_dir: Path | None = None,
+        carriage_caps_km: Mapping[str, float] | None = None,
+        own_terminal_places: frozenset[int] = frozenset(),
     ) -> None:
         self.graph = graph
+        # per country code index: the most a truck may carry from a stop there, over any query's reach (inf: no cap)
+        self.carriage_cap_km = np.full(len(graph.countries), np.inf)
+        for code, km in (carriage_caps_km or {}).items():
+            if code in graph.countries:
+                self.carriage_cap_km[graph.countries.index(code)] = km
+        # places (indices) an intermodal chain reaches and leaves by their own rail terminal when rail is allowed:
+        # no truck carries to them from another terminal
+        self.own_terminal_places = own_terminal_places
         self.town_cache_dir = town_cache_dir  # where the town index is cached (None: the default cache folder)
         self.hierarchy_closed = hierarchy_closed  # rail-relevant elements the rail hierarchies were built without
         self.crossing_ids = crossing_ids  # crossings.csv ids, indexed like the border table's ``crossing``
@@ -241,14 +251,20 @@ class Router:
                 self._closure_masks[key] = cached
         return cached
 
-    def road_reach(self, stops: tuple[Endpoint, ...], reach_km: float) -> np.ndarray:
-        """Road nodes within ``reach_km`` (great circle) of a stop: where pre- and on-carriage by truck may go."""
+    def road_reach(self, stops: tuple[Endpoint, ...], reach_km: float, *, rail: bool = True) -> np.ndarray:
+        """Road nodes within ``reach_km`` (great circle) of a stop, or within the cap of the stop's country where
+        that is less (``carriage_caps_km``: the EU's): where pre- and on-carriage by truck may go. With ``rail``
+        allowed, none near a stop that is one of ``own_terminal_places``: its own rail terminal serves it."""
         g = self.graph
         idx, tree = self._tree((int(Layer.ROAD),))
         near = np.zeros(g.node_count, np.bool_)
         points = to_unit_xyz(np.array([s.lat for s in stops]), np.array([s.lon for s in stops]))
-        for found in tree.query_ball_point(points, km_to_chord(reach_km)):
-            near[idx[np.asarray(found, np.int64)]] = True
+        for point, stop in zip(points, stops, strict=True):
+            if rail and stop.place in self.own_terminal_places:
+                continue
+            code = int(g.node_country[stop.nodes[0]]) if len(stop.nodes) else -1
+            km = min(reach_km, float(self.carriage_cap_km[code])) if code >= 0 else reach_km
+            near[idx[np.asarray(tree.query_ball_point(point, km_to_chord(km)), np.int64)]] = True
         return near
 
     # --- resolving endpoints ---------------------------------------------------------
@@ -400,7 +416,7 @@ class Router:
             if road_reach_km is not None and "road" in modes:
                 g = self.graph
                 near = tuple(stops) if carriage_at_vias else (stops[0], stops[-1])
-                ok = ok & ((g.node_layer != Layer.ROAD) | self.road_reach(near, road_reach_km))
+                ok = ok & ((g.node_layer != Layer.ROAD) | self.road_reach(near, road_reach_km, rail="rail" in modes))
             return ok, shut
 
         if hierarchies is None:

@@ -276,7 +276,7 @@ class _Context:
         is_road = g.node_layer == _ROAD
         node_ok = allowed
         if reach_km is not None:
-            node_ok = allowed & (~is_road | router.road_reach(tuple(ends), reach_km))
+            node_ok = allowed & (~is_road | router.road_reach(tuple(ends), reach_km, rail="rail" in options.modes))
         coef = engine.coefficients(options)
         m = router.metrics  # the weights as the search computes them, term by term
         weight = coef[0] * m[0] + coef[1] * m[1] + coef[2] * m[2] + coef[3] * m[3]
@@ -304,7 +304,8 @@ class _Context:
         found = self._near.get(j)
         if found is None:
             assert self.reach_km is not None
-            found = self._near[j] = np.flatnonzero(engine.router.road_reach((self.ends[j],), self.reach_km))
+            rail = "rail" in self.options.modes
+            found = self._near[j] = np.flatnonzero(engine.router.road_reach((self.ends[j],), self.reach_km, rail=rail))
         return found
 
     def tree(self, engine: Engine, start: Endpoint, node_ok: np.ndarray, blocked: np.ndarray):
@@ -332,7 +333,7 @@ def _origin_answers(engine: Engine, ctx: _Context, query: Any) -> list[_Answer]:
     start = router.resolve(query, modes=options.modes, max_snap_km=options.max_snap_km)
     node_ok, near_start = ctx.node_ok, None
     if ctx.reach_km is not None:
-        near_start = router.road_reach((start,), ctx.reach_km)
+        near_start = router.road_reach((start,), ctx.reach_km, rail="rail" in options.modes)
         node_ok = node_ok | (ctx.allowed & near_start)
     dist, parent = ctx.tree(engine, start, node_ok, ctx.blocked)
     contested = ctx.contested(engine, dist, parent)
