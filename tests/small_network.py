@@ -292,8 +292,9 @@ def _land(b: _Builder, pairs, mode: Mode) -> None:
         flags = EdgeFlag.BORDER | (EdgeFlag.GAUGE_CHANGE if gauge else 0)
         for a, c in ((u, v), (v, u)):
             ref = len(b.borders)
-            b.borders.append((b.country[a], b.country[c], crossing.dwell_hours, fee, gauge, g_hours, g_usd, i))
-            b.edge(a, c, km, hours + crossing.dwell_hours + g_hours, usd + fee + g_usd, co2, mode, flags, ref)
+            dwell = crossing.dwell_hours_from(COUNTRIES[b.country[a]])  # a crossing may hold each direction its own
+            b.borders.append((b.country[a], b.country[c], dwell, fee, gauge, g_hours, g_usd, i))
+            b.edge(a, c, km, hours + dwell + g_hours, usd + fee + g_usd, co2, mode, flags, ref)
 
 
 def _places(b: _Builder) -> tuple[list[int], list[dict]]:

@@ -343,6 +343,7 @@ def row_of(path: Path, column: str, value: str) -> int:
         ("places.csv", ("id", "kaunas"), "capacity_teu_per_year", "0", "capacity_teu_per_year"),
         ("crossings.csv", ("id", "kena_gudogai"), "teu_per_train", "-82", "teu_per_train"),
         ("crossings.csv", ("id", "kena_gudogai"), "dwell_hours", "1e400", "dwell_hours"),
+        ("crossings.csv", ("id", "red_bridge_road"), "dwell_hours_b_to_a", "-3", "dwell_hours_b_to_a"),
         ("rail_speeds.csv", ("country", "KZ"), "speed_km_per_day", "-800", "speed_km_per_day"),
         ("borders.csv", ("mode", "rail"), "fee_usd_per_teu", "-1", "fee_usd_per_teu"),
     ],
@@ -355,6 +356,24 @@ def test_figures_out_of_range_raise_data_error(
     line = edit_csv(path, row_of(path, *key), column, value)
     with pytest.raises(DataError, match=rf"{re.escape(filename)}: line {line}: field '{field}'"):
         load_pack(pack_copy)
+
+
+def test_a_directional_crossing_dwell_turns_round_with_its_countries(pack_copy: Path) -> None:
+    # Red Bridge: 15.4 h from Azerbaijan into Georgia, 58 h back (CAREC, the queue forms leaving Georgia)
+    red = next(c for c in load_pack(pack_copy).crossings if c.id == "red_bridge_road")
+    assert (red.country_a, red.country_b) == ("AZ", "GE")
+    assert (red.dwell_hours_from("AZ"), red.dwell_hours_from("GE")) == (15.4, 58.0)
+    # written the other way round (GE before AZ, the dwells with them), it loads as the same crossing
+    path = pack_copy / "crossings.csv"
+    row = row_of(path, "id", "red_bridge_road")
+    turned_round = {"country_a": "GE", "country_b": "AZ", "dwell_hours": "58", "dwell_hours_b_to_a": "15.4"}
+    for column, value in turned_round.items():
+        edit_csv(path, row, column, value)
+    turned = next(c for c in load_pack(pack_copy).crossings if c.id == "red_bridge_road")
+    assert (turned.country_a, turned.dwell_hours_from("AZ"), turned.dwell_hours_from("GE")) == ("AZ", 15.4, 58.0)
+    # without a second figure the dwell holds both ways
+    kena = next(c for c in load_pack(pack_copy).crossings if c.id == "kena_gudogai")
+    assert kena.dwell_hours_b_to_a is None and kena.dwell_hours_from("BY") == kena.dwell_hours_from("LT")
 
 
 def test_every_parameter_has_a_range_that_holds_its_value(pack: DataPack) -> None:

@@ -315,6 +315,15 @@ class Crossing(_Row):
     gauge_change_usd_per_teu: OptNonNeg = None
     capacity_trains_per_day: OptPositive = None  # per direction; empty: unlimited
     teu_per_train: OptPositive = None
+    # the dwell from country_b into country_a where a source gives it apart (queues often form one way only);
+    # empty: ``dwell_hours`` both ways, which is otherwise the dwell from A into B
+    dwell_hours_b_to_a: OptNonNeg = None
+
+    def dwell_hours_from(self, country: str) -> float:
+        """The dwell of a vehicle leaving ``country`` over this crossing."""
+        if country == self.country_b and self.dwell_hours_b_to_a is not None:
+            return self.dwell_hours_b_to_a
+        return self.dwell_hours
 
 
 class Gauge(_Row):
@@ -726,6 +735,8 @@ def _read_table(root: Traversable, filename: str, model: type[_Row]) -> list[tup
                 _fail(root, filename, f"line {line}: expected {len(header)} fields")
             if raw.get("country_a", "").strip() > raw.get("country_b", "").strip():
                 raw["country_a"], raw["country_b"] = raw["country_b"], raw["country_a"]
+                if (raw.get("dwell_hours_b_to_a") or "").strip():  # a directional dwell turns with its countries
+                    raw["dwell_hours"], raw["dwell_hours_b_to_a"] = raw["dwell_hours_b_to_a"], raw["dwell_hours"]
             try:
                 rows.append((line, model.model_validate(raw)))
             except ValidationError as exc:

@@ -395,3 +395,12 @@ def test_trucks_reach_150_km_from_an_eu_end_300_km_elsewhere_and_not_from_a_rail
     assert cap_km - 10 < farthest_km("Poznań") <= cap_km + 1  # a Polish town: the EU's 150 km
     assert farthest_km("Łódź") == 0.0  # a rail-served EU place: its own terminal, no truck from another
     assert cap_km - 10 < farthest_km("Łódź", rail=False) <= cap_km + 1  # unless rail is not allowed
+
+
+def test_a_truck_from_baku_to_tbilisi_crosses_at_red_bridge_not_through_russia(world):
+    # CAREC: the queue at Red Bridge forms leaving Georgia (54.9 h in 2023) while entering it takes 1.8 h; with the
+    # Georgian outbound figure both ways the truck went round by Samur and Upper Lars (986 km)
+    r = world.route("Baku", "Tbilisi", profile="truck", modes=["road"])
+    assert r.countries == ("AZ", "GE") and r.km < 700
+    (border,) = r.border_crossings
+    assert border.name.startswith("Red Bridge") and border.dwell_hours == pytest.approx(15.4)

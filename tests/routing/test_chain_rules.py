@@ -83,6 +83,24 @@ def test_in_the_eu_a_rail_served_place_is_reached_by_its_own_terminal_not_by_a_t
     assert "road" in {leg.mode for leg in truck.legs}
 
 
+def test_a_crossing_with_a_dwell_per_direction_holds_each_way_its_own():
+    # Westbrück–Gaugeton holds 8 h both ways; given 30 h from XW into XE (country_b into country_a), only the
+    # eastbound border leg changes
+    pack = small_pack()
+    crossings = tuple(
+        c.model_copy(update={"dwell_hours_b_to_a": 30.0}) if c.id == "westbruck_gaugeton" else c for c in pack.crossings
+    )
+    pack = pack.model_copy(update={"crossings": crossings})
+    eng = Engine(small_graph(pack), pack, None)
+    rail = QueryOptions.make(modes="rail")
+
+    def dwell(origin, destination):
+        return [b.dwell_hours for b in eng.route(origin, destination, rail).border_crossings]
+
+    assert dwell("Westburg", "Eastgrad") == [30.0]
+    assert dwell("Eastgrad", "Westburg") == [8.0]
+
+
 def test_a_via_on_the_line_is_passed_without_a_container_move():
     eng = engine()
     direct = eng.route("Westport", "Eastgrad", QueryOptions.make(modes="rail"))

@@ -398,7 +398,7 @@ def _add_land_edges(edges, border_rows, pack, which, land, u, v, km, flags, cu, 
     open_border = border[keep]
     rows = {k: col[keep] for k, col in rows.items()}
     cu, cv = cu[open_border], cv[open_border]
-    add_hours = rows["dwell_hours"] + rows["gauge_change_hours"]
+    dwell_back = rows.pop("dwell_hours_back")
     add_usd = rows["fee_usd_per_teu"] + rows["gauge_change_usd_per_teu"]
     # a transshipment between gauges lifts the container once: a hub move
     add_co2 = np.where(rows["gauge_change"] == 2, intensities.hub_kg_co2e_per_teu("gauge_transshipment"), 0.0)
@@ -406,6 +406,9 @@ def _add_land_edges(edges, border_rows, pack, which, land, u, v, km, flags, cu, 
     f[rows["gauge_change"] > 0] |= EdgeFlag.GAUGE_CHANGE
     for reverse in (False, True):
         a, b = (cv, cu) if reverse else (cu, cv)
+        if reverse:  # the dwell of the way back (a crossing may give each direction its own)
+            rows = {**rows, "dwell_hours": dwell_back}
+        add_hours = rows["dwell_hours"] + rows["gauge_change_hours"]
         start = border_rows.add(country_a=a, country_b=b, **rows)
         ref_dir = start + np.arange(len(open_border), dtype=np.int32)
         src, dst = (v, u) if reverse else (u, v)
@@ -488,6 +491,7 @@ def _border_rows(pack, name, land, u, v, cu, cv, countries) -> dict[str, np.ndar
         best_km[mine[better]] = d[better]
         crossing[mine[better]] = i
     dwell = np.zeros(count)
+    back = np.full(count, np.nan)  # the dwell of the reverse edge (v to u) where a crossing gives it apart
     fee = np.zeros(count)
     gauge = np.zeros(count, np.int8)
     g_hours = np.zeros(count)
@@ -498,7 +502,7 @@ def _border_rows(pack, name, land, u, v, cu, cv, countries) -> dict[str, np.ndar
         a, b = countries[cu[k]], countries[cv[k]]
         if crossing[k] >= 0:
             c = pack.crossings[crossing[k]]
-            dwell[k] = c.dwell_hours
+            dwell[k], back[k] = c.dwell_hours_from(a), c.dwell_hours_from(b)  # leaving a; the way back leaves b
             fee[k] = c.fee_usd_per_teu or 0.0  # a fee only where a source says one is charged there
             gauge[k] = kinds[c.gauge_change]  # the crossing's own row says whether the gauge changes there
             if gauge[k]:
@@ -523,6 +527,7 @@ def _border_rows(pack, name, land, u, v, cu, cv, countries) -> dict[str, np.ndar
     return {
         "open": is_open,
         "dwell_hours": dwell,
+        "dwell_hours_back": np.where(np.isnan(back), dwell, back),
         "fee_usd_per_teu": fee,
         "gauge_change": gauge,
         "gauge_change_hours": g_hours,
