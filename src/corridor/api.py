@@ -185,7 +185,8 @@ class Network:
         as_of : the day asked for (a date or ``YYYY[-MM[-DD]]`` text; default: the data pack's as-of date):
             services, crossings, links, places and sea passages closed or suspended that day are not used.
         profile : ``intermodal`` (default: trucks only for pre- and on-carriage within the pack's
-            ``road_carriage_max_km`` of an end or via place) or ``truck`` (road may carry the whole way).
+            ``road_carriage_max_km`` of an end or via place; in the EU within ``road_carriage_max_km_eu``, and none
+            to a rail-served place when rail is allowed) or ``truck`` (road may carry the whole way).
         depart : when the container is ready at the origin (a datetime or ISO 8601 text; naive = UTC): the
             route is searched on time-dependent edges (a timetabled service is boarded at its next departure)
             and ``route.reliability`` gives arrival moments; outside the timetables' dates is an OptionsError.
