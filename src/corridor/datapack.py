@@ -632,14 +632,18 @@ class DataPack(BaseModel):
         of the EU (the ``eu_customs_union`` rows of ``unions.csv``), whose combined-transport rule keeps the road
         leg short (see the parameter's note)."""
         cap = min(self.param("road_carriage_max_km_eu"), self.param("road_carriage_max_km"))
-        return {m.country: cap for m in self.unions if m.union == EU_UNION}
+        return dict.fromkeys(self.members(EU_UNION), cap)
 
     def own_terminal_places(self) -> list[int]:
         """Indices of the places an intermodal chain reaches (and leaves) by their own rail terminal when rail is
         allowed: rail-served places in the EU, where the combined-transport rule runs the road leg from the
         nearest suitable rail station (see ``road_carriage_max_km_eu``), which for a rail terminal is itself."""
-        eu = {m.country for m in self.unions if m.union == EU_UNION}
+        eu = self.members(EU_UNION)
         return [i for i, p in enumerate(self.places) if p.country in eu and "rail" in p.layers]
+
+    def members(self, union: str) -> frozenset[str]:
+        """The countries of a union of ``unions.csv``."""
+        return frozenset(m.country for m in self.unions if m.union == union)
 
     def waived(self, a: str, b: str) -> frozenset[str]:
         """What a union holding both countries waives at their border (``unions.csv``): customs, border_checks."""
