@@ -162,6 +162,30 @@ def test_lat_lon_places_are_routed_like_named_places(world):
     assert cn.zone_origin[point] != cn.zone_origin["Almaty"]
 
 
+def test_a_capacitated_gauge_change_waits_in_its_queue_not_twice(world):
+    """At Brest–Małaszewicze (a capacity and a gauge change) the assignment charges the gauge change and the queue,
+    not also the crossing's dwell, which is an observed wait (the 2018 queue); Kena–Gudogai (a capacity, no gauge
+    change) keeps its dwell, since its checks are what its queue serves."""
+    demand = parse_demand("origin,destination,teu_per_year\nXi'an,Łódź,1000\nAstana,Vilnius,1000\n", source="od.csv")
+    vot, price = (world.pack.param(p) for p in ("value_of_time_usd_per_teu_hour", "carbon_price_usd_per_t_co2e"))
+    coef = objective_coefficients("generalized", value_of_time_usd_per_teu_hour=vot, carbon_price_usd_per_t_co2e=price)
+    cn = build_corridor_network(world.graph, world.pack, world.router, demand_pairs(demand), coef=coef)
+    crossings = {c.name: c for c in world.pack.crossings}
+    for name, queue_stands_for_dwell in (("Brest–Małaszewicze", True), ("Kena–Gudogai", False)):
+        link = np.flatnonzero((cn.kind == "crossing") & (cn.name == name))
+        assert len(link) and np.isfinite(cn.capacity_teu_per_year[link]).all()
+        crossing = crossings[name]
+        hours = cn.hours[link]  # the border edge's run is short: under 2 h
+        if queue_stands_for_dwell:
+            change = crossing.gauge_change_hours
+            assert crossing.dwell_hours > change + 2.0  # else the check below could not tell
+            assert (hours >= change).all() and (hours < change + 2.0).all()
+            assert (cn.wait_scale_hours[link] == change).all()
+        else:
+            assert (hours >= crossing.dwell_hours).all() and (hours < crossing.dwell_hours + 2.0).all()
+            assert (cn.wait_scale_hours[link] == crossing.dwell_hours).all()
+
+
 @pytest.mark.parametrize(
     ("row", "needle", "field"),
     [

@@ -7,8 +7,10 @@ cut at the elements that have a capacity in the data pack:
 
 * a **service** segment (ferry or train) — departures per week × TEU per departure × 52;
 * a named **crossing** — trains per day × TEU per train × 365 (its queue's time scale is one
-  train's processing: the gauge change where there is one, else the dwell); one without a published
-  capacity is a link of its own too, uncongested, so that flows through it can be read and counted;
+  train's processing: the gauge change where there is one, else the dwell of that direction; with a
+  gauge change the queue replaces the crossing's dwell, an observed wait, rather than adding to it);
+  one without a published capacity is a link of its own too, uncongested, so that flows through it
+  can be read and counted;
 * a **terminal** a container is handled at (origin, destination, or a change of mode) —
   the place's TEU per year; each terminal is split into an inbound and an outbound node
   joined by its capacity link.
@@ -148,11 +150,6 @@ class _Builder:
             if c.capacity_trains_per_day and c.teu_per_train:
                 crossing_capacity[i] = c.capacity_trains_per_day * c.teu_per_train * 365.0
         self.crossing_capacity = crossing_capacity
-        # the queue's time scale is one train's processing: the gauge change where there is one, else the dwell
-        self.processing_hours = {
-            i: c.gauge_change_hours if c.gauge_change != "none" and c.gauge_change_hours else c.dwell_hours
-            for i, c in enumerate(pack.crossings)
-        }
 
     # nodes: graph nodes keep one assignable node; a terminal has an inbound and an outbound node;
     # a point zone has a node its demand leaves from and another it arrives at, so no path passes through it
@@ -221,8 +218,15 @@ class _Builder:
                 "country_km": self.country_km(edges),
             }
 
-    def element(self, e: int) -> tuple[str, str, float, float] | None:
-        """(kind, name, capacity TEU/yr, queue wait scale h) if edge ``e`` has a capacity, else None."""
+    def element(self, e: int) -> tuple[str, str, float, float, float] | None:
+        """(kind, name, capacity TEU/yr, queue wait scale h, hours the queue stands for) if edge ``e`` has a capacity
+        (or is a named crossing), else None.
+
+        The last figure is the part of the edge's hours that the queue replaces: at a capacitated crossing with a
+        gauge change, the crossing's dwell. That dwell is an observed wait for the gauge change (Brest's 48 h is
+        the 2018 queue at Małaszewicze), and the queue, whose service is the gauge change, is the wait at the
+        assigned flow; charging both would count one queue twice. A crossing without a gauge change keeps its
+        dwell (the checks are then the service the queue scales with)."""
         g = self.g
         mode = int(g.edge_mode[e])
         if mode in (Mode.FERRY, Mode.SERVICE) and g.edge_km[e] > 0:
@@ -231,12 +235,19 @@ class _Builder:
             per = float(g.services.capacity_teu_per_departure[row])
             if deps > 0 and per > 0:
                 service = g.service_names[int(g.services.service[row])]
-                return _SERVICE, f"{service} ({g.service_ids[row]})", deps * per * 52.0, 168.0 / deps
+                return _SERVICE, f"{service} ({g.service_ids[row]})", deps * per * 52.0, 168.0 / deps, 0.0
         if g.edge_flags[e] & EdgeFlag.BORDER:
-            c = int(g.borders.crossing[int(g.edge_ref[e])])
+            row = int(g.edge_ref[e])
+            c = int(g.borders.crossing[row])
             if c >= 0:  # a named crossing is a link of its own (uncongested without a capacity): counts name it
                 capacity = self.crossing_capacity.get(c, np.inf)
-                return _CROSSING, g.crossing_names[c], capacity, max(self.processing_hours[c], 1.0)
+                dwell = float(g.borders.dwell_hours[row])  # this direction's
+                if g.borders.gauge_change[row] > 0:  # the queue's service is one train's gauge change
+                    one_train = float(g.borders.gauge_change_hours[row])
+                    waited = dwell if np.isfinite(capacity) else 0.0
+                else:  # the checks are the service
+                    one_train, waited = dwell, 0.0
+                return _CROSSING, g.crossing_names[c], capacity, max(one_train, 1.0), waited
         return None
 
     def add_route(
@@ -262,10 +273,11 @@ class _Builder:
             head_node = int(nodes[i + 1])
             found = self.element(e)
             if found is not None:
-                kind, name, capacity, wait = found
+                kind, name, capacity, wait, waited = found
                 a, b = self.node(int(nodes[i])), self.node(head_node)
                 close(i, a)
                 hours, usd, co2, km = metrics[:, e]
+                hours = hours - waited  # the queue is the wait (see ``element``)
                 here = slice(i, i + 1)
                 self.add(a, b, kind, name, hours, usd, co2, km, capacity, wait, nodes[i : i + 2], edges=edges[here])
                 start_node, start_i = b, i + 1
