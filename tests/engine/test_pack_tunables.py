@@ -60,10 +60,12 @@ def test_shipped_tunables_equal_the_constants_they_replace():
         ("avoid the land bridge", frozenset({"RU", "BY", "KZ", "MN"})),
         ("via Khorgos (Altynkol)", frozenset()),
         ("via Małaszewicze", frozenset()),
+        ("via Aktau (Trans-Caspian)", frozenset({"RU", "BY"})),
     )
     assert {v.id: v.via for v in pack.flow_variants if v.via} == {
         "via_khorgos": ("khorgos_altynkol",),
         "via_malaszewicze": ("malaszewicze",),
+        "via_aktau": ("aktau",),
     }
 
 

@@ -198,3 +198,35 @@ def test_demand_places_that_cannot_be_resolved_name_the_line(world, row, needle,
     with pytest.raises(DemandError, match=f"od.csv: line 3: .*{needle}") as info:
         resolve_demand_places(world.router, demand)
     assert info.value.line == 3 and info.value.field == field
+
+
+def _by_sea_teu(result) -> tuple[float, float]:
+    """(TEU a year on the pair's routes that leave the origin's country by sea, TEU a year on all its routes) of a
+    one-pair assignment."""
+    ((_, routes),) = result.network.routes.items()
+    paths = result.assignment.paths
+    by_sea, total = 0.0, 0.0
+    for p, flow in enumerate(paths.path_flow.tolist()):
+        links = paths.links[paths.link_first[p] : paths.link_first[p + 1]]
+        route = next(r for r in routes if np.array_equal(r.links, links))
+        total += flow
+        by_sea += flow if route.leaves_by_sea else 0.0
+    return by_sea, total
+
+
+def test_a_land_market_group_leaves_its_origin_by_land(world):
+    """Xi'an → Constanța has a route by rail to Lianyungang and a liner from there: boxes of a group whose market is
+    ``land`` (its TEU were counted on land corridors) never take it, those of a group open to any mode do; every
+    segment of the land group, the one avoiding Russia and Belarus included, keeps a route (the Trans-Caspian
+    one, through Aktau)."""
+    kw = {"rank_bottlenecks": False, "gap": 1e-6}
+    text = "origin,destination,teu_per_year,class,group\nXi'an,Constanța,1000,all,{}\n"
+    anywhere = world.assign(parse_demand(text.format("all"), source="od.csv"), **kw)
+    routes = anywhere.network.routes[("Xi'an", "Constanța")]
+    assert any(r.leaves_by_sea for r in routes) and any(not r.leaves_by_sea and not {"RU", "BY"} & r.countries
+                                                        for r in routes)  # fmt: skip
+    by_sea, total = _by_sea_teu(anywhere)
+    assert total == pytest.approx(1000.0) and by_sea > 1.0  # shipping from Lianyungang competes for the fallback
+    land = world.assign(parse_demand(text.format("cn_caspian"), source="od.csv"), **kw)
+    by_sea, total = _by_sea_teu(land)
+    assert total == pytest.approx(1000.0) and by_sea == 0.0  # all served, none shipped from a Chinese port

@@ -14,6 +14,7 @@ from corridor.flows.network import resolve_demand_places
 from corridor.flows.segments import (
     COLUMNS,
     SHARE_TOLERANCE,
+    land_groups,
     read_segments,
     segments_by_class,
     shipped_segments_path,
@@ -66,6 +67,9 @@ def test_shipped_groups_shares_and_provenance():
     # every group has boxes that avoid Russia and Belarus, and boxes that do not
     for segs in SHIPPED.values():
         assert any(s.avoid == {"RU", "BY"} for s in segs) and any(not s.avoid for s in segs)
+    # the groups counted on land corridors (trains through KZ-RU-BY, the Trans-Caspian route) are land markets;
+    # the Kazakh trade-value group and the fallback for a user's rows may go by sea
+    assert land_groups(SHIPPED) == {"cn_eu", "cn_caspian"}
 
 
 def test_shipped_value_of_time_starts_from_the_pack_default():
@@ -104,7 +108,8 @@ def test_split_keeps_each_rows_total_and_classes_are_segments():
         for r in parts:
             share = next(s.share for s in SHIPPED[row.group] if s.name == r.user_class)
             assert math.isclose(r.teu_per_year, row.teu_per_year * share, rel_tol=1e-9)
-    assert set(split.classes) == set(segments_by_class(SHIPPED))
+    used = {s.name for g in demand.groups for s in SHIPPED[g] if s.share > 0}  # a segment with no share has no boxes
+    assert set(split.classes) == used and used <= set(segments_by_class(SHIPPED))
     assert split_demand(split, SHIPPED).rows == split.rows  # split rows have their classes: nothing more to split
 
 
@@ -119,9 +124,11 @@ def test_rows_with_their_own_class_are_kept_and_rows_that_meet_add_up():
     )
     rows = {(r.origin, r.destination, r.user_class, r.group): r for r in split_demand(demand, SHIPPED).rows}
     assert rows[("Xi'an", "Duisburg", "reefer", "cn_eu")].teu_per_year == 7
-    assert math.isclose(rows[("Xi'an", "Duisburg", "standard", "cn_eu")].teu_per_year, 100 * 0.62 + 5)
+    standard = next(s.share for s in SHIPPED["cn_eu"] if s.name == "standard")
+    assert math.isclose(rows[("Xi'an", "Duisburg", "standard", "cn_eu")].teu_per_year, 100 * standard + 5)
     assert rows[("Xi'an", "Duisburg", "standard", "cn_eu")].line == 2
-    assert math.isclose(rows[("Almaty", "Hamburg", "kz_commodity", "kz_eu")].teu_per_year, 6.0)
+    commodity = next(s.share for s in SHIPPED["kz_eu"] if s.name == "kz_commodity")
+    assert math.isclose(rows[("Almaty", "Hamburg", "kz_commodity", "kz_eu")].teu_per_year, 10 * commodity)
     assert math.isclose(sum(r.teu_per_year for r in rows.values()), 122.0)
 
 
@@ -157,11 +164,15 @@ def test_an_undefined_group_names_the_demand_file_and_line():
         (2, "share", "-0.1", "must be a finite number in [0, 1]"),
         (2, "share", "nan", "must be a finite number in [0, 1]"),
         (2, "share", "lots", "'lots' is not a number"),
+        (2, "start_share", "1.5", "must be a finite number in [0, 1]"),
         (3, "value_of_time_usd_per_teu_hour", "-1", "must be a finite number in [0, "),
         (3, "value_of_time_usd_per_teu_hour", "inf", "must be a finite number in [0, "),
         (3, "value_of_time_usd_per_teu_hour", "", "'' is not a number"),
         (4, "avoid", "RU;XX", "unknown country code XX"),
         (4, "avoid", "RUS", "RUS is not an ISO 3166-1 alpha-2 code"),
+        (4, "market", "sea", "must be one of land, any, got 'sea'"),
+        (4, "market", "", "must be one of land, any, got ''"),
+        (3, "market", "any", "group 'cn_eu' has market 'land' on line 2: a group's boxes are in one market"),
         (4, "basis", "", "must be one of sourced, derived, estimate"),
         (4, "basis", "guess", "must be one of sourced, derived, estimate"),
         (5, "source", "", "must not be empty"),
@@ -182,15 +193,16 @@ def test_a_bad_cell_names_file_line_and_field(copy, line, field, value, needle):
     assert (error.path, error.line, error.field) == (str(path), line, field)
 
 
-def test_shares_not_adding_up_name_the_group_and_its_first_line(copy):
+@pytest.mark.parametrize(("field", "what"), [("share", "shares"), ("start_share", "starting shares")])
+def test_shares_not_adding_up_name_the_group_and_its_first_line(copy, field, what):
     header, rows = rows_of(copy)
     first = next(i for i, r in enumerate(rows) if r["group"] == "kz_eu")
-    rows[first + 1]["share"] = "0.25"  # the group now adds up to 0.95
+    rows[first + 1][field] = f"{float(rows[first + 1][field]) + 0.05:.6g}"  # the group now adds up to 1.05
     write(copy, header, rows)
     with pytest.raises(FileFormatError) as info:
         read_segments(copy)
-    assert "the shares of group 'kz_eu' add up to 0.95, not 1" in str(info.value)
-    assert (info.value.line, info.value.field) == (first + 2, "share")
+    assert f"the {what} of group 'kz_eu' add up to 1.05, not 1" in str(info.value)
+    assert (info.value.line, info.value.field) == (first + 2, field)
 
 
 def test_duplicate_group_and_segment(copy):
@@ -216,10 +228,10 @@ def test_one_segment_name_with_two_values_of_time(copy):
     ("text", "needle", "line"),
     [
         ("", "empty file", None),
-        ("group,segment,share\n", "missing ['value_of_time_usd_per_teu_hour'", 1),
+        ("group,segment,share\n", "missing ['start_share', 'value_of_time_usd_per_teu_hour'", 1),
         (",".join((*COLUMNS, "extra")) + "\n", "unknown or repeated ['extra']", 1),
         (",".join(COLUMNS) + "\n", "no segments", None),
-        (",".join(COLUMNS) + "\ng,s,1,4,,estimate,src\n", "7 fields for 9 columns", 2),
+        (",".join(COLUMNS) + "\ng,s,1,4,,estimate,src\n", "7 fields for 11 columns", 2),
         (",".join(COLUMNS) + '\ng,s,1,4,,estimate,"src\n', "not valid CSV", None),
     ],
 )

@@ -25,8 +25,8 @@ from corridor.flows.counts import read_counts
 from corridor.flows.demand import Demand, read_demand
 from corridor.flows.fit import fit_counts
 from corridor.flows.network import build_corridor_network, corridor_variants, resolve_demand_places
-from corridor.flows.run import FlowResult, RouteChoiceRules, assign_corridor, demand_pairs
-from corridor.flows.segments import read_segments
+from corridor.flows.run import FlowResult, RouteChoiceRules, assign_corridor, demand_pairs, land_only_rows
+from corridor.flows.segments import land_groups, read_segments
 from corridor.options import QueryOptions
 from corridor.routing.options import check_number, country_codes
 
@@ -64,8 +64,9 @@ def assign_demand(
 
     See ``Network.assign`` for the parameters. Options are checked before the demand is read. With method
     ``sue`` each demand row is split into its OD group's shipper segments (``segments.csv``: share, value of
-    time, avoided countries) and each segment's boxes are shared over its routes by logit (``dispersion_per_usd``;
-    None: the pack's ``route_choice_dispersion_per_usd``). The result carries the fit to the pack's counts.
+    time, avoided countries; the boxes of a land-market group leave their origin's country by land) and each
+    segment's boxes are shared over its routes by logit (``dispersion_per_usd``; None: the pack's
+    ``route_choice_dispersion_per_usd``). The result carries the fit to the pack's counts.
     """
     vot_given = _value_of_time(value_of_time_usd_per_teu_hour)
     if carbon_price_usd_per_t_co2e is not None:
@@ -110,6 +111,7 @@ def assign_demand(
         rules = RouteChoiceRules(
             dict.fromkeys(dem.classes, behaviour.dispersion_per_usd),
             {c: a | closed for c, a in segment_avoid.items()},
+            land_only_rows(dem, land_groups(segments)),
         )
     result = assign_corridor(
         cn,

@@ -1,10 +1,12 @@
 """Calibration: the few behavioural parameters of route choice fitted to observed counts, never a factor per link.
 
 What is fitted: the logit dispersion (one, per USD per TEU), a factor on every segment's value of time, and the
-segment shares of each OD group (``segments.csv``). Everything else — the network, its costs, capacities and
-queues, the demand — stays as the data pack has it. The objective is the WAPE over the counts in scope that are
-not held out (``counts.csv``: ``scope = matched``, ``holdout = no``); the held-out counts are reported apart, so
-the fit is not only tuning, and counts wider than the demand are listed in neither.
+segment shares of each OD group (``segments.csv``). The search starts from the pack's sourced estimates (the
+``*_start`` parameters and each segment's ``start_share``); the pack holds the fit reached from them (the
+parameters without ``_start`` and ``share``), which assignments use. Everything else — the network, its costs,
+capacities and queues, the demand — stays as the data pack has it. The objective is the WAPE over the counts in
+scope that are not held out (``counts.csv``: ``scope = matched``, ``holdout = no``); the held-out counts are
+reported apart, so the fit is not only tuning, and counts wider than the demand are listed in neither.
 The route sets are built once (each pair's routes in the corridor variants); each trial is one stochastic
 equilibrium on them. Nelder–Mead searches on transformed parameters (logs, and softmax for shares).
 """
@@ -23,14 +25,21 @@ from corridor.flows.counts import Count, read_counts
 from corridor.flows.demand import Demand, read_demand
 from corridor.flows.fit import CountFit, FitSummary, fit_counts, fit_summaries, summarise
 from corridor.flows.network import CorridorNetwork, build_corridor_network, corridor_variants, resolve_demand_places
-from corridor.flows.run import RouteChoiceRules, assignable_network, class_demands, demand_pairs, solve_assignment
-from corridor.flows.segments import Segment, read_segments, segments_by_class, split_demand
+from corridor.flows.run import (
+    RouteChoiceRules,
+    assignable_network,
+    class_demands,
+    demand_pairs,
+    land_only_rows,
+    solve_assignment,
+)
+from corridor.flows.segments import Segment, land_groups, read_segments, segments_by_class, split_demand
 from corridor.options import QueryOptions
 
 if TYPE_CHECKING:
     from corridor.engine import Engine
 
-__all__ = ["Behaviour", "Calibration", "behaviour_of_pack", "calibrate", "segment_demand"]
+__all__ = ["Behaviour", "Calibration", "behaviour_of_pack", "calibrate", "segment_demand", "starting_behaviour"]
 
 #: The SUE gap each calibration trial is solved to.
 TRIAL_GAP = 1e-4
@@ -54,11 +63,29 @@ class Behaviour:
 
 
 def behaviour_of_pack(engine: Engine, segments: dict[str, tuple[Segment, ...]]) -> Behaviour:
-    """The behaviour the data pack holds: its dispersion and value-of-time factor parameters, segments' shares."""
+    """The behaviour the data pack holds, the one assignments use: its dispersion and value-of-time factor
+    parameters (as calibrated) and the segments' shares."""
     return Behaviour(
         dispersion_per_usd=engine.pack.param("route_choice_dispersion_per_usd"),
         value_of_time_factor=engine.pack.param("value_of_time_factor"),
         shares={g: {s.name: s.share for s in segs} for g, segs in segments.items()},
+    )
+
+
+def starting_behaviour(engine: Engine, segments: dict[str, tuple[Segment, ...]]) -> Behaviour:
+    """Where calibration starts: the pack's sourced estimates (``route_choice_dispersion_start_per_usd``,
+    ``value_of_time_factor_start``, each segment's ``start_share``), so that ``corridor calibrate`` reproduces the
+    fit the pack holds; a pack without the two start parameters starts from the behaviour it holds."""
+    params = engine.pack.parameters
+    held = behaviour_of_pack(engine, segments)
+    return Behaviour(
+        dispersion_per_usd=params["route_choice_dispersion_start_per_usd"].value
+        if "route_choice_dispersion_start_per_usd" in params
+        else held.dispersion_per_usd,
+        value_of_time_factor=params["value_of_time_factor_start"].value
+        if "value_of_time_factor_start" in params
+        else held.value_of_time_factor,
+        shares={g: {s.name: s.start_share for s in segs} for g, segs in segments.items()},
     )
 
 
@@ -122,7 +149,8 @@ class _Problem:
     def flows(self, behaviour: Behaviour) -> np.ndarray:
         demand, vot, avoid = segment_demand(self.demand, self.segments, behaviour)
         vot = {c: vot.get(c, self.default_vot * behaviour.value_of_time_factor) for c in demand.classes}
-        rules = RouteChoiceRules(dict.fromkeys(demand.classes, behaviour.dispersion_per_usd), avoid)
+        land = land_only_rows(demand, land_groups(self.segments))
+        rules = RouteChoiceRules(dict.fromkeys(demand.classes, behaviour.dispersion_per_usd), avoid, land)
         classes = class_demands(self.cn, demand, vot)
         return solve_assignment(self.cn, self.network, classes, "sue", TRIAL_GAP, rules, max_iterations=2000).flows
 
@@ -170,7 +198,7 @@ def calibrate(
         variants=corridor_variants(engine.pack),
     )  # fmt: skip
     problem = _Problem(engine, dem, segments, counts, cn)
-    initial = behaviour_of_pack(engine, segments)
+    initial = starting_behaviour(engine, segments)
     used = {r.group for r in dem.rows}
     groups = [(g, [s.name for s in segs]) for g, segs in segments.items() if g in used and len(segs) > 1]
     fitted_counts = [c for c in counts if c.scope_matched and not c.holdout]

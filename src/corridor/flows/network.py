@@ -1,8 +1,9 @@
 """The assignable corridor network: a small graph distilled from the routing network.
 
 For every demand pair the router finds the best route in each corridor variant of the data
-pack's ``flow_variants.csv`` (as shipped: no restriction, Russia and Belarus avoided, the land
-bridge avoided altogether). Each route is
+pack's ``flow_variants.csv`` (as shipped: no restriction; Russia and Belarus avoided; the land
+bridge avoided altogether; through Khorgos; through Małaszewicze; through Aktau, the Trans-Caspian
+route). Each route is
 cut at the elements that have a capacity in the data pack:
 
 * a **service** segment (ferry or train) — departures per week × TEU per departure × 52;
@@ -35,8 +36,8 @@ from corridor.datapack import DataPack
 from corridor.errors import CoordinateError, CorridorError, DemandError, UnknownPlaceError
 from corridor.flows.demand import Demand
 from corridor.network.graph import Graph
-from corridor.routing.route import ROUTABLE_MODES, Router
-from corridor.status import closures_on
+from corridor.routing.route import ROUTABLE_MODES, Router, Solution
+from corridor.status import Closure, closures_on
 from corridor.units import EdgeFlag, Mode
 
 __all__ = [
@@ -100,10 +101,13 @@ def resolve_demand_places(router: Router, demand: Demand) -> dict[str, Zone]:
 
 @dataclass(frozen=True)
 class _Route:
-    """One routed path of a pair, as the assignable links it passes in order, and the countries it crosses."""
+    """One routed path of a pair, as the assignable links it passes in order, the countries it crosses, and whether
+    it leaves its origin's country by sea (a deep-sea liner edge before its first node abroad: a box that ships by
+    sea from home, not by the land corridors; the pack's ferries and feeders are not deep sea)."""
 
     links: np.ndarray
     countries: frozenset[str]
+    leaves_by_sea: bool = False
 
 
 @dataclass
@@ -134,6 +138,21 @@ class CorridorNetwork:
         return len(self.tail)
 
 
+def _eliminated(key: tuple[str, str]) -> Closure:
+    """The closure that takes one element out of a search for the next best route round it (link elimination)."""
+    return Closure(key[0], key[1], "closed", None, None, "route set: the next best route without this element")
+
+
+def _leaves_by_sea(g: Graph, edges: np.ndarray, nodes: np.ndarray) -> bool:
+    """Whether a path (its edges and the nodes they join) sails a deep-sea edge before it first reaches a node in
+    another country than its first node's (open-sea nodes are in none)."""
+    home = g.node_country[nodes[0]]
+    countries = g.node_country[nodes[1:]]
+    abroad = np.flatnonzero((countries != home) & (countries >= 0))
+    until = int(abroad[0]) + 1 if len(abroad) else len(edges)
+    return bool((g.edge_mode[edges[:until]] == Mode.SEA).any())
+
+
 class _Builder:
     def __init__(self, graph: Graph, pack: DataPack, router: Router) -> None:
         self.g, self.pack, self.router = graph, pack, router
@@ -144,7 +163,13 @@ class _Builder:
         self.trail: list[tuple[int, int, str]] = []  # the link keys the route being added passes, in order
         self.routes: dict[tuple[str, str], list[tuple[tuple[int, int, str], ...]]] = {}
         self.route_countries: dict[tuple[tuple[int, int, str], ...], frozenset[str]] = {}
+        self.route_by_sea: dict[tuple[tuple[int, int, str], ...], bool] = {}
         self.place_of_node = {int(n): i for i, n in enumerate(graph.place_node)}
+        self.is_place = np.zeros(graph.node_count, np.bool_)
+        placed = np.asarray(graph.place_node, np.int64)
+        self.is_place[placed[placed >= 0]] = True
+        riding = np.isin(graph.edge_mode, [Mode.FERRY, Mode.SERVICE]) & (graph.edge_km > 0)
+        self.maybe_element = riding | ((graph.edge_flags & EdgeFlag.BORDER) != 0)
         crossing_capacity = {}
         for i, c in enumerate(pack.crossings):
             if c.capacity_trains_per_day and c.teu_per_train:
@@ -250,11 +275,31 @@ class _Builder:
                 return _CROSSING, g.crossing_names[c], capacity, max(one_train, 1.0), waited
         return None
 
+    def stops(self, edges: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        """Positions in a path of the edges that may be elements (a service ride or a border edge) or that end at a
+        place's node: the only ones ``add_route`` cuts at (the others are passed in one piece)."""
+        return np.flatnonzero(self.maybe_element[edges] | self.is_place[nodes[1:]])
+
+    def capacitated_elements(self, edges: np.ndarray) -> list[tuple[str, str]]:
+        """The (kind, id) closure keys of the service segments and crossings with a capacity a path passes, in
+        order. (Taking a port out gives the same detour as taking out the sailing from it.)"""
+        g, keys = self.g, []
+        for e in edges[self.maybe_element[edges]].tolist():
+            found = self.element(e)
+            if found is not None and np.isfinite(found[2]):
+                row = int(g.edge_ref[e])
+                if found[0] == _SERVICE:
+                    keys.append(("service", g.service_ids[row]))
+                else:
+                    keys.append(("crossing", self.pack.crossings[int(g.borders.crossing[row])].id))
+        return list(dict.fromkeys(keys))
+
     def add_route(
         self, edges: np.ndarray, nodes: np.ndarray, start: int, end: int, pair: tuple[str, str] | None = None
-    ) -> None:
+    ) -> bool:
         """Cut one routed path (from assignable node ``start`` to ``end``) at its capacitated elements and
-        terminals and add the pieces; record it as one of ``pair``'s routes (its links, in order, and countries)."""
+        terminals and add the pieces; record it as one of ``pair``'s routes (its links, in order, and countries).
+        True when the route is new to the pair."""
         self.trail = []
         metrics = self.router.metrics
         start_node, start_i = start, 0  # the piece being built starts at assignable node start_node, path index i
@@ -269,8 +314,8 @@ class _Builder:
             elif start_node != end_node:  # touching elements: a zero link keeps the graph connected
                 self.add(start_node, end_node, _PATH, "", 0.0, 0.0, 0.0, 0.0, np.inf, 0.0, nodes[i_end : i_end + 1])
 
-        for i, e in enumerate(edges.tolist()):
-            head_node = int(nodes[i + 1])
+        for i in self.stops(edges, nodes).tolist():
+            e, head_node = int(edges[i]), int(nodes[i + 1])
             found = self.element(e)
             if found is not None:
                 kind, name, capacity, wait, waited = found
@@ -294,6 +339,9 @@ class _Builder:
                 g = self.g
                 codes = np.unique(g.node_country[nodes])
                 self.route_countries[keys] = frozenset(g.countries[c] for c in codes.tolist() if c >= 0)
+                self.route_by_sea[keys] = _leaves_by_sea(g, edges, nodes)
+                return True
+        return False
 
     def build(self, unroutable) -> CorridorNetwork:
         keys = list(self.links)
@@ -317,7 +365,10 @@ class _Builder:
             country_km=[r["country_km"] for r in rows],
             unroutable=unroutable,
             routes={
-                pair: [_Route(np.array([index[k] for k in ks], np.int64), self.route_countries[ks]) for ks in found]
+                pair: [
+                    _Route(np.array([index[k] for k in ks], np.int64), self.route_countries[ks], self.route_by_sea[ks])
+                    for ks in found
+                ]
                 for pair, found in self.routes.items()
             },
         )
@@ -358,7 +409,8 @@ def build_corridor_network(
         o, d = known[origin], known[destination]
         start, _ = builder.zone(origin, o)
         _, end = builder.zone(destination, d)
-        found = False
+        found: list[tuple[Solution, tuple[str, ...], frozenset[str]]] = []  # distinct routes and their variant
+        ask = {"origin": _query(pack, o), "destination": _query(pack, d), "coef": coef, "road_reach_km": reach_km}
         for name, avoid in variants:
             via = vias.get(name, ())
             if via and (
@@ -366,20 +418,42 @@ def build_corridor_network(
                 or (d.place is not None and pack.places[d.place].name in via)
             ):
                 via = ()  # a pair that starts or ends at the variant's place is its unrestricted route
-            try:
-                sol = router.solve(
-                    _query(pack, o), _query(pack, d), via=via, avoid=avoid, objective="generalized", coef=coef,
-                    closures=closures, road_reach_km=reach_km, carriage_at_vias=False,
-                )  # fmt: skip
-            except CorridorError:
+            sol = _solve(router, ask, via, avoid, closures)
+            if sol is None:
                 continue
-            found = True
-            builder.add_route(sol.edges, sol.nodes, start, end, (origin, destination))
+            if builder.add_route(sol.edges, sol.nodes, start, end, (origin, destination)):
+                found.append((sol, via, avoid))
+        # link elimination: each distinct route of a variant that avoids countries again without each of its
+        # capacitated elements in turn, so that boxes avoiding those countries, whose routes are few, have the next
+        # best way round a service or crossing they would fill
+        eliminated: set[tuple[str, str]] = set()  # once per pair: a later route's same element gives the same detour
+        for sol, via, avoid in [f for f in found if f[2]]:
+            for key in builder.capacitated_elements(sol.edges):
+                if key in eliminated:
+                    continue
+                eliminated.add(key)
+                alt = _solve(router, ask, via, avoid, {**closures, key: _eliminated(key)})
+                if alt is not None:
+                    builder.add_route(alt.edges, alt.nodes, start, end, (origin, destination))
         if not found:
             unroutable.append((origin, destination, "no route in any corridor variant"))
         if progress is not None:
             progress(k + 1, len(pairs))
     return builder.build(unroutable)
+
+
+def _solve(
+    router: Router, ask: dict, via: tuple[str, ...], avoid: frozenset[str], closures: dict[tuple[str, str], Closure]
+) -> Solution | None:
+    """A pair's best route by generalized cost as an intermodal chain (``ask``: its ends, the cost coefficients
+    and the truck radius), or None where there is none."""
+    try:
+        return router.solve(
+            ask["origin"], ask["destination"], via=via, avoid=avoid, objective="generalized", coef=ask["coef"],
+            closures=closures, road_reach_km=ask["road_reach_km"], carriage_at_vias=False,
+        )  # fmt: skip
+    except CorridorError:
+        return None
 
 
 def _query(pack: DataPack, zone: Zone) -> str | tuple[float, float]:

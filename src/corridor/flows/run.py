@@ -20,7 +20,7 @@ from corridor.assign import AssignmentNetwork, AssignmentResult, VdfKind, assign
 from corridor.assign import Demand as ClassDemand
 from corridor.assign.vdf import DEFAULT_KNEE
 from corridor.errors import OptionsError
-from corridor.flows.demand import Demand
+from corridor.flows.demand import Demand, DemandRow
 from corridor.flows.fit import CountFit, fit_summaries
 from corridor.flows.network import CorridorNetwork
 from corridor.flows.sue import RouteChoice, stochastic_equilibrium
@@ -32,6 +32,8 @@ __all__ = [
     "assign_corridor",
     "assignable_network",
     "class_demands",
+    "class_rows",
+    "land_only_rows",
     "route_choice",
     "solve_assignment",
 ]
@@ -55,10 +57,20 @@ def assignable_network(cn: CorridorNetwork, capacity: np.ndarray, carbon_usd_per
     )
 
 
+def class_rows(demand: Demand) -> dict[str, list[DemandRow]]:
+    """The demand's rows by class, classes and rows in order: the order of each class's OD cells in the assignment."""
+    return {name: [r for r in demand.rows if r.user_class == name] for name in demand.classes}
+
+
+def land_only_rows(demand: Demand, land_groups: frozenset[str]) -> dict[str, tuple[bool, ...]]:
+    """Per class, for each of its rows in :func:`class_rows` order, whether the row's group is a land market (its
+    boxes leave their origin's country by land: ``corridor.flows.segments``)."""
+    return {name: tuple(r.group in land_groups for r in rows) for name, rows in class_rows(demand).items()}
+
+
 def class_demands(cn: CorridorNetwork, demand: Demand, vot: dict[str, float]) -> list[ClassDemand]:
     out = []
-    for name in demand.classes:
-        rows = [r for r in demand.rows if r.user_class == name]
+    for name, rows in class_rows(demand).items():
         out.append(
             ClassDemand(
                 origin=np.array([cn.zone_origin[r.origin] for r in rows], dtype=np.int64),
@@ -164,15 +176,19 @@ def _main_routes(cn: CorridorNetwork, result: AssignmentResult, pairs) -> dict[t
 
 @dataclass(frozen=True)
 class RouteChoiceRules:
-    """How stochastic assignment chooses: each class's dispersion (per USD per TEU) and the countries it avoids."""
+    """How stochastic assignment chooses: each class's dispersion (per USD per TEU), the countries it avoids, and
+    which of its OD rows (in :func:`class_rows` order) are of a land market, whose boxes leave their origin's
+    country by land."""
 
     dispersion_per_usd: dict[str, float]
     avoid: dict[str, frozenset[str]] = field(default_factory=dict)
+    land_only: dict[str, tuple[bool, ...]] = field(default_factory=dict)
 
 
-def route_choice(cn: CorridorNetwork, classes: list[ClassDemand], avoid: dict[str, frozenset[str]]) -> RouteChoice:
+def route_choice(cn: CorridorNetwork, classes: list[ClassDemand], rules: RouteChoiceRules) -> RouteChoice:
     """Every OD cell's candidate routes: the pair's routes in the corridor variants, less those through countries
-    its class avoids. A cell with no route left is dropped (its demand is unserved)."""
+    its class avoids and, for a cell of a land market, those that leave the origin's country by sea. A cell with no
+    route left is dropped (its demand is unserved)."""
     names = {v: k for k, v in cn.zone_origin.items()}
     dest_names = {v: k for k, v in cn.zone_destination.items()}
     od_class: list[int] = []
@@ -183,9 +199,15 @@ def route_choice(cn: CorridorNetwork, classes: list[ClassDemand], avoid: dict[st
     firsts: list[int] = [0]
     links: list[np.ndarray] = []
     for c, k in enumerate(classes):
-        shut = avoid.get(k.name, frozenset())
-        for o, d, f in zip(k.origin.tolist(), k.destination.tolist(), k.flow.tolist(), strict=True):
-            routes = [r for r in cn.routes.get((names[o], dest_names[d]), []) if not (r.countries & shut)]
+        shut = rules.avoid.get(k.name, frozenset())
+        land = rules.land_only.get(k.name, ())
+        for i, (o, d, f) in enumerate(zip(k.origin.tolist(), k.destination.tolist(), k.flow.tolist(), strict=True)):
+            by_sea_ok = not (i < len(land) and land[i])
+            routes = [
+                r
+                for r in cn.routes.get((names[o], dest_names[d]), [])
+                if not (r.countries & shut) and (by_sea_ok or not r.leaves_by_sea)
+            ]
             if not routes or f <= 0:
                 continue
             cell = len(od_class)
@@ -212,7 +234,7 @@ def solve_assignment(cn, network, classes, method, gap, rules, *, max_seconds=No
         return assign(network, classes, method=method, gap=gap, max_seconds=max_seconds, progress=progress, **extra)
     rules = rules or RouteChoiceRules({})
     return stochastic_equilibrium(
-        network, route_choice(cn, classes, rules.avoid),
+        network, route_choice(cn, classes, rules),
         time_weight=[k.time_weight for k in classes],
         dispersion_per_usd=[rules.dispersion_per_usd[k.name] for k in classes],
         class_names=[k.name for k in classes], gap=gap, progress=progress,

@@ -5,19 +5,32 @@ is worth little, and some keep their boxes out of Russia and Belarus whatever it
 policy, insurers that do not cover war risks on land, customers who refuse such routes). The data
 pack's ``segments.csv`` gives, for every OD group of the demand (``cn_eu`` China → Europe,
 ``cn_caspian`` China → Caspian, Caucasus and Türkiye, ``kz_eu`` Kazakhstan → Europe, and ``all``,
-the fallback for rows that name no group), its segments: each one's share of the group's boxes,
-its value of time in USD per TEU-hour and its avoided countries.
+the fallback for rows that name no group), its segments: each one's share of the group's boxes (the
+share the assignment uses, fitted by ``corridor calibrate``, and the sourced estimate it started from),
+its value of time in USD per TEU-hour and its avoided countries, and the group's market.
 
-CSV, UTF-8, header ``group,segment,share,value_of_time_usd_per_teu_hour,avoid,basis,source,as_of,note``
+A group's **market** says how its boxes leave their origin's country. ``land``: the group's TEU were
+counted on land corridors (China → Europe trains through Kazakhstan, Russia and Belarus; the
+Trans-Caspian route), so its boxes leave by rail or road and choose among the land corridors (and
+whatever ferry, feeder or liner a corridor continues by, such as a liner beyond Poti); a route that
+ships from a port of the origin's country is not theirs: sea from China is another market, tens of
+times larger, that the demand does not hold, and a box of a land count routed to sea is a box taken
+off the corridors it was counted on. ``any``: the group's TEU come from trade values over all modes,
+so shipping from home competes.
+
+CSV, UTF-8, header
+``group,segment,share,start_share,value_of_time_usd_per_teu_hour,avoid,market,basis,source,as_of,note``
 (any order, no other column). The rules, each broken one an error naming the file, the line and
 the field (:class:`~corridor.errors.DataError` for the shipped file,
 :class:`~corridor.errors.FileFormatError` for a user's file):
 
 * ``group`` and ``segment`` are names without ``/`` of at most 200 characters; ``segment`` is never
   ``all`` (the class of a demand row not yet split); (group, segment) is unique;
-* ``share`` is a number in [0, 1] and the shares of a group add up to 1 (within ``SHARE_TOLERANCE``);
+* ``share`` and ``start_share`` (where calibration starts) are numbers in [0, 1], and each adds up to 1 over a
+  group (within ``SHARE_TOLERANCE``);
 * ``value_of_time_usd_per_teu_hour`` is a finite number ≥ 0 (and at most the routing limit);
 * ``avoid`` is a ``;`` list of ISO 3166-1 alpha-2 codes of countries the network knows (empty: none);
+* ``market`` is ``land`` or ``any``, the same on every row of a group;
 * a segment name stands for one kind of shipper: where it appears in several groups it has the same
   value of time and the same avoided countries in each (only its share differs), so that a demand
   class named after it has one value of time and one set of avoided countries;
@@ -52,8 +65,10 @@ from corridor.routing.options import country_codes
 
 __all__ = [
     "COLUMNS",
+    "MARKETS",
     "SHARE_TOLERANCE",
     "Segment",
+    "land_groups",
     "read_segments",
     "segments_by_class",
     "shipped_segments_path",
@@ -62,8 +77,11 @@ __all__ = [
 
 #: The columns of ``segments.csv``, in the shipped order (any order is read).
 COLUMNS = (
-    "group", "segment", "share", "value_of_time_usd_per_teu_hour", "avoid", "basis", "source", "as_of", "note",
+    "group", "segment", "share", "start_share", "value_of_time_usd_per_teu_hour", "avoid", "market", "basis",
+    "source", "as_of", "note",
 )  # fmt: skip
+#: The values of ``market``: a group counted on land corridors, or one whose boxes may also ship from home by sea.
+MARKETS = ("land", "any")
 #: How far the shares of a group may add up from 1 (rounding in a hand-written table).
 SHARE_TOLERANCE = 1e-6
 #: Largest segments file read, in bytes (the shipped one is a few kB).
@@ -74,14 +92,17 @@ _AS_OF = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 @dataclass(frozen=True)
 class Segment:
-    """One kind of shipper in an OD group: its share of the group's TEU, its value of time (USD per TEU-hour) and
-    the ISO-2 codes of the countries its boxes avoid; ``line`` is its line in the segments file."""
+    """One kind of shipper in an OD group: its share of the group's TEU (and the share calibration starts from),
+    its value of time (USD per TEU-hour), the ISO-2 codes of the countries its boxes avoid and its group's market
+    (``land`` or ``any``, see the module); ``line`` is its line in the segments file."""
 
     group: str
     name: str
     share: float
+    start_share: float
     value_of_time_usd_per_teu_hour: float
     avoid: frozenset[str]
+    market: str
     basis: str
     source: str
     as_of: str
@@ -166,9 +187,12 @@ def _segment(reader: _Reader, line: int, raw: dict[str, str]) -> Segment:
     if name == DEFAULT_CLASS:
         reader.fail(f"{DEFAULT_CLASS!r} is the class of demand not split into segments", line=line, field="segment")
     share = _number(reader, line, "share", raw["share"], 1.0)
+    start_share = _number(reader, line, "start_share", raw["start_share"], 1.0)
     vot_field = "value_of_time_usd_per_teu_hour"
     vot = _number(reader, line, vot_field, raw[vot_field], VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR)
     avoid = _avoid(reader, line, raw["avoid"])
+    if raw["market"] not in MARKETS:
+        reader.fail(f"must be one of {', '.join(MARKETS)}, got {raw['market'][:40]!r}", line=line, field="market")
     if raw["basis"] not in _BASES:
         reader.fail(f"must be one of {', '.join(_BASES)}, got {raw['basis'][:40]!r}", line=line, field="basis")
     for field in ("source", "as_of"):
@@ -176,7 +200,20 @@ def _segment(reader: _Reader, line: int, raw: dict[str, str]) -> Segment:
             reader.fail("must not be empty", line=line, field=field)
     if not _AS_OF.fullmatch(raw["as_of"]):
         reader.fail(f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {raw['as_of'][:40]!r}", line=line, field="as_of")
-    return Segment(group, name, share, vot, avoid, raw["basis"], raw["source"], raw["as_of"], raw["note"], line)
+    return Segment(
+        group,
+        name,
+        share,
+        start_share,
+        vot,
+        avoid,
+        raw["market"],
+        raw["basis"],
+        raw["source"],
+        raw["as_of"],
+        raw["note"],
+        line,
+    )
 
 
 def _rows(reader: _Reader, text: str) -> list[Segment]:
@@ -211,7 +248,8 @@ def _rows(reader: _Reader, text: str) -> list[Segment]:
 
 
 def _grouped(reader: _Reader, rows: list[Segment]) -> dict[str, tuple[Segment, ...]]:
-    """Rows by group, checked: no duplicate (group, segment), shares adding up to 1, one meaning per segment name."""
+    """Rows by group, checked: no duplicate (group, segment), shares adding up to 1, one market per group, one
+    meaning per segment name."""
     groups: dict[str, list[Segment]] = {}
     first_of_name: dict[str, Segment] = {}
     for s in rows:
@@ -219,6 +257,13 @@ def _grouped(reader: _Reader, rows: list[Segment]) -> dict[str, tuple[Segment, .
         if same:
             message = f"duplicate segment {s.name!r} in group {s.group!r} (first on line {same[0].line})"
             reader.fail(message, line=s.line, field="segment")
+        if s.group in groups and s.market != groups[s.group][0].market:
+            first_row = groups[s.group][0]
+            message = (
+                f"group {s.group!r} has market {first_row.market!r} on line {first_row.line}: a group's boxes are in "
+                "one market"
+            )
+            reader.fail(message, line=s.line, field="market")
         groups.setdefault(s.group, []).append(s)
         first = first_of_name.setdefault(s.name, s)
         if (s.value_of_time_usd_per_teu_hour, s.avoid) != (first.value_of_time_usd_per_teu_hour, first.avoid):
@@ -229,10 +274,12 @@ def _grouped(reader: _Reader, rows: list[Segment]) -> dict[str, tuple[Segment, .
             )
             reader.fail(message, line=s.line, field=field)
     for group, segs in groups.items():
-        total = math.fsum(s.share for s in segs)
-        if abs(total - 1.0) > SHARE_TOLERANCE:
-            message = f"the shares of group {group!r} add up to {total:.6g}, not 1 (the group starts on this line)"
-            reader.fail(message, line=segs[0].line, field="share")
+        for field in ("share", "start_share"):
+            total = math.fsum(getattr(s, field) for s in segs)
+            if abs(total - 1.0) > SHARE_TOLERANCE:
+                what = "shares" if field == "share" else "starting shares"
+                message = f"the {what} of group {group!r} add up to {total:.6g}, not 1 (the group starts on this line)"
+                reader.fail(message, line=segs[0].line, field=field)
     return {group: tuple(segs) for group, segs in groups.items()}
 
 
@@ -264,6 +311,11 @@ def segments_by_class(segments: dict[str, tuple[Segment, ...]]) -> dict[str, Seg
     """Each segment name (the class :func:`split_demand` gives its boxes) and a segment of that name: every one of a
     name has the same value of time and avoided countries (``read_segments`` checks it)."""
     return {s.name: s for segs in reversed(list(segments.values())) for s in segs}
+
+
+def land_groups(segments: dict[str, tuple[Segment, ...]]) -> frozenset[str]:
+    """The OD groups whose market is ``land``: their boxes leave their origin's country by land."""
+    return frozenset(g for g, segs in segments.items() if segs and segs[0].market == "land")
 
 
 def split_demand(demand: Demand, segments: dict[str, tuple[Segment, ...]]) -> Demand:
