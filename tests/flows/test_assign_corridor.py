@@ -12,7 +12,14 @@ from corridor.errors import DemandError
 from corridor.flows.demand import parse_demand
 from corridor.flows.network import build_corridor_network, resolve_demand_places
 from corridor.flows.report import write_flow_report
-from corridor.flows.run import assign_corridor, demand_pairs
+from corridor.flows.run import (
+    RouteChoiceRules,
+    assign_corridor,
+    class_demands,
+    demand_pairs,
+    land_only_rows,
+    route_choice,
+)
 from corridor.routing.route import objective_coefficients
 
 pytestmark = pytest.mark.integration
@@ -200,33 +207,35 @@ def test_demand_places_that_cannot_be_resolved_name_the_line(world, row, needle,
     assert info.value.line == 3 and info.value.field == field
 
 
-def _by_sea_teu(result) -> tuple[float, float]:
-    """(TEU a year on the pair's routes that leave the origin's country by sea, TEU a year on all its routes) of a
-    one-pair assignment."""
-    ((_, routes),) = result.network.routes.items()
-    paths = result.assignment.paths
-    by_sea, total = 0.0, 0.0
-    for p, flow in enumerate(paths.path_flow.tolist()):
-        links = paths.links[paths.link_first[p] : paths.link_first[p + 1]]
-        route = next(r for r in routes if np.array_equal(r.links, links))
-        total += flow
-        by_sea += flow if route.leaves_by_sea else 0.0
-    return by_sea, total
-
-
-def test_a_land_market_group_leaves_its_origin_by_land(world):
-    """Xi'an → Constanța has a route by rail to Lianyungang and a liner from there: boxes of a group whose market is
-    ``land`` (its TEU were counted on land corridors) never take it, those of a group open to any mode do; every
-    segment of the land group, the one avoiding Russia and Belarus included, keeps a route (the Trans-Caspian
-    one, through Aktau)."""
-    kw = {"rank_bottlenecks": False, "gap": 1e-6}
-    text = "origin,destination,teu_per_year,class,group\nXi'an,Constanța,1000,all,{}\n"
-    anywhere = world.assign(parse_demand(text.format("all"), source="od.csv"), **kw)
-    routes = anywhere.network.routes[("Xi'an", "Constanța")]
-    assert any(r.leaves_by_sea for r in routes) and any(not r.leaves_by_sea and not {"RU", "BY"} & r.countries
-                                                        for r in routes)  # fmt: skip
-    by_sea, total = _by_sea_teu(anywhere)
-    assert total == pytest.approx(1000.0) and by_sea > 1.0  # shipping from Lianyungang competes for the fallback
-    land = world.assign(parse_demand(text.format("cn_caspian"), source="od.csv"), **kw)
-    by_sea, total = _by_sea_teu(land)
-    assert total == pytest.approx(1000.0) and by_sea == 0.0  # all served, none shipped from a Chinese port
+def test_a_land_market_box_pays_to_ship_from_home(world):
+    """Xi'an → Constanța has a route by rail to Lianyungang and a liner from there, and land routes avoiding
+    Russia (the Trans-Caspian one): a cell of a land-market group sees ``land_sea_usd_per_teu`` on top of the sea
+    route (none at all when that is inf), a cell of another group does not."""
+    demand = parse_demand(
+        "origin,destination,teu_per_year,class,group\nXi'an,Constanța,1000,avoid_ru_by,cn_caspian\n"
+        "Xi'an,Constanța,500,avoid_ru_by,all\n",
+        source="od.csv",
+    )
+    vot, price = (world.pack.param(p) for p in ("value_of_time_usd_per_teu_hour", "carbon_price_usd_per_t_co2e"))
+    coef = objective_coefficients("generalized", value_of_time_usd_per_teu_hour=vot, carbon_price_usd_per_t_co2e=price)
+    cn = build_corridor_network(world.graph, world.pack, world.router, demand_pairs(demand), coef=coef)
+    routes = cn.routes[("Xi'an", "Constanța")]
+    assert any(r.leaves_by_sea for r in routes)
+    assert any(not r.leaves_by_sea and not {"RU", "BY"} & r.countries for r in routes)
+    classes = class_demands(cn, demand, {"avoid_ru_by": vot})
+    land = land_only_rows(demand, frozenset({"cn_caspian"}))
+    assert land == {"avoid_ru_by": (True, False)}
+    avoid = {"avoid_ru_by": frozenset({"RU", "BY"})}
+    sea_routes = [r.links for r in routes if r.leaves_by_sea]
+    for extra in (750.0, np.inf):
+        choice = route_choice(cn, classes, RouteChoiceRules({"avoid_ru_by": 0.01}, avoid, land, extra))
+        for cell, expected in ((0, extra), (1, 0.0)):
+            on = choice.path_od == cell
+            cell_routes = [choice.links[choice.link_first[p] : choice.link_first[p + 1]] for p in np.flatnonzero(on)]
+            sea = [any(np.array_equal(r, links) for r in sea_routes) for links in cell_routes]
+            paid = choice.path_usd_per_teu[on]
+            if np.isinf(expected) and cell == 0:
+                assert not any(sea) and len(sea) > 0  # the sea route is out of the land cell's set; land ones stay
+            else:
+                assert any(sea) and (paid[np.array(sea)] == expected).all()
+            assert (paid[~np.array(sea, bool)] == 0.0).all()

@@ -79,3 +79,17 @@ def test_calibrate_command_prints_parameters_and_the_fit():
     assert {"dispersion_per_usd", "value_of_time_factor", "shares"} <= set(body["fitted"])
     text = runner.invoke(app, ["calibrate", "--max-evaluations", "6"])
     assert text.exit_code == 0 and "WAPE" in text.stdout and "held out" in text.stdout
+
+
+def test_a_fitted_dispersion_stays_in_the_pack_range():
+    """The search works on log θ, which has no top; the behaviour it reads back stays within the pack's range for
+    route_choice_dispersion_per_usd, (0, 1], so a fit the pack can hold."""
+    import numpy as np
+
+    from corridor.datapack import load_pack
+    from corridor.flows.calibrate import MAX_DISPERSION_PER_USD, Behaviour, _unpack
+
+    assert load_pack().parameters["route_choice_dispersion_per_usd"].range.endswith(f"{MAX_DISPERSION_PER_USD:g}]")
+    base = Behaviour(0.002, 1.0, {}, 1000.0)
+    assert _unpack(np.array([np.log(1e7), 0.0]), [], base).dispersion_per_usd == MAX_DISPERSION_PER_USD
+    assert _unpack(np.array([np.log(0.01), 0.0]), [], base).dispersion_per_usd == pytest.approx(0.01)

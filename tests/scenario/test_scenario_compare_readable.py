@@ -54,7 +54,7 @@ pairs: [["Westburg Terminal", Vostokgrad], [Westburg, Northhaven], [Eastgrad, We
 demand: {{set: "{demand}", scale: 1.02}}
 """
 #: Parameters of the shipped pack the assignment needs and the small pack lacks.
-ASSIGNMENT_PARAMETERS = ("route_choice_dispersion_per_usd", "value_of_time_factor")
+ASSIGNMENT_PARAMETERS = ("route_choice_dispersion_per_usd", "value_of_time_factor", "land_market_sea_usd_per_teu")
 
 #: A number written with three or more decimals: the raw table dump this replaces (251831587.818855).
 RAW_FLOAT = re.compile(r"\d\.\d{3,}")

@@ -64,7 +64,7 @@ def assign_demand(
 
     See ``Network.assign`` for the parameters. Options are checked before the demand is read. With method
     ``sue`` each demand row is split into its OD group's shipper segments (``segments.csv``: share, value of
-    time, avoided countries; the boxes of a land-market group leave their origin's country by land) and each
+    time, avoided countries; a land-market box pays to ship from its origin's country) and each
     segment's boxes are shared over its routes by logit (``dispersion_per_usd``; None: the pack's
     ``route_choice_dispersion_per_usd``). The result carries the fit to the pack's counts.
     """
@@ -112,6 +112,7 @@ def assign_demand(
             dict.fromkeys(dem.classes, behaviour.dispersion_per_usd),
             {c: a | closed for c, a in segment_avoid.items()},
             land_only_rows(dem, land_groups(segments)),
+            behaviour.land_sea_usd_per_teu,
         )
     result = assign_corridor(
         cn,

@@ -1,14 +1,18 @@
 """Calibration: the few behavioural parameters of route choice fitted to observed counts, never a factor per link.
 
 What is fitted: the logit dispersion (one, per USD per TEU), a factor on every segment's value of time, and the
-segment shares of each OD group (``segments.csv``). The search starts from the pack's sourced estimates (the
-``*_start`` parameters and each segment's ``start_share``); the pack holds the fit reached from them (the
-parameters without ``_start`` and ``share``), which assignments use. Everything else — the network, its costs,
-capacities and queues, the demand — stays as the data pack has it. The objective is the WAPE over the counts in
-scope that are not held out (``counts.csv``: ``scope = matched``, ``holdout = no``); the held-out counts are
-reported apart, so the fit is not only tuning, and counts wider than the demand are listed in neither.
-The route sets are built once (each pair's routes in the corridor variants); each trial is one stochastic
-equilibrium on them. Nelder–Mead searches on transformed parameters (logs, and softmax for shares).
+segment shares of each OD group (``segments.csv``). The cost a box of a land market sees on top of a route that
+ships from its origin's country (``land_market_sea_usd_per_teu``) is not fitted: the 2024 counts only push it up
+without bound (every such box on the land corridors), while what bounds it — how many of these shippers go to sea
+when the land corridors close — is not in them; it stays the pack's estimate. The search starts from the pack's
+sourced estimates (the ``*_start`` parameters and each segment's ``start_share``); the pack holds the fit reached
+from them (the parameters without ``_start`` and ``share``), which assignments use. Everything else — the
+network, its costs, capacities and queues, the demand — stays as the data pack has it. The objective is the WAPE
+over the counts in scope that are not held out (``counts.csv``: ``scope = matched``, ``holdout = no``); the
+held-out counts are reported apart, so the fit is not only tuning, and counts wider than the demand are listed in
+neither. The route sets are built once (each pair's routes in the corridor variants); each trial is one
+stochastic equilibrium on them. Nelder–Mead searches on transformed parameters (logs, and softmax for shares);
+the dispersion stays in the pack's range, at most ``MAX_DISPERSION_PER_USD``.
 """
 
 from __future__ import annotations
@@ -43,21 +47,27 @@ __all__ = ["Behaviour", "Calibration", "behaviour_of_pack", "calibrate", "segmen
 
 #: The SUE gap each calibration trial is solved to.
 TRIAL_GAP = 1e-4
+#: The largest dispersion a fit may reach: the top of ``route_choice_dispersion_per_usd``'s range in the pack (a
+#: route US$1 per TEU dearer than the cheapest gets e times fewer boxes: as good as deterministic choice).
+MAX_DISPERSION_PER_USD = 1.0
 
 
 @dataclass(frozen=True)
 class Behaviour:
-    """Route-choice parameters: dispersion per USD per TEU, a factor on the segments' values of time, and each OD
-    group's segment shares."""
+    """Route-choice parameters: dispersion per USD per TEU, a factor on the segments' values of time, each OD
+    group's segment shares, and what a box of a land market sees on top of a route that ships from its origin's
+    country (USD per TEU: the preference for the land corridors it was counted on, beyond their cost)."""
 
     dispersion_per_usd: float
     value_of_time_factor: float
     shares: dict[str, dict[str, float]] = field(default_factory=dict)
+    land_sea_usd_per_teu: float = np.inf
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "dispersion_per_usd": self.dispersion_per_usd,
             "value_of_time_factor": self.value_of_time_factor,
+            "land_sea_usd_per_teu": self.land_sea_usd_per_teu,
             "shares": {g: {s: round(v, 4) for s, v in by.items()} for g, by in self.shares.items()},
         }
 
@@ -69,23 +79,26 @@ def behaviour_of_pack(engine: Engine, segments: dict[str, tuple[Segment, ...]]) 
         dispersion_per_usd=engine.pack.param("route_choice_dispersion_per_usd"),
         value_of_time_factor=engine.pack.param("value_of_time_factor"),
         shares={g: {s.name: s.share for s in segs} for g, segs in segments.items()},
+        land_sea_usd_per_teu=engine.pack.param("land_market_sea_usd_per_teu"),
     )
 
 
 def starting_behaviour(engine: Engine, segments: dict[str, tuple[Segment, ...]]) -> Behaviour:
-    """Where calibration starts: the pack's sourced estimates (``route_choice_dispersion_start_per_usd``,
+    """Where calibration starts: the pack's estimates (``route_choice_dispersion_start_per_usd``,
     ``value_of_time_factor_start``, each segment's ``start_share``), so that ``corridor calibrate`` reproduces the
-    fit the pack holds; a pack without the two start parameters starts from the behaviour it holds."""
+    fit the pack holds; a parameter without its start row starts from the pack's value (``land_market_sea_usd_per_teu``
+    has none: it is not fitted)."""
     params = engine.pack.parameters
     held = behaviour_of_pack(engine, segments)
+
+    def start(name: str, fallback: float) -> float:
+        return params[name].value if name in params else fallback
+
     return Behaviour(
-        dispersion_per_usd=params["route_choice_dispersion_start_per_usd"].value
-        if "route_choice_dispersion_start_per_usd" in params
-        else held.dispersion_per_usd,
-        value_of_time_factor=params["value_of_time_factor_start"].value
-        if "value_of_time_factor_start" in params
-        else held.value_of_time_factor,
+        dispersion_per_usd=start("route_choice_dispersion_start_per_usd", held.dispersion_per_usd),
+        value_of_time_factor=start("value_of_time_factor_start", held.value_of_time_factor),
         shares={g: {s.name: s.start_share for s in segs} for g, segs in segments.items()},
+        land_sea_usd_per_teu=held.land_sea_usd_per_teu,
     )
 
 
@@ -150,7 +163,9 @@ class _Problem:
         demand, vot, avoid = segment_demand(self.demand, self.segments, behaviour)
         vot = {c: vot.get(c, self.default_vot * behaviour.value_of_time_factor) for c in demand.classes}
         land = land_only_rows(demand, land_groups(self.segments))
-        rules = RouteChoiceRules(dict.fromkeys(demand.classes, behaviour.dispersion_per_usd), avoid, land)
+        rules = RouteChoiceRules(
+            dict.fromkeys(demand.classes, behaviour.dispersion_per_usd), avoid, land, behaviour.land_sea_usd_per_teu
+        )
         classes = class_demands(self.cn, demand, vot)
         return solve_assignment(self.cn, self.network, classes, "sue", TRIAL_GAP, rules, max_iterations=2000).flows
 
@@ -174,7 +189,8 @@ def _unpack(x: np.ndarray, groups: list[tuple[str, list[str]]], base: Behaviour)
         at += len(names) - 1
         w = np.exp(logits - logits.max())
         shares[g] = dict(zip(names, (w / w.sum()).tolist(), strict=True))
-    return Behaviour(float(np.exp(x[0])), float(np.exp(x[1])), shares)
+    dispersion = min(float(np.exp(x[0])), MAX_DISPERSION_PER_USD)  # the pack's range: (0, 1]
+    return Behaviour(dispersion, float(np.exp(x[1])), shares, base.land_sea_usd_per_teu)
 
 
 def calibrate(

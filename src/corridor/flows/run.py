@@ -64,7 +64,7 @@ def class_rows(demand: Demand) -> dict[str, list[DemandRow]]:
 
 def land_only_rows(demand: Demand, land_groups: frozenset[str]) -> dict[str, tuple[bool, ...]]:
     """Per class, for each of its rows in :func:`class_rows` order, whether the row's group is a land market (its
-    boxes leave their origin's country by land: ``corridor.flows.segments``)."""
+    boxes pay to ship from their origin's country: ``corridor.flows.segments``)."""
     return {name: tuple(r.group in land_groups for r in rows) for name, rows in class_rows(demand).items()}
 
 
@@ -176,19 +176,22 @@ def _main_routes(cn: CorridorNetwork, result: AssignmentResult, pairs) -> dict[t
 
 @dataclass(frozen=True)
 class RouteChoiceRules:
-    """How stochastic assignment chooses: each class's dispersion (per USD per TEU), the countries it avoids, and
-    which of its OD rows (in :func:`class_rows` order) are of a land market, whose boxes leave their origin's
-    country by land."""
+    """How stochastic assignment chooses: each class's dispersion (per USD per TEU), the countries it avoids, which
+    of its OD rows (in :func:`class_rows` order) are of a land market, and what a box of a land market sees on top
+    of a route's cost when the route ships from its origin's country (USD per TEU; inf: such routes are not in its
+    set)."""
 
     dispersion_per_usd: dict[str, float]
     avoid: dict[str, frozenset[str]] = field(default_factory=dict)
     land_only: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+    land_sea_usd_per_teu: float = np.inf
 
 
 def route_choice(cn: CorridorNetwork, classes: list[ClassDemand], rules: RouteChoiceRules) -> RouteChoice:
     """Every OD cell's candidate routes: the pair's routes in the corridor variants, less those through countries
-    its class avoids and, for a cell of a land market, those that leave the origin's country by sea. A cell with no
-    route left is dropped (its demand is unserved)."""
+    its class avoids; for a cell of a land market, a route that leaves the origin's country by sea carries
+    ``rules.land_sea_usd_per_teu`` on top of its cost (left out where that is inf). A cell with no route left is
+    dropped (its demand is unserved)."""
     names = {v: k for k, v in cn.zone_origin.items()}
     dest_names = {v: k for k, v in cn.zone_destination.items()}
     od_class: list[int] = []
@@ -198,15 +201,16 @@ def route_choice(cn: CorridorNetwork, classes: list[ClassDemand], rules: RouteCh
     path_od: list[int] = []
     firsts: list[int] = [0]
     links: list[np.ndarray] = []
+    extra: list[float] = []
     for c, k in enumerate(classes):
         shut = rules.avoid.get(k.name, frozenset())
         land = rules.land_only.get(k.name, ())
         for i, (o, d, f) in enumerate(zip(k.origin.tolist(), k.destination.tolist(), k.flow.tolist(), strict=True)):
-            by_sea_ok = not (i < len(land) and land[i])
+            at_sea = rules.land_sea_usd_per_teu if i < len(land) and land[i] else 0.0  # on a route shipping from home
             routes = [
                 r
                 for r in cn.routes.get((names[o], dest_names[d]), [])
-                if not (r.countries & shut) and (by_sea_ok or not r.leaves_by_sea)
+                if not (r.countries & shut) and not (r.leaves_by_sea and np.isinf(at_sea))
             ]
             if not routes or f <= 0:
                 continue
@@ -219,11 +223,12 @@ def route_choice(cn: CorridorNetwork, classes: list[ClassDemand], rules: RouteCh
                 path_od.append(cell)
                 links.append(r.links)
                 firsts.append(firsts[-1] + len(r.links))
+                extra.append(at_sea if r.leaves_by_sea else 0.0)
     return RouteChoice(
         od_class=np.array(od_class, np.int64), od_origin=np.array(od_o, np.int64),
         od_destination=np.array(od_d, np.int64), od_flow=np.array(od_flow, float),
         path_od=np.array(path_od, np.int64), link_first=np.array(firsts, np.int64),
-        links=np.concatenate(links) if links else np.zeros(0, np.int64),
+        links=np.concatenate(links) if links else np.zeros(0, np.int64), path_usd_per_teu=np.array(extra, float),
     )  # fmt: skip
 
 

@@ -13,10 +13,11 @@ A group's **market** says how its boxes leave their origin's country. ``land``: 
 counted on land corridors (China → Europe trains through Kazakhstan, Russia and Belarus; the
 Trans-Caspian route), so its boxes leave by rail or road and choose among the land corridors (and
 whatever ferry, feeder or liner a corridor continues by, such as a liner beyond Poti); a route that
-ships from a port of the origin's country is not theirs: sea from China is another market, tens of
-times larger, that the demand does not hold, and a box of a land count routed to sea is a box taken
-off the corridors it was counted on. ``any``: the group's TEU come from trade values over all modes,
-so shipping from home competes.
+ships from a port of the origin's country carries the pack's ``land_market_sea_usd_per_teu`` on top of
+its cost: sea from China is another market, tens of times larger, that the demand does not hold, and
+a box of a land count routed to sea is a box taken off the corridors it was counted on, unless the
+land corridors close or fill. ``any``: the group's TEU come from trade values over all modes, so
+shipping from home competes at its cost.
 
 CSV, UTF-8, header
 ``group,segment,share,start_share,value_of_time_usd_per_teu_hour,avoid,market,basis,source,as_of,note``
@@ -314,7 +315,7 @@ def segments_by_class(segments: dict[str, tuple[Segment, ...]]) -> dict[str, Seg
 
 
 def land_groups(segments: dict[str, tuple[Segment, ...]]) -> frozenset[str]:
-    """The OD groups whose market is ``land``: their boxes leave their origin's country by land."""
+    """The OD groups whose market is ``land``: their boxes leave their origin's country by land unless it pays."""
     return frozenset(g for g, segs in segments.items() if segs and segs[0].market == "land")
 
 

@@ -37,7 +37,8 @@ class RouteChoice:
     """The candidate routes of every OD cell (a class from an origin node to a destination node).
 
     OD cell ``i`` is class ``od_class[i]`` with ``od_flow[i]`` TEU a year; route ``p`` serves cell ``path_od[p]``
-    along links ``links[link_first[p]:link_first[p + 1]]``. Routes are grouped by cell, cells in order.
+    along links ``links[link_first[p]:link_first[p + 1]]``, and costs ``path_usd_per_teu[p]`` on top of its links
+    (None: nothing; a land-market box's cost of shipping from home). Routes are grouped by cell, cells in order.
     """
 
     od_class: np.ndarray
@@ -47,6 +48,7 @@ class RouteChoice:
     path_od: np.ndarray
     link_first: np.ndarray
     links: np.ndarray
+    path_usd_per_teu: np.ndarray | None = None
 
     def incidence(self, link_count: int) -> sparse.csr_matrix:
         """Routes × links, 1 where a route uses a link (a link used twice counts twice)."""
@@ -101,6 +103,8 @@ def stochastic_equilibrium(
     weight = np.asarray(time_weight, float)[path_class]
     theta = np.asarray(dispersion_per_usd, float)[path_class]
     fixed = a @ network.fixed_cost
+    if choice.path_usd_per_teu is not None:
+        fixed = fixed + choice.path_usd_per_teu
     demand = choice.od_flow[choice.path_od]
 
     def load(flows: np.ndarray) -> np.ndarray:
