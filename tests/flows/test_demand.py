@@ -99,7 +99,9 @@ def test_shipped_set_has_kazakh_baltic_scandinavian_and_western_rows():
     western = {"Hamburg", "Duisburg", "Rotterdam"}
     assert {r.destination for r in by_group["kz_eu"]} == baltic | scandinavia | western
     assert scandinavia <= {r.destination for r in by_group["cn_eu"]}
-    assert {r.destination for r in by_group["cn_caspian"]} == {"Istanbul", "Baku (Alat)", "Poti"}
+    # the Trans-Caspian count's boxes, Constanța's included, are one group: the shippers that count measured
+    assert {r.destination for r in by_group["cn_caspian"]} == {"Istanbul", "Baku (Alat)", "Poti", "Constanța"}
+    assert sum(r.teu_per_year for r in by_group["cn_caspian"]) == pytest.approx(56_500, abs=20)
     assert all(r.user_class == "all" for r in demand.rows)
     assert demand.total_teu_per_year == pytest.approx(484_939)
 
