@@ -4,10 +4,11 @@ Shippers differ: some pay to save days (electronics, car parts), some ship commo
 is worth little, and some keep their boxes out of Russia and Belarus whatever it costs (sanctions
 policy, insurers that do not cover war risks on land, customers who refuse such routes). The data
 pack's ``segments.csv`` gives, for every OD group of the demand (``cn_eu`` China → Europe,
-``cn_caspian`` China → Caspian, Caucasus and Türkiye, ``kz_eu`` Kazakhstan → Europe, and ``all``,
-the fallback for rows that name no group), its segments: each one's share of the group's boxes (the
-share the assignment uses, fitted by ``corridor calibrate``, and the sourced estimate it started from),
-its value of time in USD per TEU-hour and its avoided countries, and the group's market.
+``cn_caspian`` China → the Trans-Caspian route's markets (Caspian, Caucasus, Türkiye, Constanța),
+``kz_eu`` Kazakhstan → Europe, and ``all``, the fallback for rows that name no group), its segments:
+each one's share of the group's boxes (the share the assignment uses, fitted by ``corridor calibrate``, and
+the sourced estimate it started from), its value of time in USD per TEU-hour and its avoided countries, and
+the group's market.
 
 A group's **market** says how its boxes leave their origin's country. ``land``: the group's TEU were
 counted on land corridors (China → Europe trains through Kazakhstan, Russia and Belarus; the
