@@ -158,11 +158,12 @@ class _Problem:
         carbon = engine.pack.param("carbon_price_usd_per_t_co2e") / 1000.0
         self.network = assignable_network(cn, cn.capacity_teu_per_year, carbon)
         self.default_vot = engine.pack.param("value_of_time_usd_per_teu_hour")
+        self.land_groups = land_groups(segments)
 
     def flows(self, behaviour: Behaviour) -> np.ndarray:
         demand, vot, avoid = segment_demand(self.demand, self.segments, behaviour)
         vot = {c: vot.get(c, self.default_vot * behaviour.value_of_time_factor) for c in demand.classes}
-        land = land_only_rows(demand, land_groups(self.segments))
+        land = land_only_rows(demand, self.land_groups)  # per trial: a zero share drops its rows
         rules = RouteChoiceRules(
             dict.fromkeys(demand.classes, behaviour.dispersion_per_usd), avoid, land, behaviour.land_sea_usd_per_teu
         )

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -410,7 +411,10 @@ def build_corridor_network(
         start, _ = builder.zone(origin, o)
         _, end = builder.zone(destination, d)
         found: list[tuple[Solution, tuple[str, ...], frozenset[str]]] = []  # distinct routes and their variant
-        ask = {"origin": _query(pack, o), "destination": _query(pack, d), "coef": coef, "road_reach_km": reach_km}
+        ask = partial(
+            router.solve, _query(pack, o), _query(pack, d), objective="generalized", coef=coef,
+            road_reach_km=reach_km, carriage_at_vias=False,
+        )  # fmt: skip
         for name, avoid in variants:
             via = vias.get(name, ())
             if via and (
@@ -418,7 +422,7 @@ def build_corridor_network(
                 or (d.place is not None and pack.places[d.place].name in via)
             ):
                 via = ()  # a pair that starts or ends at the variant's place is its unrestricted route
-            sol = _solve(router, ask, via, avoid, closures)
+            sol = _solve(ask, via, avoid, closures)
             if sol is None:
                 continue
             if builder.add_route(sol.edges, sol.nodes, start, end, (origin, destination)):
@@ -426,13 +430,15 @@ def build_corridor_network(
         # link elimination: each distinct route of a variant that avoids countries again without each of its
         # capacitated elements in turn, so that boxes avoiding those countries, whose routes are few, have the next
         # best way round a service or crossing they would fill
-        eliminated: set[tuple[str, str]] = set()  # once per pair: a later route's same element gives the same detour
+        # each element once per pair, by the first route through it: the detour round it found under that route's
+        # variant stands for the others' (a search per variant would double the build for few new routes)
+        eliminated: set[tuple[str, str]] = set()
         for sol, via, avoid in [f for f in found if f[2]]:
             for key in builder.capacitated_elements(sol.edges):
                 if key in eliminated:
                     continue
                 eliminated.add(key)
-                alt = _solve(router, ask, via, avoid, {**closures, key: _eliminated(key)})
+                alt = _solve(ask, via, avoid, {**closures, key: _eliminated(key)})
                 if alt is not None:
                     builder.add_route(alt.edges, alt.nodes, start, end, (origin, destination))
         if not found:
@@ -443,15 +449,12 @@ def build_corridor_network(
 
 
 def _solve(
-    router: Router, ask: dict, via: tuple[str, ...], avoid: frozenset[str], closures: dict[tuple[str, str], Closure]
+    ask: Callable[..., Solution], via: tuple[str, ...], avoid: frozenset[str], closures: dict[tuple[str, str], Closure]
 ) -> Solution | None:
-    """A pair's best route by generalized cost as an intermodal chain (``ask``: its ends, the cost coefficients
-    and the truck radius), or None where there is none."""
+    """A pair's best route (``ask``: the router's solve for the pair, as an intermodal chain by generalized cost)
+    through ``via``, avoiding ``avoid``, with ``closures``; None where there is none."""
     try:
-        return router.solve(
-            ask["origin"], ask["destination"], via=via, avoid=avoid, objective="generalized", coef=ask["coef"],
-            closures=closures, road_reach_km=ask["road_reach_km"], carriage_at_vias=False,
-        )  # fmt: skip
+        return ask(via=via, avoid=avoid, closures=closures)
     except CorridorError:
         return None
 
