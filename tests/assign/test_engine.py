@@ -172,7 +172,7 @@ def test_zones_below_first_thru_node_are_never_passed_through():
     assert list(fw.flows) == [4.0, 0.0, 10.0, 10.0]
 
 
-@pytest.mark.parametrize("algorithm", ["gp", "bfw"])
+@pytest.mark.parametrize("algorithm", ["gp", "b", "bfw"])
 def test_over_capacity_demand_on_queue_links_terminates(algorithm):
     # two services from 0 to 1 (capacities 100 and 50 per period), demand four times their sum
     network = AssignmentNetwork(2, [0, 0], [1, 1], [1.0, 2.0], [100.0, 50.0], VdfKind.QUEUE, 1.0, 0.95, 0.0)

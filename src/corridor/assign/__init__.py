@@ -6,7 +6,15 @@ one or more ``Demand`` classes (``inputs``). ``tntp`` reads and writes the TNTP 
 crossings).
 """
 
-from corridor.assign.engine import ALGORITHMS, DEFAULT_ALGORITHM, METHODS, AssignmentResult, PathSet, assign
+from corridor.assign.engine import (
+    ALGORITHMS,
+    DEFAULT_ALGORITHM,
+    METHODS,
+    AssignmentResult,
+    PathSet,
+    assign,
+    conservation_error,
+)
 from corridor.assign.inputs import AssignmentNetwork, Demand
 from corridor.assign.tntp import TntpProblem, read_tntp_dir, write_flows
 from corridor.assign.vdf import VdfKind
@@ -22,6 +30,7 @@ __all__ = [
     "TntpProblem",
     "VdfKind",
     "assign",
+    "conservation_error",
     "read_tntp_dir",
     "write_flows",
 ]

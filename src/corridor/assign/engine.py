@@ -11,7 +11,9 @@ of time; 1 for a single class) and ``f`` the link's fixed cost (tolls, distance 
 the same units as ``w_k · t``.
 
 Algorithms: ``gp`` (default), path-based gradient projection, which converges to relative
-gaps of 1e-10 and below; ``fw``, ``cfw`` and ``bfw``, the Frank–Wolfe family, for comparison.
+gaps of 1e-10 and below and keeps the paths (``AssignmentResult.paths``); ``b``, the bush-based
+Algorithm B (``bush``), faster to high precision on larger networks but without paths; ``fw``,
+``cfw`` and ``bfw``, the Frank–Wolfe family, for comparison.
 All support several classes. The relative gap is ``(TSTT − SPTT) / TSTT`` in generalised cost,
 with ``TSTT = Σ flow × cost`` and ``SPTT = Σ demand × shortest-path cost`` at the current costs
 (for ``so`` the costs are the marginal costs).
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from corridor.assign import bush
 from corridor.assign import frank_wolfe as fw
 from corridor.assign import gradient_projection as gp
 from corridor.assign.inputs import AssignmentNetwork, Demand, node_indices
@@ -34,10 +37,10 @@ from corridor.assign.shortest import build_star, shortest_tree
 from corridor.assign.vdf import VdfKind, unserved_share
 from corridor.errors import InputError, OptionsError
 
-__all__ = ["ALGORITHMS", "DEFAULT_ALGORITHM", "METHODS", "AssignmentResult", "PathSet", "assign"]
+__all__ = ["ALGORITHMS", "DEFAULT_ALGORITHM", "METHODS", "AssignmentResult", "PathSet", "assign", "conservation_error"]
 
 METHODS = ("ue", "so")
-ALGORITHMS = ("gp", "fw", "cfw", "bfw")
+ALGORITHMS = ("gp", "b", "fw", "cfw", "bfw")
 DEFAULT_ALGORITHM = "gp"
 
 #: Passes over the known paths (no shortest paths) after each gradient projection iteration.
@@ -204,6 +207,20 @@ def _gradient_projection(
     return volumes.reshape(n_classes, n_links), paths
 
 
+def _algorithm_b(
+    net: Net, trips: Trips, state: LinkState, scratch: Scratch, should_stop: Callable[[int, float], bool]
+) -> np.ndarray:
+    """Class volumes by Algorithm B; iterates until ``should_stop(iteration, gap)``."""
+    bushes = bush.start(net, trips, state, scratch)
+    iteration, last_gap = 0, 1.0
+    while True:
+        iteration += 1
+        bush.iterate(net, trips, state, scratch, bushes, bush.TOLERANCE_SHARE * last_gap)
+        last_gap = bush.gap(net, trips, state, scratch, bushes)
+        if should_stop(iteration, last_gap):
+            return bush.class_volumes(trips, bushes)
+
+
 def _frank_wolfe(
     net: Net, trips: Trips, state: LinkState, scratch: Scratch, variant: str, should_stop: Callable[[int, float], bool]
 ) -> np.ndarray:
@@ -215,6 +232,21 @@ def _frank_wolfe(
         if should_stop(iteration, solver.gap()):
             return solver.flows
         solver.step()
+
+
+def conservation_error(network: AssignmentNetwork, classes: Sequence[Demand], class_flows: np.ndarray) -> float:
+    """The largest flow imbalance at any node for any class, as a share of that class's demand: what enters a
+    node less what leaves it, against the trips that end there less those that start there. 0 for flows that
+    conserve every trip."""
+    worst = 0.0
+    n = network.num_nodes
+    for k, c in enumerate(classes):
+        net_in = np.bincount(network.head, class_flows[k], n) - np.bincount(network.tail, class_flows[k], n)
+        trips = np.bincount(c.destination, c.flow, n) - np.bincount(c.origin, c.flow, n)
+        total = float(np.sum(c.flow))
+        if total > 0.0:
+            worst = max(worst, float(np.abs(net_in - trips).max()) / total)
+    return worst
 
 
 def assign(
@@ -266,6 +298,8 @@ def assign(
         history.append(0.0)
     elif algorithm == "gp":
         class_flows, paths = _gradient_projection(net, trips, state, scratch, should_stop)
+    elif algorithm == "b":
+        class_flows = _algorithm_b(net, trips, state, scratch, should_stop)
     else:
         class_flows = _frank_wolfe(net, trips, state, scratch, algorithm, should_stop)
     flows = class_flows.sum(axis=0)
