@@ -240,14 +240,19 @@ def _equilibrate(net, trips, state, b, g, k, cost, passes, eps, tol):  # pragma:
             break
 
 
+@njit(cache=True, inline="always")
+def _group_cost(trips, state, k, out):  # pragma: no cover - numba
+    """Class ``k``'s cost on every link at the current volumes, into ``out``."""
+    fill_class_cost(
+        trips.method, trips.weight[k], trips.class_fixed[k], state.time, state.slope, state.weighted_volume, out
+    )
+
+
 @njit(cache=True)
 def _start(net, trips, state, scratch, b):  # pragma: no cover - numba
     for g in range(len(trips.group_class)):
         k, origin = trips.group_class[g], trips.group_origin[g]
-        fill_class_cost(
-            trips.method, trips.weight[k], trips.class_fixed[k], state.time, state.slope, state.weighted_volume,
-            scratch.cost,
-        )  # fmt: skip
+        _group_cost(trips, state, k, scratch.cost)
         settled = shortest_tree(
             net.first_out, net.star_link, net.star_head, scratch.cost, net.first_thru, origin, scratch.dist,
             scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
@@ -285,10 +290,7 @@ def _rebuild(net, trips, state, b):  # pragma: no cover - numba
 def _iterate(net, trips, state, scratch, b, passes, tol):  # pragma: no cover - numba
     for g in range(len(trips.group_class)):
         k, origin = trips.group_class[g], trips.group_origin[g]
-        fill_class_cost(
-            trips.method, trips.weight[k], trips.class_fixed[k], state.time, state.slope, state.weighted_volume,
-            scratch.cost,
-        )  # fmt: skip
+        _group_cost(trips, state, k, scratch.cost)
         eps = FLOW_EPS * b.demand[g]
         _improve(net, b, g, origin, scratch.cost, eps)
         _equilibrate(net, trips, state, b, g, k, scratch.cost, passes, eps, tol)
@@ -300,10 +302,7 @@ def _sweep(net, trips, state, scratch, b, passes, tol):  # pragma: no cover - nu
     """Equilibrate every bush again, its links (and so its order) unchanged."""
     for g in range(len(trips.group_class)):
         k = trips.group_class[g]
-        fill_class_cost(
-            trips.method, trips.weight[k], trips.class_fixed[k], state.time, state.slope, state.weighted_volume,
-            scratch.cost,
-        )  # fmt: skip
+        _group_cost(trips, state, k, scratch.cost)
         _equilibrate(net, trips, state, b, g, k, scratch.cost, passes, FLOW_EPS * b.demand[g], tol)
 
 
@@ -314,10 +313,7 @@ def _gap(net, trips, state, scratch, b):  # pragma: no cover - numba
     for g in range(len(trips.group_class)):
         k, origin = trips.group_class[g], trips.group_origin[g]
         scale = trips.gap_scale[k]
-        fill_class_cost(
-            trips.method, trips.weight[k], trips.class_fixed[k], state.time, state.slope, state.weighted_volume,
-            scratch.cost,
-        )  # fmt: skip
+        _group_cost(trips, state, k, scratch.cost)
         shortest_tree(
             net.first_out, net.star_link, net.star_head, scratch.cost, net.first_thru, origin, scratch.dist,
             scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
