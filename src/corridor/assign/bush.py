@@ -15,6 +15,11 @@ turn and, for each one:
    bush flow on the costlier segment. Link times follow every move (Gauss–Seidel). Labels are
    recomputed and the pass repeated a few times.
 
+After each iteration every bush is equilibrated again, its links unchanged (``SWEEPS`` times); a bush
+that moved no flow when last equilibrated sits out the remaining sweeps of that iteration. Each bush
+keeps its links ordered by their head's place in its topological order, so the labels are one pass
+over its own links, not over every node's way in.
+
 The bushes start as the shortest-path trees at free flow, loaded all or nothing. Link volumes are
 rebuilt from the bush flows at the end of each iteration, so rounding never accumulates. A zone
 below ``first_thru`` is never passed through: no bush link leaves it unless it is the bush's origin.
@@ -39,7 +44,7 @@ __all__ = ["Bushes", "class_volumes", "gap", "iterate", "start"]
 
 #: Equilibration passes over each bush per iteration (labels recomputed before each).
 INNER_PASSES = 2
-#: Sweeps equilibrating every bush again (links unchanged) after each iteration's improvement.
+#: Sweeps equilibrating the bushes again (links unchanged) after each iteration's improvement.
 SWEEPS = 8
 #: Each iteration leaves alone the nodes whose two ways in differ by less than this share of the last gap.
 TOLERANCE_SHARE = 0.01
@@ -53,6 +58,9 @@ class Bushes(NamedTuple):
     first_in: np.ndarray  # int64 (nodes + 1): backward star offsets
     in_link: np.ndarray  # int64 per backward star slot: the link entering the node
     order: np.ndarray  # int64 (groups, nodes): each bush's nodes in topological order
+    links: np.ndarray  # int32 (groups, links): each bush's links, by their head's place in the order
+    link_count: np.ndarray  # int64 (groups): how many links each bush holds
+    active: np.ndarray  # bool (groups): the bush moved flow when last equilibrated
     position: np.ndarray  # int64 (groups, nodes): each node's place in its bush's order (-1 when off the bush)
     size: np.ndarray  # int64 (groups): how many nodes each bush holds
     indegree: np.ndarray  # int64 (nodes)
@@ -67,7 +75,8 @@ class Bushes(NamedTuple):
 
 @njit(cache=True)
 def _topological(net, b, g, origin):  # pragma: no cover - numba
-    """Kahn's order of bush ``g``'s nodes from ``origin`` into ``b.order[g]``; returns how many nodes it holds."""
+    """Kahn's order of bush ``g``'s nodes from ``origin`` into ``b.order[g]``, and its links by their head's place
+    in that order into ``b.links[g]``; returns how many nodes it holds."""
     member, order, position, indegree = b.member[g], b.order[g], b.position[g], b.indegree
     n = len(net.first_out) - 1
     for x in range(n):
@@ -92,53 +101,64 @@ def _topological(net, b, g, origin):  # pragma: no cover - numba
                     position[y] = size
                     size += 1
     b.size[g] = size
+    links, count = b.links[g], 0
+    for i in range(1, size):
+        x = order[i]
+        for slot in range(b.first_in[x], b.first_in[x + 1]):
+            a = b.in_link[slot]
+            if member[a]:
+                links[count] = a
+                count += 1
+    b.link_count[g] = count
     return size
 
 
 @njit(cache=True)
 def _labels(net, b, g, cost, eps):  # pragma: no cover - numba
-    """Least, greatest-used (flow above ``eps``) and greatest-overall costs from the origin over bush ``g``, in
-    topological order."""
-    flow, member, order = b.flow[g], b.member[g], b.order[g]
+    """Least, greatest-used (flow above ``eps``) and greatest-overall costs from the origin over bush ``g``: one
+    pass over its links, which come by their head's place in the topological order, so each tail is final when
+    read. A node with no used way in takes its least cost as its greatest."""
+    flow, order, links = b.flow[g], b.order[g], b.links[g]
+    low, low_link, high, high_link, reach = b.low, b.low_link, b.high, b.high_link, b.reach
     for i in range(b.size[g]):
         x = order[i]
-        if i == 0:
-            b.low[x], b.high[x], b.reach[x] = 0.0, 0.0, 0.0
-            b.low_link[x], b.high_link[x] = -1, -1
-            continue
-        low, high, reach = np.inf, -np.inf, -np.inf
-        low_link, high_link = -1, -1
-        for slot in range(b.first_in[x], b.first_in[x + 1]):
-            a = b.in_link[slot]
-            if not member[a]:
-                continue
-            t = net.tail[a]
-            c = cost[a]
-            if b.low[t] + c < low:
-                low, low_link = b.low[t] + c, a
-            if b.reach[t] + c > reach:
-                reach = b.reach[t] + c
-            if flow[a] > eps and b.high[t] + c > high:
-                high, high_link = b.high[t] + c, a
-        b.low[x], b.low_link[x], b.reach[x] = low, low_link, reach
-        if high_link < 0:
-            b.high[x], b.high_link[x] = low, low_link
-        else:
-            b.high[x], b.high_link[x] = high, high_link
+        low[x], high[x], reach[x] = np.inf, -np.inf, -np.inf
+        low_link[x], high_link[x] = -1, -1
+    origin = order[0]
+    low[origin], high[origin], reach[origin] = 0.0, 0.0, 0.0
+    for s in range(b.link_count[g]):
+        a = links[s]
+        t, x, c = net.tail[a], net.head[a], cost[a]
+        if low[t] + c < low[x]:
+            low[x], low_link[x] = low[t] + c, a
+        if reach[t] + c > reach[x]:
+            reach[x] = reach[t] + c
+        if flow[a] > eps:
+            high_t = high[t] if high_link[t] >= 0 else low[t]
+            if high_t + c > high[x]:
+                high[x], high_link[x] = high_t + c, a
+    for i in range(1, b.size[g]):
+        x = order[i]
+        if high_link[x] < 0:
+            high[x], high_link[x] = low[x], low_link[x]
 
 
 @njit(cache=True)
 def _improve(net, b, g, origin, cost, eps):  # pragma: no cover - numba
-    """Drop unused links (keeping each node's cheapest way in), then add shortcuts that keep the bush acyclic."""
-    flow, member, position = b.flow[g], b.member[g], b.position[g]
-    _topological(net, b, g, origin)
+    """Drop unused links (keeping each node's cheapest way in), then add shortcuts that keep the bush acyclic.
+    The bush's order must be current on entry; it is on exit."""
+    flow, member, position, links = b.flow[g], b.member[g], b.position[g], b.links[g]
     _labels(net, b, g, cost, eps)
-    for a in range(len(net.tail)):
-        if member[a] and flow[a] <= eps and b.low_link[net.head[a]] != a:
+    removed = 0
+    for s in range(b.link_count[g]):
+        a = links[s]
+        if flow[a] <= eps and b.low_link[net.head[a]] != a:
             member[a] = False
             flow[a] = 0.0
-    _topological(net, b, g, origin)
-    _labels(net, b, g, cost, eps)
+            removed += 1
+    if removed:
+        _topological(net, b, g, origin)
+        _labels(net, b, g, cost, eps)
     added = 0
     for a in range(len(net.tail)):
         if member[a]:
@@ -172,10 +192,11 @@ def _refresh(net, trips, state, cost, k, a):  # pragma: no cover - numba
 def _equilibrate(net, trips, state, b, g, k, cost, passes, eps, tol):  # pragma: no cover - numba
     """Newton moves between the costliest used and the cheapest way into each node of bush ``g`` where they
     differ by more than ``tol`` of the cost; a link left with a flow of at most ``eps`` (rounding) is
-    emptied."""
+    emptied. Returns whether any flow moved."""
     flow, order, position = b.flow[g], b.order[g], b.position[g]
     method, weight = trips.method, trips.weight[k]
     low_seg, high_seg = b.segment[0], b.segment[1]
+    any_move = False
     for _ in range(passes):
         _labels(net, b, g, cost, eps)
         moved = False
@@ -238,6 +259,8 @@ def _equilibrate(net, trips, state, b, g, k, cost, passes, eps, tol):  # pragma:
             moved = True
         if not moved:
             break
+        any_move = True
+    return any_move
 
 
 @njit(cache=True, inline="always")
@@ -262,6 +285,7 @@ def _start(net, trips, state, scratch, b):  # pragma: no cover - numba
         for od in range(trips.group_first[g], trips.group_first[g + 1]):
             scratch.node_demand[trips.dest[od]] += trips.demand[od]
         load_tree(net.tail, scratch.pred_link, scratch.order, settled, scratch.node_demand, b.flow[g])
+        _topological(net, b, g, origin)
     _rebuild(net, trips, state, b)
 
 
@@ -293,17 +317,20 @@ def _iterate(net, trips, state, scratch, b, passes, tol):  # pragma: no cover - 
         _group_cost(trips, state, k, scratch.cost)
         eps = FLOW_EPS * b.demand[g]
         _improve(net, b, g, origin, scratch.cost, eps)
-        _equilibrate(net, trips, state, b, g, k, scratch.cost, passes, eps, tol)
+        b.active[g] = _equilibrate(net, trips, state, b, g, k, scratch.cost, passes, eps, tol)
     _rebuild(net, trips, state, b)
 
 
 @njit(cache=True)
 def _sweep(net, trips, state, scratch, b, passes, tol):  # pragma: no cover - numba
-    """Equilibrate every bush again, its links (and so its order) unchanged."""
+    """Equilibrate again every bush that moved flow when last equilibrated, its links (and so its order)
+    unchanged."""
     for g in range(len(trips.group_class)):
+        if not b.active[g]:
+            continue
         k = trips.group_class[g]
         _group_cost(trips, state, k, scratch.cost)
-        _equilibrate(net, trips, state, b, g, k, scratch.cost, passes, FLOW_EPS * b.demand[g], tol)
+        b.active[g] = _equilibrate(net, trips, state, b, g, k, scratch.cost, passes, FLOW_EPS * b.demand[g], tol)
 
 
 @njit(cache=True)
@@ -341,6 +368,9 @@ def start(net: Net, trips: Trips, state: LinkState, scratch: Scratch) -> Bushes:
         first_in=first_in,
         in_link=order,
         order=np.zeros((groups, n), np.int64),
+        links=np.zeros((groups, m), np.int32),
+        link_count=np.zeros(groups, np.int64),
+        active=np.ones(groups, np.bool_),
         position=np.full((groups, n), -1, np.int64),
         size=np.zeros(groups, np.int64),
         indegree=np.zeros(n, np.int64),
