@@ -5,16 +5,25 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := src/corridor/server/static/vendor
 WEB_STAMP := $(VENDOR)/.installed
+# Algorithm B compiled ahead of time (corridor.assign.native), rebuilt when its kernels change
+NATIVE := src/corridor/assign/_bush_native.json
+NATIVE_SOURCES := $(addprefix src/corridor/,assign/bush.py assign/links.py assign/shortest.py assign/problem.py graphs/heap.py)
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast web lint bench clean-cache
+.PHONY: run test test-fast web lint bench clean-cache native
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+## native: Algorithm B's kernels compiled ahead of time, so an assignment starts without numba (needs a C compiler)
+native: $(NATIVE)
+
+$(NATIVE): $(STAMP) $(NATIVE_SOURCES)
+	$(BIN)/python -c "from corridor.assign import native; native.main()"
 
 ## web: the map page's browser libraries (MapLibre GL JS, Swagger UI) from npm, copied into the package
 web: $(WEB_STAMP)
@@ -35,16 +44,16 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
 ## run: build the network cache if needed, then route Xi'an → Klaipėda with and without --avoid RU,BY
-run: $(STAMP) $(WEB_STAMP)
+run: $(STAMP) $(WEB_STAMP) $(NATIVE)
 	$(BIN)/corridor route "Xi'an" Klaipeda
 	$(BIN)/corridor route "Xi'an" Klaipeda --avoid RU,BY
 
 ## test: the whole test suite (unit tests, integration tests on the real world network, browser tests)
-test: $(STAMP) $(WEB_STAMP) $(CHROMIUM)
+test: $(STAMP) $(WEB_STAMP) $(NATIVE) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 ## test-fast: unit tests and doctests only: no world network, no browser (under a minute)
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(NATIVE)
 	$(BIN)/python -m pytest -m "not integration and not browser"
 
 lint: $(STAMP)

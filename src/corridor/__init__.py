@@ -13,7 +13,6 @@ light (the errors come at once; numpy, numba and the network code when a name ne
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from corridor.errors import (
@@ -30,11 +29,6 @@ from corridor.errors import (
     ScenarioError,
     UnknownPlaceError,
 )
-
-try:
-    __version__ = version("corridor")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
 
 #: public name → (module, name in that module), imported on first use
 _LAZY: dict[str, tuple[str, str]] = {
@@ -69,7 +63,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     # demand and flows
     "Demand": ("corridor.flows.demand", "Demand"),
     "read_demand": ("corridor.flows.demand", "read_demand"),
-    "SHIPPED_DEMAND": ("corridor.flows.demand", "SHIPPED_DEMAND"),
+    "SHIPPED_DEMAND": ("corridor.constants", "SHIPPED_DEMAND"),
     "write_flow_report": ("corridor.flows.report", "write_flow_report"),
     # validation against published figures
     "Benchmark": ("corridor.validation.benchmarks", "Benchmark"),
@@ -108,9 +102,9 @@ _LAZY: dict[str, tuple[str, str]] = {
     "read_tntp_dir": ("corridor.assign.tntp", "read_tntp_dir"),
     "write_tntp_flows": ("corridor.assign.tntp", "write_flows"),
     "assign_traffic": ("corridor.assign.engine", "assign"),
-    "ASSIGNMENT_ALGORITHMS": ("corridor.assign.engine", "ALGORITHMS"),
-    "ASSIGNMENT_METHODS": ("corridor.assign.engine", "METHODS"),
-    "DEFAULT_ASSIGNMENT_ALGORITHM": ("corridor.assign.engine", "DEFAULT_ALGORITHM"),
+    "ASSIGNMENT_ALGORITHMS": ("corridor.constants", "ASSIGNMENT_ALGORITHMS"),
+    "ASSIGNMENT_METHODS": ("corridor.constants", "ASSIGNMENT_METHODS"),
+    "DEFAULT_ASSIGNMENT_ALGORITHM": ("corridor.constants", "DEFAULT_ASSIGNMENT_ALGORITHM"),
     # OD skims: one search tree per origin, serially or on Dask
     "SKIM_METRICS": ("corridor.scale.skim", "SKIM_METRICS"),
     "DEFAULT_SKIM_METRICS": ("corridor.scale.skim", "DEFAULT_SKIM_METRICS"),
@@ -160,6 +154,9 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Import a public name on first use (PEP 562); later uses find it in the module's namespace."""
+    if name == "__version__":
+        globals()[name] = value = _installed_version()
+        return value
     try:
         module, attribute = _LAZY[name]
     except KeyError:
@@ -169,8 +166,18 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def _installed_version() -> str:
+    """The installed distribution's version (read on first use: ``importlib.metadata`` is slow to import)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("corridor")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | {"__version__"})
 
 
 if TYPE_CHECKING:  # the main types, imported eagerly for type checkers and editors only

@@ -7,8 +7,11 @@ limit is stated once.
 from __future__ import annotations
 
 __all__ = [
+    "ASSIGNMENT_ALGORITHMS",
+    "ASSIGNMENT_METHODS",
     "ASSIGN_METHODS",
     "CARBON_PRICE_MAX_USD_PER_T_CO2E",
+    "DEFAULT_ASSIGNMENT_ALGORITHM",
     "DEFAULT_ASSIGN_GAP",
     "DEFAULT_ASSIGN_METHOD",
     "DEFAULT_COMPARE_OBJECTIVE",
@@ -26,6 +29,7 @@ __all__ = [
     "REACH_MAX_USD_PER_TEU",
     "ROUTABLE_MODES",
     "SEA_PASSAGE_NAMES",
+    "SHIPPED_DEMAND",
     "VALUE_OF_TIME_MAX_USD_PER_TEU_HOUR",
 ]
 
@@ -49,12 +53,20 @@ DEFAULT_PROFILE = "intermodal"
 PLACE_KINDS = ("rail_terminal", "seaport", "ferry_port", "border_crossing", "gauge_change")
 
 #: What ``assign`` shares out when no demand is named, by which method, to which relative gap.
+#: The demand sets shipped with the package, by name.
+SHIPPED_DEMAND = ("corridor-2024",)
 DEFAULT_DEMAND_SET = "corridor-2024"
 #: How ``corridor assign`` shares demand: ``sue`` (shipper segments, logit route choice with queues, the default),
 #: ``ue`` (deterministic user equilibrium) or ``so`` (system optimum).
 ASSIGN_METHODS = ("sue", "ue", "so")
 DEFAULT_ASSIGN_METHOD = "sue"
 DEFAULT_ASSIGN_GAP = 1e-6
+
+#: The general assignment engine (``corridor.assign_traffic``): methods, algorithms and the default algorithm,
+#: Algorithm B (bush-based), the fastest to high precision; ``gp`` when the paths are wanted.
+ASSIGNMENT_METHODS = ("ue", "so")
+ASSIGNMENT_ALGORITHMS = ("b", "gp", "fw", "cfw", "bfw")
+DEFAULT_ASSIGNMENT_ALGORITHM = "b"
 
 #: How far a coordinate may lie from the network by default, km.
 DEFAULT_MAX_SNAP_KM = 50.0

@@ -8,7 +8,8 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from corridor.assign import AssignmentNetwork, Demand, VdfKind, assign, read_tntp_dir
-from corridor.assign.vdf import bpr_time, link_integral
+from corridor.assign.links import link_integral
+from corridor.assign.vdf import bpr_time
 from corridor.errors import InputError, OptionsError
 
 # Braess network (Braess_net.tntp; nodes 1..4 in the file, 0..3 here), demand 6 from node 1 to 2.
@@ -34,7 +35,7 @@ def braess(braess_dir):
 
 @pytest.fixture(scope="module")
 def sioux_ue(sioux):
-    return assign(sioux.assignment_network(), sioux.demand(), gap=1e-10)
+    return assign(sioux.assignment_network(), sioux.demand(), algorithm="gp", gap=1e-10)
 
 
 def beckmann(network, flows):
@@ -62,7 +63,7 @@ def test_braess_user_equilibrium_and_system_optimum(braess, algorithm, gap, atol
 
 
 def test_braess_paths(braess):
-    result = assign(*braess, gap=1e-12)
+    result = assign(*braess, algorithm="gp", gap=1e-12)
     paths = result.paths.between(0, 1)
     assert sorted(len(links) for links, _ in paths) == [2, 2, 3]
     assert np.allclose([flow for _, flow in paths], 2.0, atol=1e-6)
@@ -239,6 +240,6 @@ def test_path_pool_growth_and_compaction_change_nothing(sioux, sioux_ue, monkeyp
     monkeypatch.setattr(gp, "grow", counted("grow", grow))
     monkeypatch.setattr(gp, "_compact", counted("compact", compact))
     monkeypatch.setattr(gp, "COMPACT_FROM", (0, 0))
-    result = assign(sioux.assignment_network(), sioux.demand(), gap=1e-10)
+    result = assign(sioux.assignment_network(), sioux.demand(), algorithm="gp", gap=1e-10)
     assert calls["grow"] > 5 and calls["compact"] > 0
     assert np.allclose(result.flows, sioux_ue.flows, rtol=1e-7)

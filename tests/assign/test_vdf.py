@@ -4,7 +4,7 @@ the compiled kernels against the numpy reference; the queue function above capac
 import numpy as np
 import pytest
 
-from corridor.assign import vdf
+from corridor.assign import links, vdf
 from corridor.assign.vdf import VdfKind
 
 VOLUMES = np.array([0.0, 1.0, 250.0, 600.0, 900.0, 949.0, 951.0, 1000.0, 1500.0, 5000.0])
@@ -47,16 +47,16 @@ def test_derivative_and_integral_match_finite_differences(name, kind, time, slop
 def test_compiled_kernels_equal_the_numpy_reference(name, kind, time, slope, integral, alpha, beta):
     t0 = 4.0
     for v in VOLUMES:
-        t, s, c = vdf.link_terms(int(kind), t0, CAPACITY, alpha, beta, v)
+        t, s, c = links.link_terms(int(kind), t0, CAPACITY, alpha, beta, v)
         assert t == pytest.approx(float(time(v, t0, CAPACITY, alpha, beta)), rel=1e-13)
         assert s == pytest.approx(float(slope(v, t0, CAPACITY, alpha, beta)), rel=1e-12, abs=1e-300)
         if v > 0:
             h = 1e-3 * max(v, 1.0)
-            _, s_plus, _ = vdf.link_terms(int(kind), t0, CAPACITY, alpha, beta, v + h)
-            _, s_minus, _ = vdf.link_terms(int(kind), t0, CAPACITY, alpha, beta, max(v - h, 0.0))
+            _, s_plus, _ = links.link_terms(int(kind), t0, CAPACITY, alpha, beta, v + h)
+            _, s_minus, _ = links.link_terms(int(kind), t0, CAPACITY, alpha, beta, max(v - h, 0.0))
             if not (kind == VdfKind.QUEUE and abs(v / CAPACITY - beta) < 2e-3):  # the kink at the knee
                 assert c == pytest.approx((s_plus - s_minus) / (v + h - max(v - h, 0.0)), rel=1e-3, abs=1e-15)
-        assert vdf.link_integral(int(kind), t0, CAPACITY, alpha, beta, v) == pytest.approx(
+        assert links.link_integral(int(kind), t0, CAPACITY, alpha, beta, v) == pytest.approx(
             float(integral(v, t0, CAPACITY, alpha, beta)), rel=1e-13
         )
 
@@ -75,9 +75,9 @@ def test_queue_stays_finite_increasing_and_convex_above_capacity():
 
 def test_uncongested_links():
     for kind in VdfKind:
-        t, s, c = vdf.link_terms(int(kind), 7.0, np.inf, 0.15 if kind == VdfKind.BPR else 1.0, 0.95, 1e9)
+        t, s, c = links.link_terms(int(kind), 7.0, np.inf, 0.15 if kind == VdfKind.BPR else 1.0, 0.95, 1e9)
         assert (t, s, c) == (7.0, 0.0, 0.0)
-        assert vdf.link_integral(int(kind), 7.0, np.inf, 0.15, 0.95, 10.0) == 70.0
+        assert links.link_integral(int(kind), 7.0, np.inf, 0.15, 0.95, 10.0) == 70.0
     assert vdf.bpr_time(1e9, 7.0, np.inf) == 7.0 and vdf.bpr_derivative(1e9, 7.0, np.inf) == 0.0
     assert vdf.queue_time(1e9, 7.0, np.inf) == 7.0 and vdf.queue_derivative(1e9, 7.0, np.inf) == 0.0
     assert vdf.queue_integral(10.0, 7.0, np.inf) == 70.0

@@ -7,15 +7,15 @@ turn and, for each one:
 1. **improves the bush**: drops the links that carry none of its flow (except each node's cheapest
    way in, so every node stays reached) and adds the links that make a shortcut, ``U_i + c_ij < U_j``
    or ``L_i + c_ij < L_j``, where ``L`` and ``U`` are the least and greatest cost from the origin
-   over the bush's links. A link is added only when ``U_i < U_j``: no bush path leads from ``j`` back
-   to ``i``, so the bush stays acyclic;
+   over the bush's used links. A link is added only when ``R_i < R_j``, ``R`` the greatest cost over
+   all of the bush's links: no bush path leads from ``j`` back to ``i``, so the bush stays acyclic;
 2. **equilibrates the bush**: at each node, from the last in topological order, the costliest used
    way in and the cheapest way in are traced back to where they part; flow moves from the costlier
    segment to the cheaper one by a Newton step ``Δ = (C_U − C_L) / Σ slopes``, capped at the least
    bush flow on the costlier segment. Link times follow every move (Gauss–Seidel). Labels are
    recomputed and the pass repeated a few times.
 
-After each iteration every bush is equilibrated again, its links unchanged (``SWEEPS`` times); a bush
+After each iteration every bush is equilibrated again, its links unchanged (``sweep``); a bush
 that moved no flow when last equilibrated sits out the remaining sweeps of that iteration. Each bush
 keeps its links ordered by their head's place in its topological order, so the labels are one pass
 over its own links, not over every node's way in.
@@ -26,51 +26,23 @@ below ``first_thru`` is never passed through: no bush link leaves it unless it i
 
 The costs are the engine's objective units (``links``): ``t + f / w`` for user equilibrium, the
 marginal cost for system optimum, so the same code does both.
+
+These are the kernels; ``algorithm_b`` drives them (allocation, iterations, sweeps, the stop), and
+``native`` compiles them ahead of time so that an assignment can start without numba.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 from numba import njit
 
-from corridor.assign.links import class_cost, class_slope, fill_class_cost
-from corridor.assign.problem import LinkState, Net, Scratch, Trips
+from corridor.assign.links import class_cost, class_slope, fill_class_cost, link_terms
 from corridor.assign.shortest import load_tree, shortest_tree
-from corridor.assign.vdf import link_terms
 
-__all__ = ["Bushes", "class_volumes", "gap", "iterate", "start"]
+__all__ = ["FLOW_EPS", "gap", "iterate", "rebuild", "start", "sweep"]
 
-#: Equilibration passes over each bush per iteration (labels recomputed before each).
-INNER_PASSES = 2
-#: Sweeps equilibrating the bushes again (links unchanged) after each iteration's improvement.
-SWEEPS = 8
-#: Each iteration leaves alone the nodes whose two ways in differ by less than this share of the last gap.
-TOLERANCE_SHARE = 0.01
 #: A bush link whose flow is at most this share of its group's demand is rounding, not use: it is emptied.
 FLOW_EPS = 1e-12
-
-
-class Bushes(NamedTuple):
-    flow: np.ndarray  # float64 (groups, links): each group's flow on each link
-    member: np.ndarray  # bool (groups, links): the group's bush
-    first_in: np.ndarray  # int64 (nodes + 1): backward star offsets
-    in_link: np.ndarray  # int64 per backward star slot: the link entering the node
-    order: np.ndarray  # int64 (groups, nodes): each bush's nodes in topological order
-    links: np.ndarray  # int32 (groups, links): each bush's links, by their head's place in the order
-    link_count: np.ndarray  # int64 (groups): how many links each bush holds
-    active: np.ndarray  # bool (groups): the bush moved flow when last equilibrated
-    position: np.ndarray  # int64 (groups, nodes): each node's place in its bush's order (-1 when off the bush)
-    size: np.ndarray  # int64 (groups): how many nodes each bush holds
-    indegree: np.ndarray  # int64 (nodes)
-    low: np.ndarray  # float64 (nodes): least cost from the origin over the bush
-    low_link: np.ndarray  # int64 (nodes): the link it arrives by
-    high: np.ndarray  # float64 (nodes): greatest cost over the bush's used links
-    high_link: np.ndarray  # int64 (nodes)
-    reach: np.ndarray  # float64 (nodes): greatest cost over all the bush's links (the acyclicity test)
-    segment: np.ndarray  # int64 (2, nodes): the two segments being traced
-    demand: np.ndarray  # float64 (groups): each group's total demand
 
 
 @njit(cache=True)
@@ -272,7 +244,8 @@ def _group_cost(trips, state, k, out):  # pragma: no cover - numba
 
 
 @njit(cache=True)
-def _start(net, trips, state, scratch, b):  # pragma: no cover - numba
+def start(net, trips, state, scratch, b):  # pragma: no cover - numba
+    """Each bush the free-flow shortest-path tree of its origin, its group's demand loaded on it; volumes built."""
     for g in range(len(trips.group_class)):
         k, origin = trips.group_class[g], trips.group_origin[g]
         _group_cost(trips, state, k, scratch.cost)
@@ -286,11 +259,11 @@ def _start(net, trips, state, scratch, b):  # pragma: no cover - numba
             scratch.node_demand[trips.dest[od]] += trips.demand[od]
         load_tree(net.tail, scratch.pred_link, scratch.order, settled, scratch.node_demand, b.flow[g])
         _topological(net, b, g, origin)
-    _rebuild(net, trips, state, b)
+    rebuild(net, trips, state, b)
 
 
 @njit(cache=True)
-def _rebuild(net, trips, state, b):  # pragma: no cover - numba
+def rebuild(net, trips, state, b):  # pragma: no cover - numba
     """Volumes summed afresh from the bush flows, and times refreshed."""
     m = len(net.tail)
     for a in range(m):
@@ -311,18 +284,19 @@ def _rebuild(net, trips, state, b):  # pragma: no cover - numba
 
 
 @njit(cache=True)
-def _iterate(net, trips, state, scratch, b, passes, tol):  # pragma: no cover - numba
+def iterate(net, trips, state, scratch, b, passes, tol):  # pragma: no cover - numba
+    """Every bush improved and equilibrated (``passes`` passes, nodes within ``tol`` left alone); volumes rebuilt."""
     for g in range(len(trips.group_class)):
         k, origin = trips.group_class[g], trips.group_origin[g]
         _group_cost(trips, state, k, scratch.cost)
         eps = FLOW_EPS * b.demand[g]
         _improve(net, b, g, origin, scratch.cost, eps)
         b.active[g] = _equilibrate(net, trips, state, b, g, k, scratch.cost, passes, eps, tol)
-    _rebuild(net, trips, state, b)
+    rebuild(net, trips, state, b)
 
 
 @njit(cache=True)
-def _sweep(net, trips, state, scratch, b, passes, tol):  # pragma: no cover - numba
+def sweep(net, trips, state, scratch, b, passes, tol):  # pragma: no cover - numba
     """Equilibrate again every bush that moved flow when last equilibrated, its links (and so its order)
     unchanged."""
     for g in range(len(trips.group_class)):
@@ -334,7 +308,7 @@ def _sweep(net, trips, state, scratch, b, passes, tol):  # pragma: no cover - nu
 
 
 @njit(cache=True)
-def _gap(net, trips, state, scratch, b):  # pragma: no cover - numba
+def gap(net, trips, state, scratch, b):  # pragma: no cover - numba
     """Relative gap ``(TSTT − SPTT) / TSTT`` in generalised cost, from fresh shortest-path trees."""
     total, shortest = 0.0, 0.0
     for g in range(len(trips.group_class)):
@@ -354,56 +328,3 @@ def _gap(net, trips, state, scratch, b):  # pragma: no cover - numba
     if total <= 0.0:
         return 0.0
     return max(total - shortest, 0.0) / total
-
-
-def start(net: Net, trips: Trips, state: LinkState, scratch: Scratch) -> Bushes:
-    """Bushes as the free-flow shortest-path trees, each group's demand loaded on its tree."""
-    n, m, groups = len(net.first_out) - 1, len(net.tail), len(trips.group_class)
-    order = np.argsort(net.head, kind="stable").astype(np.int64)
-    first_in = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(net.head, minlength=n), out=first_in[1:])
-    bushes = Bushes(
-        flow=np.zeros((groups, m)),
-        member=np.zeros((groups, m), np.bool_),
-        first_in=first_in,
-        in_link=order,
-        order=np.zeros((groups, n), np.int64),
-        links=np.zeros((groups, m), np.int32),
-        link_count=np.zeros(groups, np.int64),
-        active=np.ones(groups, np.bool_),
-        position=np.full((groups, n), -1, np.int64),
-        size=np.zeros(groups, np.int64),
-        indegree=np.zeros(n, np.int64),
-        low=np.zeros(n),
-        low_link=np.full(n, -1, np.int64),
-        high=np.zeros(n),
-        high_link=np.full(n, -1, np.int64),
-        reach=np.zeros(n),
-        segment=np.zeros((2, max(n, 1)), np.int64),
-        demand=np.add.reduceat(trips.demand, trips.group_first[:-1]) if groups else np.zeros(0),
-    )
-    _start(net, trips, state, scratch, bushes)
-    return bushes
-
-
-def iterate(net: Net, trips: Trips, state: LinkState, scratch: Scratch, bushes: Bushes, tol: float) -> None:
-    """One iteration: every bush improved and equilibrated, then ``SWEEPS`` more equilibrations of every bush;
-    volumes rebuilt. Nodes whose costliest used way in is within ``tol`` (a share of its cost) of the cheapest
-    are left as they are."""
-    _iterate(net, trips, state, scratch, bushes, INNER_PASSES, tol)
-    for _ in range(SWEEPS):
-        _sweep(net, trips, state, scratch, bushes, INNER_PASSES, tol)
-    _rebuild(net, trips, state, bushes)
-
-
-def gap(net: Net, trips: Trips, state: LinkState, scratch: Scratch, bushes: Bushes) -> float:
-    """The relative gap at the current volumes."""
-    return float(_gap(net, trips, state, scratch, bushes))
-
-
-def class_volumes(trips: Trips, bushes: Bushes) -> np.ndarray:
-    """Volume per (class, link): the bush flows of each class's groups summed."""
-    classes = len(trips.weight)
-    out = np.zeros((classes, bushes.flow.shape[1]))
-    np.add.at(out, trips.group_class, bushes.flow)
-    return out

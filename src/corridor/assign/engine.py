@@ -10,13 +10,18 @@ A link's generalised cost for class ``k`` is ``w_k · t(v) + f``: ``t`` the volu
 of time; 1 for a single class) and ``f`` the link's fixed cost (tolls, distance charges), in
 the same units as ``w_k · t``.
 
-Algorithms: ``gp`` (default), path-based gradient projection, which converges to relative
-gaps of 1e-10 and below and keeps the paths (``AssignmentResult.paths``); ``b``, the bush-based
-Algorithm B (``bush``), faster to high precision on larger networks but without paths; ``fw``,
-``cfw`` and ``bfw``, the Frank–Wolfe family, for comparison.
-All support several classes. The relative gap is ``(TSTT − SPTT) / TSTT`` in generalised cost,
-with ``TSTT = Σ flow × cost`` and ``SPTT = Σ demand × shortest-path cost`` at the current costs
-(for ``so`` the costs are the marginal costs).
+Algorithms: ``b`` (default), the bush-based Algorithm B (``bush``), the fastest to relative gaps
+of 1e-10 and below; ``gp``, path-based gradient projection, as precise and the one that keeps the
+paths (``AssignmentResult.paths``); ``fw``, ``cfw`` and ``bfw``, the Frank–Wolfe family, for
+comparison. All support several classes.
+
+Algorithm B runs on kernels compiled ahead of time where they are built (``native``: no numba to
+import, so a small network is answered in a fraction of a second), else on numba's JIT; the other
+algorithms import their numba code when first used.
+
+The relative gap is ``(TSTT − SPTT) / TSTT`` in generalised cost, with ``TSTT = Σ flow × cost``
+and ``SPTT = Σ demand × shortest-path cost`` at the current costs (for ``so`` the costs are the
+marginal costs).
 """
 
 from __future__ import annotations
@@ -27,21 +32,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from corridor.assign import bush
-from corridor.assign import frank_wolfe as fw
-from corridor.assign import gradient_projection as gp
+from corridor.assign import algorithm_b, native
 from corridor.assign.inputs import AssignmentNetwork, Demand, node_indices
-from corridor.assign.links import SO, UE, class_fixed_costs
-from corridor.assign.problem import LinkState, Net, Scratch, Trips, new_scratch, new_state
-from corridor.assign.shortest import build_star, shortest_tree
+from corridor.assign.native import Kernels
+from corridor.assign.problem import (
+    SO,
+    UE,
+    LinkState,
+    Net,
+    Scratch,
+    Trips,
+    build_star,
+    class_fixed_costs,
+    new_scratch,
+    zero_state,
+)
 from corridor.assign.vdf import VdfKind, unserved_share
+from corridor.constants import ASSIGNMENT_ALGORITHMS, ASSIGNMENT_METHODS, DEFAULT_ASSIGNMENT_ALGORITHM
 from corridor.errors import InputError, OptionsError
 
 __all__ = ["ALGORITHMS", "DEFAULT_ALGORITHM", "METHODS", "AssignmentResult", "PathSet", "assign", "conservation_error"]
 
-METHODS = ("ue", "so")
-ALGORITHMS = ("gp", "b", "fw", "cfw", "bfw")
-DEFAULT_ALGORITHM = "gp"
+METHODS = ASSIGNMENT_METHODS
+ALGORITHMS = ASSIGNMENT_ALGORITHMS
+DEFAULT_ALGORITHM = DEFAULT_ASSIGNMENT_ALGORITHM
 
 #: Passes over the known paths (no shortest paths) after each gradient projection iteration.
 _RESTRICTED_PASSES = 3
@@ -98,6 +112,7 @@ class AssignmentResult:
     total_system_travel_time: float
     converged: bool
     unserved_share: np.ndarray
+    kernels: str = "jit"  # "native": Algorithm B's ahead-of-time kernels ran (``native``); "jit": numba's JIT
     paths: PathSet | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
@@ -110,6 +125,7 @@ class AssignmentResult:
             "seconds": float(self.seconds),
             "total_system_travel_time": float(self.total_system_travel_time),
             "converged": bool(self.converged),
+            "kernels": self.kernels,
         }
 
 
@@ -161,12 +177,12 @@ def _net(network: AssignmentNetwork) -> Net:
     )
 
 
-def _check_reachable(net: Net, trips: Trips, classes: Sequence[Demand]) -> None:
+def _check_reachable(net: Net, trips: Trips, classes: Sequence[Demand], kernels: Kernels) -> None:
     scratch = new_scratch(net)
     cost = net.free_flow_time.copy()
     for g in range(len(trips.group_class)):
         origin = int(trips.group_origin[g])
-        shortest_tree(
+        kernels.shortest_tree(
             net.first_out, net.star_link, net.star_head, cost, net.first_thru, origin, scratch.dist,
             scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
         )  # fmt: skip
@@ -181,6 +197,8 @@ def _gradient_projection(
     net: Net, trips: Trips, state: LinkState, scratch: Scratch, should_stop: Callable[[int, float], bool]
 ) -> tuple[np.ndarray, PathSet]:
     """Class volumes and paths; iterates until ``should_stop(iteration, gap)``."""
+    from corridor.assign import gradient_projection as gp
+
     pool = gp.new_pool(len(trips.demand), len(net.tail))
     iteration = 0
     while True:
@@ -207,24 +225,12 @@ def _gradient_projection(
     return volumes.reshape(n_classes, n_links), paths
 
 
-def _algorithm_b(
-    net: Net, trips: Trips, state: LinkState, scratch: Scratch, should_stop: Callable[[int, float], bool]
-) -> np.ndarray:
-    """Class volumes by Algorithm B; iterates until ``should_stop(iteration, gap)``."""
-    bushes = bush.start(net, trips, state, scratch)
-    iteration, last_gap = 0, 1.0
-    while True:
-        iteration += 1
-        bush.iterate(net, trips, state, scratch, bushes, bush.TOLERANCE_SHARE * last_gap)
-        last_gap = bush.gap(net, trips, state, scratch, bushes)
-        if should_stop(iteration, last_gap):
-            return bush.class_volumes(trips, bushes)
-
-
 def _frank_wolfe(
     net: Net, trips: Trips, state: LinkState, scratch: Scratch, variant: str, should_stop: Callable[[int, float], bool]
 ) -> np.ndarray:
     """Class volumes; iterates until ``should_stop(iteration, gap)``."""
+    from corridor.assign import frank_wolfe as fw
+
     solver = fw.FrankWolfe(net, trips, state, scratch, variant)
     iteration = 0
     while True:
@@ -280,8 +286,13 @@ def assign(
     started = time.perf_counter()
     net = _net(network)
     trips = _trips(network, classes, SO if method == "so" else UE)
-    _check_reachable(net, trips, classes)
-    state, scratch = new_state(net), new_scratch(net)
+    state, scratch = zero_state(net), new_scratch(net)
+    kernels = native.kernels((net, trips, state, scratch)) if algorithm == "b" else native.jit_kernels()
+    _check_reachable(net, trips, classes, kernels)
+    kernels.refresh_links(
+        net.kind, net.free_flow_time, net.capacity, net.alpha, net.beta, state.volume, state.time, state.slope,
+        state.curvature,
+    )  # fmt: skip
     history: list[float] = []
 
     def should_stop(iteration: int, value: float) -> bool:
@@ -299,7 +310,7 @@ def assign(
     elif algorithm == "gp":
         class_flows, paths = _gradient_projection(net, trips, state, scratch, should_stop)
     elif algorithm == "b":
-        class_flows = _algorithm_b(net, trips, state, scratch, should_stop)
+        class_flows = algorithm_b.solve(net, trips, state, scratch, kernels, should_stop)
     else:
         class_flows = _frank_wolfe(net, trips, state, scratch, algorithm, should_stop)
     flows = class_flows.sum(axis=0)
@@ -319,5 +330,6 @@ def assign(
         total_system_travel_time=float(flows @ times),
         converged=history[-1] <= gap,
         unserved_share=np.where(queue, unserved_share(flows, network.capacity), 0.0),
+        kernels=kernels.kind,
         paths=paths,
     )

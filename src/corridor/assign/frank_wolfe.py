@@ -22,10 +22,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from corridor.assign.links import UE, fill_class_cost
-from corridor.assign.problem import LinkState, Net, Scratch, Trips, refresh_state
+from corridor.assign.links import fill_class_cost, link_terms, refresh_state
+from corridor.assign.problem import UE, LinkState, Net, Scratch, Trips
 from corridor.assign.shortest import load_tree, shortest_tree
-from corridor.assign.vdf import link_terms
 
 __all__ = ["FrankWolfe", "all_or_nothing", "line_search"]
 

@@ -21,10 +21,9 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from corridor.assign.links import class_cost, class_slope, fill_class_cost
+from corridor.assign.links import class_cost, class_slope, fill_class_cost, link_terms
 from corridor.assign.problem import LinkState, Net, Scratch, Trips
 from corridor.assign.shortest import shortest_tree
-from corridor.assign.vdf import link_terms
 
 __all__ = [
     "PathPool",

@@ -17,19 +17,18 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from corridor.assign.vdf import link_terms
+from corridor.assign.problem import LinkState, Net, zero_state
 
-__all__ = ["SO", "UE", "class_cost", "class_fixed_costs", "class_slope", "fill_class_cost", "refresh_links"]
-
-UE = 0
-SO = 1
-
-
-def class_fixed_costs(method: int, fixed_cost: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Per class and link, the fixed part of the class's cost in objective units."""
-    if method == UE:
-        return np.array(fixed_cost[None, :] / weights[:, None], dtype=np.float64)
-    return np.array(np.broadcast_to(fixed_cost, (len(weights), len(fixed_cost))), dtype=np.float64)
+__all__ = [
+    "class_cost",
+    "class_slope",
+    "fill_class_cost",
+    "link_integral",
+    "link_terms",
+    "new_state",
+    "refresh_links",
+    "refresh_state",
+]
 
 
 @njit(cache=True)
@@ -60,3 +59,69 @@ def fill_class_cost(method, weight, fixed, time, slope, weighted_volume, out):  
     """``class_cost`` of every link for one class, written into ``out``."""
     for a in range(len(out)):
         out[a] = class_cost(method, weight, fixed[a], time[a], slope[a], weighted_volume[a])
+
+
+def refresh_state(net: Net, state: LinkState) -> None:
+    """Times, slopes and curvatures of ``state`` at its volumes."""
+    refresh_links(
+        net.kind, net.free_flow_time, net.capacity, net.alpha, net.beta, state.volume, state.time, state.slope,
+        state.curvature,
+    )  # fmt: skip
+
+
+def new_state(net: Net) -> LinkState:
+    """Zero volumes and the free-flow times and slopes."""
+    state = zero_state(net)
+    refresh_state(net, state)
+    return state
+
+
+# --- the volume-delay functions (``vdf``), compiled scalar versions --------------------------------
+
+
+@njit(cache=True, inline="always")
+def link_terms(kind, t0, capacity, alpha, beta, volume):  # pragma: no cover - numba
+    """Time, first and second derivative of one link's time at ``volume``."""
+    if not capacity < np.inf:
+        return t0, 0.0, 0.0
+    v = volume if volume > 0.0 else 0.0
+    if kind == 0:  # BPR: alpha = b, beta = power
+        if beta == 0.0:
+            return t0 * (1.0 + alpha), 0.0, 0.0
+        x = v / capacity
+        xp = x**beta
+        time = t0 * (1.0 + alpha * xp)
+        if v > 0.0:
+            slope = t0 * alpha * beta * xp / v
+            return time, slope, slope * (beta - 1.0) / v
+        if beta == 1.0:
+            return time, t0 * alpha / capacity, 0.0
+        if beta == 2.0:
+            return time, 0.0, 2.0 * t0 * alpha / (capacity * capacity)
+        return time, 0.0, 0.0
+    # QUEUE: alpha = w, beta = knee
+    rho = v / capacity
+    if rho <= beta:
+        free = 1.0 - rho
+        return t0 + alpha * rho / free, alpha / (capacity * free * free), 2.0 * alpha / (capacity * capacity * free**3)
+    free = 1.0 - beta
+    slope = 1.0 / (free * free)
+    return t0 + alpha * (beta / free + (rho - beta) * slope), alpha * slope / capacity, 0.0
+
+
+@njit(cache=True)
+def link_integral(kind, t0, capacity, alpha, beta, volume):  # pragma: no cover - numba
+    """``∫₀^volume t(x) dx`` for one link."""
+    v = volume if volume > 0.0 else 0.0
+    if not capacity < np.inf:
+        return t0 * v
+    if kind == 0:
+        return t0 * v * (1.0 + alpha / (beta + 1.0) * (v / capacity) ** beta)
+    rho = v / capacity
+    r = rho if rho < beta else beta
+    area = -r - np.log1p(-r)
+    if rho > beta:
+        extra = rho - beta
+        free = 1.0 - beta
+        area += extra * beta / free + 0.5 * extra * extra / (free * free)
+    return t0 * v + alpha * capacity * area

@@ -1,8 +1,11 @@
 """The arrays an assignment algorithm works on, bundled as named tuples numba can take.
 
 ``Net`` is the network and its volume-delay parameters, ``Trips`` the demand by user class
-grouped by (class, origin), ``LinkState`` the mutable volumes, times and slopes, and
-``Scratch`` the reusable buffers of one shortest-path search.
+grouped by (class, origin), ``LinkState`` the mutable volumes, times and slopes, ``Scratch``
+the reusable buffers of one shortest-path search, and ``Bushes`` Algorithm B's bushes.
+
+This module needs no numba: an assignment by Algorithm B's ahead-of-time compiled kernels
+(``native``) starts without importing it.
 """
 
 from __future__ import annotations
@@ -11,9 +14,26 @@ from typing import NamedTuple
 
 import numpy as np
 
-from corridor.assign.links import refresh_links
+from corridor.graphs.csr import csr_order
 
-__all__ = ["LinkState", "Net", "Scratch", "Trips", "new_scratch", "new_state"]
+__all__ = [
+    "SO",
+    "UE",
+    "Bushes",
+    "LinkState",
+    "Net",
+    "Scratch",
+    "Trips",
+    "build_star",
+    "class_fixed_costs",
+    "new_bushes",
+    "new_scratch",
+    "zero_state",
+]
+
+#: ``Trips.method``: user equilibrium, system optimum (see ``links`` for the costs of each).
+UE = 0
+SO = 1
 
 
 class Net(NamedTuple):
@@ -31,7 +51,7 @@ class Net(NamedTuple):
 
 
 class Trips(NamedTuple):
-    method: int  # links.UE or links.SO
+    method: int  # UE or SO
     origin: np.ndarray  # int64 per OD pair, grouped by (class, origin)
     dest: np.ndarray
     demand: np.ndarray
@@ -62,19 +82,10 @@ class Scratch(NamedTuple):
     path: np.ndarray  # int64 per node: a path being traced
 
 
-def new_state(net: Net) -> LinkState:
-    """Zero volumes and the free-flow times and slopes."""
+def zero_state(net: Net) -> LinkState:
+    """Zero volumes; times, slopes and curvatures still to be filled (``links.refresh_links``)."""
     m = len(net.tail)
-    state = LinkState(*(np.zeros(m) for _ in range(5)))
-    refresh_state(net, state)
-    return state
-
-
-def refresh_state(net: Net, state: LinkState) -> None:
-    refresh_links(
-        net.kind, net.free_flow_time, net.capacity, net.alpha, net.beta, state.volume, state.time, state.slope,
-        state.curvature,
-    )  # fmt: skip
+    return LinkState(*(np.zeros(m) for _ in range(5)))
 
 
 def new_scratch(net: Net) -> Scratch:
@@ -89,3 +100,66 @@ def new_scratch(net: Net) -> Scratch:
         node_demand=np.zeros(n),
         path=np.zeros(max(n, 1), np.int64),
     )
+
+
+class Bushes(NamedTuple):
+    """Algorithm B's bushes (``bush``): one per (class, origin) group, and the buffers of the one being worked on."""
+
+    flow: np.ndarray  # float64 (groups, links): each group's flow on each link
+    member: np.ndarray  # bool (groups, links): the group's bush
+    first_in: np.ndarray  # int64 (nodes + 1): backward star offsets
+    in_link: np.ndarray  # int64 per backward star slot: the link entering the node
+    order: np.ndarray  # int64 (groups, nodes): each bush's nodes in topological order
+    links: np.ndarray  # int32 (groups, links): each bush's links, by their head's place in the order
+    link_count: np.ndarray  # int64 (groups): how many links each bush holds
+    active: np.ndarray  # bool (groups): the bush moved flow when last equilibrated
+    position: np.ndarray  # int64 (groups, nodes): each node's place in its bush's order (-1 when off the bush)
+    size: np.ndarray  # int64 (groups): how many nodes each bush holds
+    indegree: np.ndarray  # int64 (nodes)
+    low: np.ndarray  # float64 (nodes): least cost from the origin over the bush
+    low_link: np.ndarray  # int64 (nodes): the link it arrives by
+    high: np.ndarray  # float64 (nodes): greatest cost over the bush's used links
+    high_link: np.ndarray  # int64 (nodes)
+    reach: np.ndarray  # float64 (nodes): greatest cost over all the bush's links (the acyclicity test)
+    segment: np.ndarray  # int64 (2, nodes): the two segments being traced
+    demand: np.ndarray  # float64 (groups): each group's total demand
+
+
+def new_bushes(net: Net, trips: Trips) -> Bushes:
+    """Empty bushes, one per (class, origin) group of ``trips``."""
+    n, m, groups = len(net.first_out) - 1, len(net.tail), len(trips.group_class)
+    first_in = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(net.head, minlength=n), out=first_in[1:])
+    return Bushes(
+        flow=np.zeros((groups, m)),
+        member=np.zeros((groups, m), np.bool_),
+        first_in=first_in,
+        in_link=np.argsort(net.head, kind="stable").astype(np.int64),
+        order=np.zeros((groups, n), np.int64),
+        links=np.zeros((groups, m), np.int32),
+        link_count=np.zeros(groups, np.int64),
+        active=np.ones(groups, np.bool_),
+        position=np.full((groups, n), -1, np.int64),
+        size=np.zeros(groups, np.int64),
+        indegree=np.zeros(n, np.int64),
+        low=np.zeros(n),
+        low_link=np.full(n, -1, np.int64),
+        high=np.zeros(n),
+        high_link=np.full(n, -1, np.int64),
+        reach=np.zeros(n),
+        segment=np.zeros((2, max(n, 1)), np.int64),
+        demand=np.add.reduceat(trips.demand, trips.group_first[:-1]) if groups else np.zeros(0),
+    )
+
+
+def build_star(num_nodes: int, tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Forward star of the links: ``first_out`` (num_nodes + 1), link id per slot, head per slot."""
+    first_out, order = csr_order(tail, num_nodes)
+    return first_out, order, np.ascontiguousarray(head[order], dtype=np.int64)
+
+
+def class_fixed_costs(method: int, fixed_cost: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per class and link, the fixed part of the class's cost in objective units."""
+    if method == UE:
+        return np.array(fixed_cost[None, :] / weights[:, None], dtype=np.float64)
+    return np.array(np.broadcast_to(fixed_cost, (len(weights), len(fixed_cost))), dtype=np.float64)

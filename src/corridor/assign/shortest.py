@@ -10,16 +10,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from corridor.graphs.csr import csr_order
 from corridor.graphs.heap import lazy_pop, lazy_push
 
-__all__ = ["build_star", "load_tree", "shortest_tree"]
-
-
-def build_star(num_nodes: int, tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Forward star of the links: ``first_out`` (num_nodes + 1), link id per slot, head per slot."""
-    first_out, order = csr_order(tail, num_nodes)
-    return first_out, order, np.ascontiguousarray(head[order], dtype=np.int64)
+__all__ = ["load_tree", "shortest_tree"]
 
 
 @njit(cache=True)

@@ -19,9 +19,9 @@ two shape parameters, ``alpha`` and ``beta``:
   (``unserved_share``) alongside.
 
 Each function comes with its derivative (system-optimum marginal costs, Newton steps) and its
-integral from 0 to ``v`` (the Beckmann objective). The numpy functions are the plain
-reference; ``link_terms`` and ``link_integral`` are the compiled scalar versions used in the
-assignment loops, and tests check both agree.
+integral from 0 to ``v`` (the Beckmann objective). These numpy functions are the plain
+reference; ``links.link_terms`` and ``links.link_integral`` are the compiled scalar versions used
+in the assignment loops, and tests check both agree. This module needs no numba.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
-from numba import njit
 
 __all__ = [
     "DEFAULT_KNEE",
@@ -37,8 +36,6 @@ __all__ = [
     "bpr_derivative",
     "bpr_integral",
     "bpr_time",
-    "link_integral",
-    "link_terms",
     "queue_derivative",
     "queue_integral",
     "queue_time",
@@ -126,54 +123,3 @@ def unserved_share(volume, capacity) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.maximum(v - c, 0.0) / v
     return np.where(v > 0.0, share, 0.0)
-
-
-# --- compiled scalar versions -----------------------------------------------------------------
-
-
-@njit(cache=True, inline="always")
-def link_terms(kind, t0, capacity, alpha, beta, volume):  # pragma: no cover - numba
-    """Time, first and second derivative of one link's time at ``volume``."""
-    if not capacity < np.inf:
-        return t0, 0.0, 0.0
-    v = volume if volume > 0.0 else 0.0
-    if kind == 0:  # BPR: alpha = b, beta = power
-        if beta == 0.0:
-            return t0 * (1.0 + alpha), 0.0, 0.0
-        x = v / capacity
-        xp = x**beta
-        time = t0 * (1.0 + alpha * xp)
-        if v > 0.0:
-            slope = t0 * alpha * beta * xp / v
-            return time, slope, slope * (beta - 1.0) / v
-        if beta == 1.0:
-            return time, t0 * alpha / capacity, 0.0
-        if beta == 2.0:
-            return time, 0.0, 2.0 * t0 * alpha / (capacity * capacity)
-        return time, 0.0, 0.0
-    # QUEUE: alpha = w, beta = knee
-    rho = v / capacity
-    if rho <= beta:
-        free = 1.0 - rho
-        return t0 + alpha * rho / free, alpha / (capacity * free * free), 2.0 * alpha / (capacity * capacity * free**3)
-    free = 1.0 - beta
-    slope = 1.0 / (free * free)
-    return t0 + alpha * (beta / free + (rho - beta) * slope), alpha * slope / capacity, 0.0
-
-
-@njit(cache=True)
-def link_integral(kind, t0, capacity, alpha, beta, volume):  # pragma: no cover - numba
-    """``∫₀^volume t(x) dx`` for one link."""
-    v = volume if volume > 0.0 else 0.0
-    if not capacity < np.inf:
-        return t0 * v
-    if kind == 0:
-        return t0 * v * (1.0 + alpha / (beta + 1.0) * (v / capacity) ** beta)
-    rho = v / capacity
-    r = rho if rho < beta else beta
-    area = -r - np.log1p(-r)
-    if rho > beta:
-        extra = rho - beta
-        free = 1.0 - beta
-        area += extra * beta / free + 0.5 * extra * extra / (free * free)
-    return t0 * v + alpha * capacity * area

@@ -11,7 +11,10 @@ reaches them all.
 
 from __future__ import annotations
 
+import sys
+
 import typer
+from typer.models import CommandInfo
 
 import corridor
 from corridor.cli import (
@@ -32,7 +35,7 @@ from corridor.cli import (
 from corridor.cli.boundary import _Commands, _one_line
 from corridor.cli.settings import current_settings, settings_callback
 
-__all__ = ["_Commands", "_load", "_one_line", "app", "main"]
+__all__ = ["_Commands", "_load", "_one_line", "app", "app_for", "main"]
 
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
 app.callback()(settings_callback)
@@ -48,6 +51,42 @@ for _module in (route, compare, reach, places, network, validate, assign, scenar
     _module.register(app)
 
 
+#: Options of the app itself that take a value (given before the command).
+_APP_OPTIONS_WITH_VALUE = ("--cache-dir", "--data-pack")
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The command named on a command line: its first word that is neither an option nor an option's value."""
+    words = iter(args)
+    for word in words:
+        if word in _APP_OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _name(command: CommandInfo) -> str | None:
+    """A registered command's name: given, or its function's with dashes (Typer's rule)."""
+    if command.name or command.callback is None:
+        return command.name
+    return command.callback.__name__.replace("_", "-")
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command ``args`` name (the whole app when they name none it has): Typer inspects
+    every command's signature before it runs one, which is a third of a small command's start-up."""
+    name = _command_name(args)
+    commands = [c for c in app.registered_commands if _name(c) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    one = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, help=app.info.help)
+    one.callback()(settings_callback)
+    one.registered_commands, one.registered_groups = commands, groups
+    return one
+
+
 def main() -> None:
     """Entry point of the ``corridor`` script."""
-    app()
+    app_for(sys.argv[1:])()

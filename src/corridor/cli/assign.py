@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
@@ -145,6 +144,8 @@ def print_fit(fits) -> None:
     """The counts against the model, and WAPE, bias, RMSE and GEH for the fitted and the held-out counts."""
     if not fits:
         return
+    import pandas as pd  # here, not at the top: the other commands start without it
+
     frame = pd.DataFrame([f.to_dict() for f in fits])
     out.print(frame_table("Observed counts against the model (TEU per year)", frame, _FIT_COLUMNS))
     for label in ("fitted", "held out"):
@@ -185,6 +186,8 @@ def calibrate(
     for group, shares in result.fitted.shares.items():
         for name, share in shares.items():
             rows.append((f"share {group}/{name}", result.initial.shares[group][name], share))
+    import pandas as pd
+
     table = pd.DataFrame(rows, columns=["parameter", "initial", "fitted"])
     cols = [("parameter", "parameter", "{}"), ("initial", "initial", "{:.4g}"), ("fitted", "fitted", "{:.4g}")]
     out.print(frame_table("Behavioural parameters", table, cols))

@@ -1,7 +1,9 @@
 """``--cache-dir`` and ``--data-pack``: given before the command, kept as one ``corridor.Settings`` for it.
 
-The value lives in a context variable the app's callback sets before each command runs (the
-command line handles one command per process; a test runner invoking the app again sets it anew).
+The values live in a context variable the app's callback sets before each command runs (the
+command line handles one command per process; a test runner invoking the app again sets it anew);
+they become ``corridor.Settings`` when a command first asks, so a command that needs no network
+(``assign-tntp``) does not load the network code.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import corridor
 
 __all__ = ["current_settings", "settings_callback"]
 
-_settings: ContextVar[corridor.Settings | None] = ContextVar("corridor_cli_settings", default=None)
+_given: ContextVar[tuple[Path | None, Path | None] | None] = ContextVar("corridor_cli_settings", default=None)
 
 
 def settings_callback(
@@ -31,9 +33,13 @@ def settings_callback(
     ] = None,
 ) -> None:
     """Freight routes, days, cost and CO2 on the China – Kazakhstan – Europe corridors."""
-    _settings.set(corridor.Settings(cache_dir=cache_dir, data_pack=data_pack))
+    _given.set((cache_dir, data_pack))
 
 
 def current_settings() -> corridor.Settings:
     """The settings of the command being run (the defaults outside one)."""
-    return _settings.get() or corridor.Settings()
+    given = _given.get()
+    if given is None:
+        return corridor.Settings()
+    cache_dir, data_pack = given
+    return corridor.Settings(cache_dir=cache_dir, data_pack=data_pack)

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from corridor.constants import SHIPPED_DEMAND
 from corridor.errors import CoordinateError, DataError, DemandError
 from corridor.network.places import parse_coordinates
 
@@ -49,7 +50,6 @@ __all__ = [
 ]
 
 #: Demand sets shipped with the package, by name.
-SHIPPED_DEMAND = ("corridor-2024",)
 #: Most TEU a year one OD cell (origin, destination, class; rows merged) may carry.
 MAX_TEU_PER_YEAR_PER_PAIR = 1e8
 #: Most TEU a year a whole demand may carry (about world container traffic).

@@ -236,7 +236,11 @@ def solve_assignment(cn, network, classes, method, gap, rules, *, max_seconds=No
     """One assignment: deterministic (ue, so) through the general engine, or stochastic (sue) over the route sets."""
     if method != "sue":
         extra = {} if max_iterations is None else {"max_iterations": max_iterations}
-        return assign(network, classes, method=method, gap=gap, max_seconds=max_seconds, progress=progress, **extra)
+        # gradient projection: the report names each pair's main route, which needs the paths
+        return assign(
+            network, classes, method=method, algorithm="gp", gap=gap, max_seconds=max_seconds, progress=progress,
+            **extra,
+        )  # fmt: skip
     rules = rules or RouteChoiceRules({})
     return stochastic_equilibrium(
         network, route_choice(cn, classes, rules),

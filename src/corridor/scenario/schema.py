@@ -25,8 +25,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
+from corridor.constants import SHIPPED_DEMAND
 from corridor.errors import ScenarioError
-from corridor.flows.demand import SHIPPED_DEMAND
 from corridor.scenario.yaml_lines import line_of, load_yaml_with_lines
 
 __all__ = [
