@@ -12,7 +12,8 @@ network, user equilibrium:
   the compiled cache) is not counted. Every run's flows are checked for conservation at every node
   (``conservation_error``, the largest imbalance as a share of the demand; the column shows it);
 * the whole process ``corridor assign-tntp DIR --algorithm b --gap 1e-12`` (start-up, reading the
-  files, numba's cached code and the answer), median of 3 processes;
+  files, loading the compiled kernels and the answer), median of 3 processes. The engine column says
+  which kernels ran: ``native`` (compiled ahead of time, ``make native``) or ``jit`` (numba's);
 * aequilibrae 1.7.2 ``bfw`` to 1e-4 and 1e-6: its Graph is built from the same links (BPR,
   ``alpha = b``, ``beta = power``, through-centroid flows blocked only where ``<FIRST THRU NODE>``
   says so) and a ``TrafficAssignment`` run; seconds of ``execute()`` only (graph and matrix set-up
@@ -26,6 +27,7 @@ each network is the ratio "ours (b) to 1e-10 ÷ aequilibrae to 1e-6".
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -99,7 +101,7 @@ def ours(problem: TntpProblem, best: np.ndarray | None) -> list[Row]:
             seconds, result = median_run(run)
             rows.append(
                 Row(
-                    "corridor",
+                    f"corridor ({result.kernels})",
                     algorithm,
                     target,
                     result.relative_gap,
@@ -118,9 +120,12 @@ def whole_process(folder: Path) -> Row:
     samples = []
     for _ in range(RUNS):
         start = time.perf_counter()
-        subprocess.run([*command, "--json"], check=True, capture_output=True)
+        done = subprocess.run([*command, "--json"], check=True, capture_output=True, text=True)
         samples.append(time.perf_counter() - start)
-    return Row("corridor (whole process)", "b", 1e-12, float("nan"), 0, statistics.median(samples), None)
+    summary = json.loads(done.stdout)
+    engine = f"corridor whole process ({summary['kernels']})"
+    seconds = statistics.median(samples)
+    return Row(engine, "b", 1e-12, summary["relative_gap"], summary["iterations"], seconds, None)
 
 
 def aequilibrae_rows(problem: TntpProblem, best: np.ndarray | None, workdir: Path, cores: int) -> list[Row]:

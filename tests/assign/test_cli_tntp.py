@@ -30,8 +30,9 @@ def test_json_summary_has_exactly_the_documented_keys(app, sioux_dir):
     result = runner.invoke(app, ["assign-tntp", str(sioux_dir), "--gap", "1e-6", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"network", "method", "relative_gap", "iterations", "seconds", "total_system_travel_time"}
-    assert data["network"] == "SiouxFalls" and data["method"] == "ue"
+    keys = {"network", "method", "relative_gap", "iterations", "seconds", "total_system_travel_time", "kernels"}
+    assert set(data) == keys
+    assert data["network"] == "SiouxFalls" and data["method"] == "ue" and data["kernels"] in ("native", "jit")
     assert data["relative_gap"] <= 1e-6 and data["iterations"] >= 1
     assert data["total_system_travel_time"] == pytest.approx(7480225.3, rel=1e-4)
 

@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 
 from corridor.assign import AssignmentNetwork, Demand, assign, native
-from corridor.assign.engine import _net, _trips
-from corridor.assign.problem import UE, new_scratch, zero_state
+from corridor.assign.problem import UE, new_net, new_scratch, new_trips, zero_state
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +80,8 @@ def test_a_module_built_from_other_sources_is_not_used(sioux, built, use_folder,
 
 def test_arrays_of_another_layout_go_to_the_jit(sioux, built):
     network = sioux.assignment_network()
-    net = _net(network)
-    trips = _trips(network, [sioux.demand()], UE)
+    net = new_net(network)
+    trips = new_trips(network, [sioux.demand()], UE)
     tuples = (net, trips, zero_state(net), new_scratch(net))
     ahead = native.load(built)
     assert ahead is not None and ahead.accepts(*tuples)

@@ -10,10 +10,12 @@ This module needs no numba: an assignment by Algorithm B's ahead-of-time compile
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 
+from corridor.assign.inputs import AssignmentNetwork, Demand, node_indices
 from corridor.graphs.csr import csr_order
 
 __all__ = [
@@ -27,7 +29,9 @@ __all__ = [
     "build_star",
     "class_fixed_costs",
     "new_bushes",
+    "new_net",
     "new_scratch",
+    "new_trips",
     "zero_state",
 ]
 
@@ -163,3 +167,54 @@ def class_fixed_costs(method: int, fixed_cost: np.ndarray, weights: np.ndarray) 
     if method == UE:
         return np.array(fixed_cost[None, :] / weights[:, None], dtype=np.float64)
     return np.array(np.broadcast_to(fixed_cost, (len(weights), len(fixed_cost))), dtype=np.float64)
+
+
+def new_trips(network: AssignmentNetwork, classes: Sequence[Demand], method: int) -> Trips:
+    """The demand of ``classes`` on ``network``, one row per (class, origin, destination), grouped by (class,
+    origin); ``method`` is ``UE`` or ``SO``."""
+    weights = np.array([c.time_weight for c in classes], dtype=np.float64)
+    rows = []
+    for k, c in enumerate(classes):
+        node_indices(c.origin, f"demand {c.name!r} origin", network.num_nodes)
+        node_indices(c.destination, f"demand {c.name!r} destination", network.num_nodes)
+        keep = (c.flow > 0) & (c.origin != c.destination)
+        rows.append((np.full(int(keep.sum()), k, np.int64), c.origin[keep], c.destination[keep], c.flow[keep]))
+    cls, orig, dest, flow = (np.concatenate(parts) for parts in zip(*rows, strict=True))
+    # one row per (class, origin, destination), grouped by (class, origin)
+    key = np.stack([cls, orig, dest])
+    unique, inverse = np.unique(key, axis=1, return_inverse=True)
+    demand = np.bincount(inverse.reshape(-1), weights=flow, minlength=unique.shape[1]).astype(np.float64)
+    cls, orig, dest = (np.ascontiguousarray(row, dtype=np.int64) for row in unique)
+    new_group = np.r_[len(cls) > 0, (cls[1:] != cls[:-1]) | (orig[1:] != orig[:-1])]
+    starts = np.flatnonzero(new_group[: len(cls)])
+    return Trips(
+        method=method,
+        origin=np.ascontiguousarray(orig),
+        dest=np.ascontiguousarray(dest),
+        demand=demand,
+        group_first=np.r_[starts, len(cls)].astype(np.int64),
+        group_class=np.ascontiguousarray(cls[starts]),
+        group_origin=np.ascontiguousarray(orig[starts]),
+        weight=weights,
+        class_fixed=class_fixed_costs(method, network.fixed_cost, weights),
+        gap_scale=weights.copy() if method == UE else np.ones_like(weights),
+    )
+
+
+def new_net(network: AssignmentNetwork) -> Net:
+    """The network's arrays, with its forward star."""
+    first_out, star_link, star_head = build_star(network.num_nodes, network.tail, network.head)
+    # fresh writable copies: numba compiles once per array type, and read-only is a type of its own
+    return Net(
+        tail=np.array(network.tail, dtype=np.int64),
+        head=np.array(network.head, dtype=np.int64),
+        first_out=first_out,
+        star_link=star_link,
+        star_head=star_head,
+        kind=np.array(network.vdf_kind, dtype=np.int8),
+        free_flow_time=np.array(network.free_flow_time, dtype=np.float64),
+        capacity=np.array(network.capacity, dtype=np.float64),
+        alpha=np.array(network.alpha, dtype=np.float64),
+        beta=np.array(network.beta, dtype=np.float64),
+        first_thru=network.first_thru_node,
+    )

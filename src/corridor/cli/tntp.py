@@ -91,6 +91,7 @@ def assign_tntp(
         "iterations": result.iterations,
         "seconds": result.seconds,
         "total_system_travel_time": result.total_system_travel_time,
+        "kernels": result.kernels,
     }
     if as_json:
         typer.echo(corridor.json_dumps(summary))
@@ -101,7 +102,7 @@ def assign_tntp(
     table.add_row("links / nodes / zones", f"{network.num_links} / {network.num_nodes} / {problem.network.num_zones}")
     table.add_row("relative gap", f"{result.relative_gap:.3e} (target {gap:.0e})")
     table.add_row("iterations", str(result.iterations))
-    table.add_row("seconds", f"{result.seconds:.3f}")
+    table.add_row("seconds", f"{result.seconds:.3f} ({result.kernels} kernels)")
     table.add_row("total system travel time", f"{result.total_system_travel_time:,.6f}")
     Console().print(table)
     if not result.converged:
