@@ -228,7 +228,9 @@ def main() -> None:
                     "–" if row.flow_difference is None else f"{row.flow_difference:.1e}",
                     "–" if row.conservation is None else f"{row.conservation:.0e}",
                 )
-            ours_tight = next(r for r in rows if r.engine == "corridor" and r.algorithm == "b" and r.target == 1e-10)
+            ours_tight = next(
+                r for r in rows if r.engine.startswith("corridor (") and r.algorithm == "b" and r.target == 1e-10
+            )
             theirs = next(r for r in rows if r.engine.startswith("aequilibrae") and r.target == 1e-6)
             ratio = ours_tight.seconds / theirs.seconds
             table.add_row(
