@@ -4,9 +4,9 @@ never passed through (over-capacity queue links: ``test_engine``); every answer 
 
 import numpy as np
 import pytest
-from test_engine import BRAESS_SO, BRAESS_UE, independent_gap, zone_network
+from test_engine import BRAESS_SO, BRAESS_UE, independent_gap, tolled_two_classes, zone_network
 
-from corridor.assign import AssignmentNetwork, Demand, assign, conservation_error, read_tntp_dir
+from corridor.assign import Demand, assign, conservation_error, read_tntp_dir
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +41,9 @@ def test_sioux_falls_to_1e12_matches_the_best_known_flows_and_gradient_projectio
 
 
 def test_several_classes_with_tolls_agree_with_gradient_projection(sioux):
-    base = sioux.assignment_network()
-    toll = np.where(np.arange(base.num_links) % 5 == 0, 3.0, 0.0)
-    network = AssignmentNetwork.bpr(
-        base.num_nodes, base.tail, base.head, base.free_flow_time, base.capacity, b=base.alpha, power=base.beta,
-        fixed_cost=toll,
-    )  # fmt: skip
-    trips = sioux.demand()
-    cars = Demand(trips.origin, trips.destination, 0.7 * trips.flow, time_weight=1.0, name="cars")
-    vans = Demand(trips.origin, trips.destination, 0.3 * trips.flow, time_weight=2.5, name="vans")
+    network, toll, cars, vans = tolled_two_classes(sioux)
     b = assign(network, [cars, vans], algorithm="b", gap=1e-11)
-    assert b.converged and b.class_flows.shape == (2, base.num_links)
+    assert b.converged and b.class_flows.shape == (2, network.num_links)
     assert np.allclose(b.class_flows.sum(axis=0), b.flows)
     assert independent_gap(network, [cars, vans], b.class_flows) <= 1e-10
     assert conservation_error(network, [cars, vans], b.class_flows) <= 1e-12

@@ -127,7 +127,8 @@ def independent_gap(network, classes, class_flows):
     return (total - shortest) / total
 
 
-def test_several_classes_with_tolls(sioux):
+def tolled_two_classes(sioux):
+    """SiouxFalls with a toll of 3 on every fifth link; cars (70 %, weight 1) and vans (30 %, weight 2.5)."""
     base = sioux.assignment_network()
     toll = np.where(np.arange(base.num_links) % 5 == 0, 3.0, 0.0)
     network = AssignmentNetwork.bpr(
@@ -137,8 +138,13 @@ def test_several_classes_with_tolls(sioux):
     trips = sioux.demand()
     cars = Demand(trips.origin, trips.destination, 0.7 * trips.flow, time_weight=1.0, name="cars")
     vans = Demand(trips.origin, trips.destination, 0.3 * trips.flow, time_weight=2.5, name="vans")
+    return network, toll, cars, vans
+
+
+def test_several_classes_with_tolls(sioux):
+    network, toll, cars, vans = tolled_two_classes(sioux)
     result = assign(network, [cars, vans], gap=1e-10)
-    assert result.converged and result.class_flows.shape == (2, base.num_links)
+    assert result.converged and result.class_flows.shape == (2, network.num_links)
     assert np.allclose(result.class_flows.sum(axis=0), result.flows)
     assert independent_gap(network, [cars, vans], result.class_flows) <= 1e-9
     # vans value time more, so they pay tolls more often per trip than cars

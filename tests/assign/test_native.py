@@ -11,8 +11,9 @@ import shutil
 
 import numpy as np
 import pytest
+from test_engine import tolled_two_classes
 
-from corridor.assign import AssignmentNetwork, Demand, assign, native
+from corridor.assign import assign, native
 from corridor.assign.problem import UE, new_net, new_scratch, new_trips, zero_state
 
 
@@ -37,15 +38,8 @@ def use_folder(monkeypatch):
 
 
 def _cases(sioux):
-    base = sioux.assignment_network()
-    trips = sioux.demand()
-    toll = np.where(np.arange(base.num_links) % 5 == 0, 3.0, 0.0)
-    tolled = AssignmentNetwork.bpr(
-        base.num_nodes, base.tail, base.head, base.free_flow_time, base.capacity, b=base.alpha, power=base.beta,
-        fixed_cost=toll,
-    )  # fmt: skip
-    cars = Demand(trips.origin, trips.destination, 0.7 * trips.flow, time_weight=1.0, name="cars")
-    vans = Demand(trips.origin, trips.destination, 0.3 * trips.flow, time_weight=2.5, name="vans")
+    tolled, _, cars, vans = tolled_two_classes(sioux)
+    base, trips = sioux.assignment_network(), sioux.demand()
     return {
         "ue": (base, [trips], "ue"),
         "so": (base, [trips], "so"),

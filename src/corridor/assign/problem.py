@@ -2,7 +2,8 @@
 
 ``Net`` is the network and its volume-delay parameters, ``Trips`` the demand by user class
 grouped by (class, origin), ``LinkState`` the mutable volumes, times and slopes, ``Scratch``
-the reusable buffers of one shortest-path search, and ``Bushes`` Algorithm B's bushes.
+the reusable buffers of one shortest-path search, and ``Bushes`` Algorithm B's bushes;
+``new_net`` and ``new_trips`` build the first two from the engine's inputs.
 
 This module needs no numba: an assignment by Algorithm B's ahead-of-time compiled kernels
 (``native``) starts without importing it.
