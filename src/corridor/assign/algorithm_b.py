@@ -17,8 +17,10 @@ __all__ = ["INNER_PASSES", "SWEEPS", "TOLERANCE_SHARE", "class_volumes", "solve"
 
 #: Equilibration passes over each bush per iteration (labels recomputed before each).
 INNER_PASSES = 2
-#: Sweeps equilibrating the bushes again (links unchanged) after each iteration's improvement.
-SWEEPS = 8
+#: At most this many sweeps equilibrate the bushes again (links unchanged) after each iteration's improvement;
+#: they stop early once no bush moves flow. More sweeps per improvement mean fewer iterations: 32 made
+#: ChicagoSketch to 1e-12 twice as fast as 8, and changed SiouxFalls and Anaheim by milliseconds.
+SWEEPS = 32
 #: Each iteration leaves alone the nodes whose two ways in differ by less than this share of the last gap.
 TOLERANCE_SHARE = 0.01
 
@@ -42,6 +44,8 @@ def solve(
         tolerance = TOLERANCE_SHARE * last_gap
         kernels.iterate(net, trips, state, scratch, bushes, INNER_PASSES, tolerance)
         for _ in range(SWEEPS):
+            if not bushes.active.any():
+                break
             kernels.sweep(net, trips, state, scratch, bushes, INNER_PASSES, tolerance)
         kernels.rebuild(net, trips, state, bushes)
         last_gap = float(kernels.gap(net, trips, state, scratch, bushes))
