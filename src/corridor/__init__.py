@@ -104,6 +104,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "assign_traffic": ("corridor.assign.engine", "assign"),
     "ASSIGNMENT_ALGORITHMS": ("corridor.constants", "ASSIGNMENT_ALGORITHMS"),
     "ASSIGNMENT_METHODS": ("corridor.constants", "ASSIGNMENT_METHODS"),
+    "ASSIGNMENT_STALL_ITERATIONS": ("corridor.assign.engine", "STALL_ITERATIONS"),
     "DEFAULT_ASSIGNMENT_ALGORITHM": ("corridor.constants", "DEFAULT_ASSIGNMENT_ALGORITHM"),
     # OD skims: one search tree per origin, serially or on Dask
     "SKIM_METRICS": ("corridor.scale.skim", "SKIM_METRICS"),

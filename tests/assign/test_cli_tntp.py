@@ -31,7 +31,7 @@ def test_json_summary_has_exactly_the_documented_keys(app, sioux_dir):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     keys = {"network", "method", "relative_gap", "iterations", "seconds", "total_system_travel_time", "kernels"}
-    assert set(data) == keys
+    assert set(data) == keys | {"stopped_by"} and data["stopped_by"] == "gap"
     assert data["network"] == "SiouxFalls" and data["method"] == "ue" and data["kernels"] in ("native", "jit")
     assert data["relative_gap"] <= 1e-6 and data["iterations"] >= 1
     assert data["total_system_travel_time"] == pytest.approx(7480225.3, rel=1e-4)

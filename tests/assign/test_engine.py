@@ -8,6 +8,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from corridor.assign import AssignmentNetwork, Demand, VdfKind, assign, read_tntp_dir
+from corridor.assign.engine import STALL_ITERATIONS, STOP_REASONS, stop_reason
 from corridor.assign.links import link_integral
 from corridor.assign.vdf import bpr_time
 from corridor.errors import InputError, OptionsError
@@ -197,10 +198,28 @@ def test_progress_and_stopping_rules(sioux):
     network, demand = sioux.assignment_network(), sioux.demand()
     seen = []
     result = assign(network, demand, gap=0.0, max_iterations=3, progress=lambda i, g: seen.append((i, g)))
-    assert not result.converged and result.iterations == 3
+    assert not result.converged and result.iterations == 3 and result.stopped_by == "iterations"
     assert seen == list(enumerate(result.gap_history, start=1))
     quick = assign(network, demand, algorithm="fw", gap=0.0, max_seconds=0.0)
-    assert quick.iterations == 1 and not quick.converged
+    assert quick.iterations == 1 and not quick.converged and quick.stopped_by == "seconds"
+    done = assign(network, demand, gap=1e-6)
+    assert done.converged and done.stopped_by == "gap" and done.to_dict()["stopped_by"] == "gap"
+
+
+def test_a_gap_that_stops_falling_ends_b_and_gp_but_not_frank_wolfe():
+    stall = STALL_ITERATIONS
+    falling = [10.0**-k for k in range(1, 14)]
+    # at the floor: the gap wanders above its best for STALL_ITERATIONS iterations
+    wandering = falling + [2e-13, 3e-13] * (stall // 2)
+    assert stop_reason(wandering, 1e-15, 10_000, 0.0, None, stalls=True) == "stall"
+    assert stop_reason(wandering[:-1], 1e-15, 10_000, 0.0, None, stalls=True) is None  # one iteration short
+    assert stop_reason(wandering, 1e-15, 10_000, 0.0, None, stalls=False) is None  # the Frank–Wolfe family
+    assert stop_reason([*wandering, 9e-14], 1e-15, 10_000, 0.0, None, stalls=True) is None  # a new low
+    # the other rules come first, in this order
+    assert stop_reason(wandering, 3e-13, 10_000, 0.0, None, stalls=True) == "gap"
+    assert stop_reason(wandering, 1e-15, len(wandering), 0.0, None, stalls=True) == "iterations"
+    assert stop_reason(wandering, 1e-15, 10_000, 5.0, 5.0, stalls=True) == "seconds"
+    assert set(STOP_REASONS) == {"gap", "iterations", "seconds", "stall"}
 
 
 def test_no_demand():

@@ -40,7 +40,18 @@ from corridor.assign.vdf import VdfKind, unserved_share
 from corridor.constants import ASSIGNMENT_ALGORITHMS, ASSIGNMENT_METHODS, DEFAULT_ASSIGNMENT_ALGORITHM
 from corridor.errors import InputError, OptionsError
 
-__all__ = ["ALGORITHMS", "DEFAULT_ALGORITHM", "METHODS", "AssignmentResult", "PathSet", "assign", "conservation_error"]
+__all__ = [
+    "ALGORITHMS",
+    "DEFAULT_ALGORITHM",
+    "METHODS",
+    "STALL_ITERATIONS",
+    "STOP_REASONS",
+    "AssignmentResult",
+    "PathSet",
+    "assign",
+    "conservation_error",
+    "stop_reason",
+]
 
 METHODS = ASSIGNMENT_METHODS
 ALGORITHMS = ASSIGNMENT_ALGORITHMS
@@ -48,6 +59,30 @@ DEFAULT_ALGORITHM = DEFAULT_ASSIGNMENT_ALGORITHM
 
 #: Passes over the known paths (no shortest paths) after each gradient projection iteration.
 _RESTRICTED_PASSES = 3
+#: ``b`` and ``gp`` stop when their relative gap has not reached a new low for this many iterations: the floor
+#: of double precision (about 1e-13 on ChicagoSketch), where the gap only wanders. The Frank–Wolfe family is
+#: exempt: its gap wanders for hundreds of iterations on its way down.
+STALL_ITERATIONS = 50
+_STALLING = ("b", "gp")
+#: Why a run stopped (``AssignmentResult.stopped_by``).
+STOP_REASONS = ("gap", "iterations", "seconds", "stall")
+
+
+def stop_reason(
+    history: Sequence[float], gap: float, max_iterations: int, seconds: float, max_seconds: float | None, stalls: bool
+) -> str | None:
+    """Why a run whose relative gaps so far are ``history`` stops now (one of ``STOP_REASONS``), or None to go
+    on."""
+    if history[-1] <= gap:
+        return "gap"
+    if len(history) >= max_iterations:
+        return "iterations"
+    if max_seconds is not None and seconds >= max_seconds:
+        return "seconds"
+    recent, before = history[-STALL_ITERATIONS:], history[:-STALL_ITERATIONS]
+    if stalls and before and min(recent) >= min(before):
+        return "stall"
+    return None
 
 
 @dataclass(frozen=True)
@@ -101,6 +136,7 @@ class AssignmentResult:
     total_system_travel_time: float
     converged: bool
     unserved_share: np.ndarray
+    stopped_by: str = "gap"  # why the run stopped: "gap", "iterations", "seconds" or "stall" (``STOP_REASONS``)
     kernels: str = "jit"  # "native": Algorithm B's ahead-of-time kernels ran (``native``); "jit": numba's JIT
     paths: PathSet | None = field(default=None, repr=False)
 
@@ -114,6 +150,7 @@ class AssignmentResult:
             "seconds": float(self.seconds),
             "total_system_travel_time": float(self.total_system_travel_time),
             "converged": bool(self.converged),
+            "stopped_by": self.stopped_by,
             "kernels": self.kernels,
         }
 
@@ -210,8 +247,9 @@ def assign(
     """Assign ``demand`` (one class or several) to ``network``.
 
     Stops at the first iteration whose relative gap is at most ``gap``, or after
-    ``max_iterations`` iterations or ``max_seconds`` seconds, whichever comes first
-    (``converged`` tells which). ``progress(iteration, gap)`` is called after every iteration.
+    ``max_iterations`` iterations or ``max_seconds`` seconds, or (``b`` and ``gp``) when the gap has not
+    reached a new low for ``STALL_ITERATIONS`` iterations, whichever comes first (``converged`` and
+    ``stopped_by`` tell which). ``progress(iteration, gap)`` is called after every iteration.
     """
     if method not in METHODS:
         raise OptionsError(f"unknown method {method!r}; use one of {', '.join(METHODS)}", option="method")
@@ -235,19 +273,23 @@ def assign(
         state.curvature,
     )  # fmt: skip
     history: list[float] = []
+    stopped: list[str] = []
 
     def should_stop(iteration: int, value: float) -> bool:
         history.append(value)
         if progress is not None:
             progress(iteration, value)
-        if value <= gap or iteration >= max_iterations:
-            return True
-        return max_seconds is not None and time.perf_counter() - started >= max_seconds
+        seconds = time.perf_counter() - started
+        reason = stop_reason(history, gap, max_iterations, seconds, max_seconds, algorithm in _STALLING)
+        if reason is not None:
+            stopped.append(reason)
+        return reason is not None
 
     paths = None
     if len(trips.demand) == 0:
         class_flows = np.zeros((len(classes), network.num_links))
         history.append(0.0)
+        stopped.append("gap")
     elif algorithm == "gp":
         class_flows, paths = _gradient_projection(net, trips, state, scratch, should_stop)
     elif algorithm == "b":
@@ -270,6 +312,7 @@ def assign(
         gap_history=np.array(history),
         total_system_travel_time=float(flows @ times),
         converged=history[-1] <= gap,
+        stopped_by=stopped[-1],
         unserved_share=np.where(queue, unserved_share(flows, network.capacity), 0.0),
         kernels=kernels.kind,
         paths=paths,

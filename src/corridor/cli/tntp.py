@@ -91,6 +91,7 @@ def assign_tntp(
         "iterations": result.iterations,
         "seconds": result.seconds,
         "total_system_travel_time": result.total_system_travel_time,
+        "stopped_by": result.stopped_by,
         "kernels": result.kernels,
     }
     if as_json:
@@ -106,7 +107,15 @@ def assign_tntp(
     table.add_row("total system travel time", f"{result.total_system_travel_time:,.6f}")
     Console().print(table)
     if not result.converged:
-        typer.echo(f"warning: stopped before the target gap {gap:g} (reached {result.relative_gap:.3e})", err=True)
+        why = {
+            "iterations": f"after {max_iterations} iterations",
+            "seconds": f"after {max_seconds:g} seconds" if max_seconds is not None else "",
+            "stall": f"the gap has not fallen for {corridor.ASSIGNMENT_STALL_ITERATIONS} iterations "
+            "(double precision's floor)",
+        }.get(result.stopped_by, result.stopped_by)
+        typer.echo(
+            f"warning: stopped before the target gap {gap:g} (reached {result.relative_gap:.3e}): {why}", err=True
+        )
     if flows is not None:
         typer.echo(f"flows written to {flows}", err=True)
 
