@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	# byte-compile the sources, as pip does for a regular install (an editable one does not)
+	$(BIN)/python -m compileall -q src > /dev/null
 	touch $(STAMP)
 
 ## native: Algorithm B's kernels compiled ahead of time, so an assignment starts without numba (needs a C compiler)

@@ -119,7 +119,9 @@ def ours(problem: TntpProblem, best: np.ndarray | None) -> list[Row]:
 
 def whole_process(folder: Path) -> Row:
     """Median seconds of the command ``corridor assign-tntp FOLDER --algorithm b --gap 1e-12`` as a new process."""
-    command = [sys.executable, "-m", "corridor", "assign-tntp", str(folder), "--algorithm", "b", "--gap", "1e-12"]
+    script = Path(sys.executable).with_name("corridor")  # the installed command, as a user runs it
+    launcher = [str(script)] if script.is_file() else [sys.executable, "-m", "corridor"]
+    command = [*launcher, "assign-tntp", str(folder), "--algorithm", "b", "--gap", "1e-12"]
     samples = []
     for _ in range(RUNS):
         start = time.perf_counter()

@@ -3,7 +3,7 @@
 import typer.main
 from typer.testing import CliRunner
 
-from corridor.cli.app import app, app_for
+from corridor.cli.app import _MODULES, _new_app, app, app_for
 
 
 def test_each_command_alone_is_the_whole_apps_command():
@@ -25,3 +25,10 @@ def test_the_command_is_found_after_the_apps_options_and_unknown_words_get_the_w
         assert list(typer.main.get_command(app_for(args)).commands) == ["assign-tntp"]
     for args in ([], ["--help"], ["no-such-command"], ["--cache-dir", "assign-tntp"]):
         assert app_for(args) is app
+
+
+def test_each_module_registers_the_commands_it_is_listed_with():
+    for module, names in _MODULES.items():
+        registered = typer.main.get_command(_new_app([module])).commands
+        assert tuple(registered) == names, module
+    assert set(typer.main.get_command(app).commands) == {n for names in _MODULES.values() for n in names}

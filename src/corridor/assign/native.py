@@ -19,8 +19,6 @@ import importlib.util
 import json
 import os
 import sys
-import tempfile
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -175,6 +173,9 @@ def _signatures(net: Net, trips: Trips, state: LinkState, scratch: Scratch, bush
 def build(directory: Path | None = None) -> Path:
     """Compile the kernels ahead of time into ``directory`` (default: the package folder); returns the module's
     path. Takes some seconds; needs numba and a C compiler."""
+    import tempfile  # here, not at the top: loading the module should cost nothing it does not need
+    import warnings
+
     from llvmlite.binding import get_host_cpu_name  # type: ignore[import-untyped]
     from numba.core.errors import NumbaPendingDeprecationWarning
 

@@ -1,5 +1,5 @@
-"""``corridor assign``: share a demand over the corridors with capacities (and ``assign-tntp``, the general
-engine on a TNTP network)."""
+"""``corridor assign``: share a demand over the corridors with capacities, and ``corridor calibrate``: fit the
+behaviour to observed counts (``assign-tntp``, the general engine on a TNTP network, is ``cli.tntp``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
 import corridor
-from corridor.cli import tntp
 from corridor.cli.files import check_output
 from corridor.cli.loading import network
 from corridor.cli.options import Avoid
@@ -213,4 +212,3 @@ def _value_of_time(text: str | None) -> float | dict[str, float] | None:
 def register(app: typer.Typer) -> None:
     app.command()(assign)
     app.command()(calibrate)
-    tntp.register(app)

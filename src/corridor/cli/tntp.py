@@ -7,13 +7,12 @@ progress bar goes to stderr and is left out with ``--json``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 import corridor
 from corridor.cli.boundary import _Commands
@@ -29,6 +28,32 @@ def _progress_fraction(gap: float, first_gap: float, target: float) -> float:
     if gap >= first_gap:
         return 0.0
     return math.log(first_gap / gap) / math.log(first_gap / max(target, 1e-300))
+
+
+@contextmanager
+def _progress_bar(label: str, target: float) -> Iterator[Callable[[int, float], None]]:
+    """A progress bar on stderr for the length of the block, moved by the ``progress(iteration, gap)`` it gives."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn("gap {task.fields[gap]:.2e}  iteration {task.fields[iteration]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    first: list[float] = []
+    with bar:
+        task = bar.add_task("assign", total=1.0, gap=float("nan"), iteration=0)
+
+        def progress(iteration: int, value: float) -> None:
+            if not first:
+                first.append(value)
+            bar.update(task, completed=_progress_fraction(value, first[0], target), gap=value, iteration=iteration)
+
+        yield progress
 
 
 def assign_tntp(
@@ -53,24 +78,8 @@ def assign_tntp(
     check_output(flows, "flows")
     problem = corridor.read_tntp_dir(directory)
     network, demand = problem.assignment_network(), problem.demand()
-    bar = Progress(
-        TextColumn(f"{problem.name} {method} {algorithm}"),
-        BarColumn(),
-        TextColumn("gap {task.fields[gap]:.2e}  iteration {task.fields[iteration]}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-        disable=as_json,
-    )
-    first: list[float] = []
-    with bar:
-        task = bar.add_task("assign", total=1.0, gap=float("nan"), iteration=0)
-
-        def progress(iteration: int, value: float) -> None:
-            if not first:
-                first.append(value)
-            bar.update(task, completed=_progress_fraction(value, first[0], gap), gap=value, iteration=iteration)
-
+    label = f"{problem.name} {method} {algorithm}"
+    with nullcontext(None) if as_json else _progress_bar(label, gap) as progress:
         result = corridor.assign_traffic(
             network,
             demand,
@@ -97,6 +106,9 @@ def assign_tntp(
     if as_json:
         typer.echo(corridor.json_dumps(summary))
         return
+    from rich.console import Console  # here, not at the top: with --json the command runs without rich
+    from rich.table import Table
+
     table = Table(title=f"{problem.name}: {method} by {algorithm}", title_justify="left", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
