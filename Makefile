@@ -25,7 +25,8 @@ $(STAMP): pyproject.toml
 native: $(NATIVE)
 
 $(NATIVE): $(STAMP) $(NATIVE_SOURCES)
-	$(BIN)/python -c "from corridor.assign import native; native.main()"
+	$(BIN)/python -c "from corridor.assign import native; native.main()" \
+	  || echo "Algorithm B not compiled ahead of time (is there a C compiler?): assignments use numba's JIT" >&2
 
 ## web: the map page's browser libraries (MapLibre GL JS, Swagger UI) from npm, copied into the package
 web: $(WEB_STAMP)
