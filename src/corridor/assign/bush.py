@@ -37,7 +37,7 @@ import numpy as np
 from numba import njit
 
 from corridor.assign.links import class_cost, class_slope, fill_class_cost, link_terms
-from corridor.assign.shortest import load_tree, shortest_tree
+from corridor.assign.shortest import group_shortest_cost, load_tree, shortest_tree
 
 __all__ = ["FLOW_EPS", "gap", "iterate", "rebuild", "start", "sweep"]
 
@@ -312,16 +312,8 @@ def gap(net, trips, state, scratch, b):  # pragma: no cover - numba
     """Relative gap ``(TSTT − SPTT) / TSTT`` in generalised cost, from fresh shortest-path trees."""
     total, shortest = 0.0, 0.0
     for g in range(len(trips.group_class)):
-        k, origin = trips.group_class[g], trips.group_origin[g]
-        scale = trips.gap_scale[k]
-        _group_cost(trips, state, k, scratch.cost)
-        shortest_tree(
-            net.first_out, net.star_link, net.star_head, scratch.cost, net.first_thru, origin, scratch.dist,
-            scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
-        )  # fmt: skip
-        for od in range(trips.group_first[g], trips.group_first[g + 1]):
-            shortest += scale * trips.demand[od] * scratch.dist[trips.dest[od]]
-        row = b.flow[g]
+        shortest += group_shortest_cost(net, trips, state, scratch, g)
+        scale, row = trips.gap_scale[trips.group_class[g]], b.flow[g]
         for a in range(len(row)):
             if row[a] > 0.0:
                 total += scale * row[a] * scratch.cost[a]

@@ -23,7 +23,7 @@ from numba import njit
 
 from corridor.assign.links import class_cost, class_slope, fill_class_cost, link_terms
 from corridor.assign.problem import LinkState, Net, Scratch, Trips
-from corridor.assign.shortest import shortest_tree
+from corridor.assign.shortest import group_shortest_cost, shortest_tree
 
 __all__ = [
     "PathPool",
@@ -280,15 +280,10 @@ def settle(net: Net, trips: Trips, state: LinkState, scratch: Scratch, pool: Pat
     _rebuild_volumes(net, trips, state, pool)
     total, shortest = 0.0, 0.0
     for g in range(len(trips.group_class)):
-        k, origin = trips.group_class[g], trips.group_origin[g]
+        k = trips.group_class[g]
         scale, weight, fixed = trips.gap_scale[k], trips.weight[k], trips.class_fixed[k]
-        fill_class_cost(trips.method, weight, fixed, state.time, state.slope, state.weighted_volume, scratch.cost)
-        shortest_tree(
-            net.first_out, net.star_link, net.star_head, scratch.cost, net.first_thru, origin, scratch.dist,
-            scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
-        )  # fmt: skip
+        shortest += group_shortest_cost(net, trips, state, scratch, g)
         for od in range(trips.group_first[g], trips.group_first[g + 1]):
-            shortest += scale * trips.demand[od] * scratch.dist[trips.dest[od]]
             p = pool.od_head[od]
             while p >= 0:
                 total += scale * pool.flow[p] * _path_cost(pool, p, trips.method, weight, fixed, state)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from corridor.assign.links import fill_class_cost
 from corridor.graphs.heap import lazy_pop, lazy_push
 
-__all__ = ["load_tree", "shortest_tree"]
+__all__ = ["group_shortest_cost", "load_tree", "shortest_tree"]
 
 
 @njit(cache=True)
@@ -62,3 +63,23 @@ def load_tree(tail, pred_link, order, settled, node_demand, flows):  # pragma: n
             node_demand[x] = 0.0
     if settled > 0:
         node_demand[order[0]] = 0.0
+
+
+@njit(cache=True)
+def group_shortest_cost(net, trips, state, scratch, g):  # pragma: no cover - numba
+    """Group ``g``'s share of SPTT, the relative gap's shortest-path term: its demand times the cost of its
+    cheapest paths at the current volumes, in generalised cost (``gap_scale``). Leaves the class's link costs (in
+    objective units) in ``scratch.cost``."""
+    k, origin = trips.group_class[g], trips.group_origin[g]
+    fill_class_cost(
+        trips.method, trips.weight[k], trips.class_fixed[k], state.time, state.slope, state.weighted_volume,
+        scratch.cost,
+    )  # fmt: skip
+    shortest_tree(
+        net.first_out, net.star_link, net.star_head, scratch.cost, net.first_thru, origin, scratch.dist,
+        scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
+    )  # fmt: skip
+    shortest = 0.0
+    for od in range(trips.group_first[g], trips.group_first[g + 1]):
+        shortest += trips.demand[od] * scratch.dist[trips.dest[od]]
+    return trips.gap_scale[k] * shortest
