@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from corridor.assign.problem import LinkState, Net, zero_state
+from corridor.assign.problem import LinkState, Net
 
 __all__ = [
     "class_cost",
@@ -25,7 +25,6 @@ __all__ = [
     "fill_class_cost",
     "link_integral",
     "link_terms",
-    "new_state",
     "refresh_links",
     "refresh_state",
 ]
@@ -67,13 +66,6 @@ def refresh_state(net: Net, state: LinkState) -> None:
         net.kind, net.free_flow_time, net.capacity, net.alpha, net.beta, state.volume, state.time, state.slope,
         state.curvature,
     )  # fmt: skip
-
-
-def new_state(net: Net) -> LinkState:
-    """Zero volumes and the free-flow times and slopes."""
-    state = zero_state(net)
-    refresh_state(net, state)
-    return state
 
 
 # --- the volume-delay functions (``vdf``), compiled scalar versions --------------------------------

@@ -135,13 +135,12 @@ def kernels(tuples: Sequence[tuple], directory: Path | None = None) -> Kernels:
 def _examples() -> tuple[Net, Trips, LinkState, Scratch, Bushes]:
     """(net, trips, state, scratch, bushes) of a two-link network, built by the engine's own code."""
     from corridor.assign.inputs import AssignmentNetwork, Demand
-    from corridor.assign.links import new_state
-    from corridor.assign.problem import UE, new_bushes, new_net, new_scratch, new_trips
+    from corridor.assign.problem import UE, new_bushes, new_net, new_scratch, new_trips, zero_state
 
     network = AssignmentNetwork.bpr(2, [0, 1], [1, 0], [1.0, 1.0], [1.0, 1.0], fixed_cost=[0.0, 0.0])
     net = new_net(network)
     trips = new_trips(network, [Demand(np.array([0]), np.array([1]), np.array([1.0]))], UE)
-    state = new_state(net)
+    state = zero_state(net)  # the layout is all that counts here
     scratch = new_scratch(net)
     return net, trips, state, scratch, new_bushes(net, trips)
 
