@@ -137,9 +137,9 @@ class Router:
         self.landmark_dist = landmark_dist
         self.rail_hierarchies = rail_hierarchies
         self.tail = graph.edge_tail()
-        self.metrics = np.ascontiguousarray(
-            np.vstack([graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km]).astype(np.float64)
-        )
+        self.metrics = np.vstack([graph.edge_hours, graph.edge_usd, graph.edge_co2, graph.edge_km]).astype(
+            np.float64, copy=False
+        )  # one float64[4, m] block (vstack's own copy; no second one)
         self.no_block = np.zeros(graph.edge_count, np.bool_)
         self.all_nodes = np.ones(graph.node_count, np.bool_)
         self._terminal_place = {int(n): i for i, n in enumerate(graph.place_node)}
