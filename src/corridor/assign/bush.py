@@ -37,7 +37,7 @@ import numpy as np
 from numba import njit
 
 from corridor.assign.links import class_cost, class_slope, fill_class_cost, link_terms
-from corridor.assign.shortest import group_shortest_cost, load_tree, shortest_tree
+from corridor.assign.shortest import group_shortest_cost, group_tree, load_tree
 
 __all__ = ["FLOW_EPS", "gap", "iterate", "rebuild", "start", "sweep"]
 
@@ -247,18 +247,13 @@ def _group_cost(trips, state, k, out):  # pragma: no cover - numba
 def start(net, trips, state, scratch, b):  # pragma: no cover - numba
     """Each bush the free-flow shortest-path tree of its origin, its group's demand loaded on it; volumes built."""
     for g in range(len(trips.group_class)):
-        k, origin = trips.group_class[g], trips.group_origin[g]
-        _group_cost(trips, state, k, scratch.cost)
-        settled = shortest_tree(
-            net.first_out, net.star_link, net.star_head, scratch.cost, net.first_thru, origin, scratch.dist,
-            scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
-        )  # fmt: skip
+        settled = group_tree(net, trips, state, scratch, g)
         for i in range(1, settled):
             b.member[g, scratch.pred_link[scratch.order[i]]] = True
         for od in range(trips.group_first[g], trips.group_first[g + 1]):
             scratch.node_demand[trips.dest[od]] += trips.demand[od]
         load_tree(net.tail, scratch.pred_link, scratch.order, settled, scratch.node_demand, b.flow[g])
-        _topological(net, b, g, origin)
+        _topological(net, b, g, trips.group_origin[g])
     rebuild(net, trips, state, b)
 
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from corridor.assign.links import fill_class_cost, link_terms, refresh_state
+from corridor.assign.links import link_terms, refresh_state
 from corridor.assign.problem import UE, LinkState, Net, Scratch, Trips
-from corridor.assign.shortest import load_tree, shortest_tree
+from corridor.assign.shortest import group_tree, load_tree
 
 __all__ = ["FrankWolfe", "all_or_nothing", "line_search"]
 
@@ -41,15 +41,8 @@ def all_or_nothing(net: Net, trips: Trips, state: LinkState, scratch: Scratch, t
             target[k, a] = 0.0
     shortest = 0.0
     for g in range(len(trips.group_class)):
-        k, origin = trips.group_class[g], trips.group_origin[g]
-        fill_class_cost(
-            trips.method, trips.weight[k], trips.class_fixed[k], state.time, state.slope, state.weighted_volume,
-            scratch.cost,
-        )  # fmt: skip
-        settled = shortest_tree(
-            net.first_out, net.star_link, net.star_head, scratch.cost, net.first_thru, origin, scratch.dist,
-            scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
-        )  # fmt: skip
+        k = trips.group_class[g]
+        settled = group_tree(net, trips, state, scratch, g)
         for od in range(trips.group_first[g], trips.group_first[g + 1]):
             d = trips.dest[od]
             scratch.node_demand[d] += trips.demand[od]

@@ -21,9 +21,9 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from corridor.assign.links import class_cost, class_slope, fill_class_cost, link_terms
+from corridor.assign.links import class_cost, class_slope, link_terms
 from corridor.assign.problem import LinkState, Net, Scratch, Trips
-from corridor.assign.shortest import group_shortest_cost, shortest_tree
+from corridor.assign.shortest import group_shortest_cost, group_tree
 
 __all__ = [
     "PathPool",
@@ -179,14 +179,7 @@ def sweep(
         if trips.group_first[g + 1] <= first_od:
             continue
         k, origin = trips.group_class[g], trips.group_origin[g]
-        fill_class_cost(
-            trips.method, trips.weight[k], trips.class_fixed[k], state.time, state.slope, state.weighted_volume,
-            scratch.cost,
-        )  # fmt: skip
-        shortest_tree(
-            net.first_out, net.star_link, net.star_head, scratch.cost, net.first_thru, origin, scratch.dist,
-            scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
-        )  # fmt: skip
+        group_tree(net, trips, state, scratch, g)
         for od in range(max(trips.group_first[g], first_od), trips.group_first[g + 1]):
             n, x = 0, trips.dest[od]
             while x != origin:

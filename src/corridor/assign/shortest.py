@@ -13,7 +13,7 @@ from numba import njit
 from corridor.assign.links import fill_class_cost
 from corridor.graphs.heap import lazy_pop, lazy_push
 
-__all__ = ["group_shortest_cost", "load_tree", "shortest_tree"]
+__all__ = ["group_shortest_cost", "group_tree", "load_tree", "shortest_tree"]
 
 
 @njit(cache=True)
@@ -65,21 +65,29 @@ def load_tree(tail, pred_link, order, settled, node_demand, flows):  # pragma: n
         node_demand[order[0]] = 0.0
 
 
-@njit(cache=True)
-def group_shortest_cost(net, trips, state, scratch, g):  # pragma: no cover - numba
-    """Group ``g``'s share of SPTT, the relative gap's shortest-path term: its demand times the cost of its
-    cheapest paths at the current volumes, in generalised cost (``gap_scale``). Leaves the class's link costs (in
-    objective units) in ``scratch.cost``."""
-    k, origin = trips.group_class[g], trips.group_origin[g]
+@njit(cache=True, inline="always")
+def group_tree(net, trips, state, scratch, g):  # pragma: no cover - numba
+    """Group ``g``'s tree of cheapest paths from its origin at the current volumes: its class's link costs (in
+    objective units) into ``scratch.cost``, then ``scratch.dist``, ``pred_link`` and ``order``; returns how many
+    nodes the tree settled."""
+    k = trips.group_class[g]
     fill_class_cost(
         trips.method, trips.weight[k], trips.class_fixed[k], state.time, state.slope, state.weighted_volume,
         scratch.cost,
     )  # fmt: skip
-    shortest_tree(
-        net.first_out, net.star_link, net.star_head, scratch.cost, net.first_thru, origin, scratch.dist,
-        scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
+    return shortest_tree(
+        net.first_out, net.star_link, net.star_head, scratch.cost, net.first_thru, trips.group_origin[g],
+        scratch.dist, scratch.pred_link, scratch.order, scratch.heap_keys, scratch.heap_items,
     )  # fmt: skip
+
+
+@njit(cache=True)
+def group_shortest_cost(net, trips, state, scratch, g):  # pragma: no cover - numba
+    """Group ``g``'s share of SPTT, the relative gap's shortest-path term: its demand times the cost of its
+    cheapest paths at the current volumes, in generalised cost (``gap_scale``). Leaves its tree (``group_tree``)
+    in ``scratch``."""
+    group_tree(net, trips, state, scratch, g)
     shortest = 0.0
     for od in range(trips.group_first[g], trips.group_first[g + 1]):
         shortest += trips.demand[od] * scratch.dist[trips.dest[od]]
-    return trips.gap_scale[k] * shortest
+    return trips.gap_scale[trips.group_class[g]] * shortest

@@ -62,6 +62,7 @@ __all__ = [
     "is_permutation",
     "load_or_build",
     "non_negative",
+    "package_version",
 ]
 
 #: Bump when the meaning or layout of cached arrays changes.
@@ -117,14 +118,19 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def package_version(package: str) -> str:
+    """An installed package's version, or "missing": part of the key of a cache built from its files."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
 def _environment_digest() -> str:
     """Hex hash of the cache version, the code and the source package versions (not the data pack)."""
     digest = hashlib.sha256(CACHE_VERSION.encode() + _code_fingerprint().encode())
     for package in _SOURCE_PACKAGES:
-        try:
-            digest.update(f"{package}={metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package}=missing".encode())
+        digest.update(f"{package}={package_version(package)}".encode())
     return digest.hexdigest()
 
 

