@@ -13,11 +13,20 @@ The trade-off: the best routes by time, by cost and by CO2 join the routes found
 marks those no other route beats on days, USD per TEU and kg CO2e per TEU at once. This is the
 Pareto set among the routes found (the ends of the front and the routes between them that the
 searches met), not an enumeration of every non-dominated path, which grows exponentially.
+
+The penalised searches run one after another, since each needs the route before it; a second thread
+meanwhile searches the ends of the trade-off and finishes every route found (legs, reliability,
+emissions), so on two cores a call takes about the best search, the penalised searches and the
+last route's finishing. The answer does not depend on the threads' timing.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import weakref
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +55,7 @@ _TRIES_PER_ROUTE = 3
 #: side by side (the OSM layer draws many double lines twice) are one way.
 CELL_DEG = 0.1
 _ROWS, _COLS = round(180 / CELL_DEG), round(360 / CELL_DEG)
-_CELLS: weakref.WeakKeyDictionary[Any, np.ndarray] = weakref.WeakKeyDictionary()  # by router
+_CELLS: weakref.WeakKeyDictionary[Any, _CellIndex] = weakref.WeakKeyDictionary()  # by router
 
 _OBJECTIVE_NAMES = {"time": "fastest", "cost": "cheapest", "co2": "lowest CO2"}
 _WORDS = {"time": "time", "cost": "cost", "co2": "CO2", "generalized": "generalized cost", "distance": "distance"}
@@ -96,31 +105,61 @@ def pareto_front(points: np.ndarray) -> tuple[int, ...]:
     return tuple(keep)
 
 
-def _edge_cells(engine: Engine) -> np.ndarray:
-    """The grid cell (``CELL_DEG`` degrees square) of each edge's midpoint, computed once per network."""
+@dataclass(frozen=True)
+class _CellIndex:
+    """Each edge's grid cell (``CELL_DEG`` degrees square, by its midpoint), and the edges sorted by cell, so the
+    edges of a route's cells are a few slices instead of a pass over every edge."""
+
+    cell: np.ndarray  # int64 per edge
+    order: np.ndarray  # edge ids sorted by cell
+    sorted_cell: np.ndarray  # cell[order]
+
+    def edges_in(self, cells: np.ndarray) -> np.ndarray:
+        """The edges whose cell is one of ``cells`` (unique cell numbers)."""
+        lo = np.searchsorted(self.sorted_cell, cells, side="left")
+        count = np.searchsorted(self.sorted_cell, cells, side="right") - lo
+        starts = np.repeat(lo - np.cumsum(count) + count, count)
+        return self.order[starts + np.arange(int(count.sum()))]
+
+
+def _cell_index(engine: Engine) -> _CellIndex:
+    """The cell index of the engine's network, computed once per router."""
     g, router = engine.graph, engine.router
-    cells = _CELLS.get(router)
-    if cells is None:
+    index = _CELLS.get(router)
+    if index is None:
         tail, head = router.tail, g.head
         lat = (g.node_lat[tail] + g.node_lat[head]) / 2.0
         lon = (g.node_lon[tail] + g.node_lon[head]) / 2.0
         rows = np.clip(((lat + 90.0) / CELL_DEG).astype(np.int64), 0, _ROWS - 1)
         cols = np.clip(((lon + 180.0) / CELL_DEG).astype(np.int64), 0, _COLS - 1)
-        cells = _CELLS[router] = rows * _COLS + cols
-    return cells
+        cell = rows * _COLS + cols
+        order = np.argsort(cell, kind="stable")
+        index = _CELLS[router] = _CellIndex(cell, order, cell[order])
+    return index
 
 
 def _shared_share(cells: np.ndarray, km: np.ndarray, taken: np.ndarray) -> float:
-    """The share of a route's km (its edges' ``cells`` and ``km``) in grid cells that ``taken`` marks."""
+    """The share of a route's km (its edges' ``cells`` and ``km``) in the grid cells ``taken`` (sorted, unique)."""
     total = float(km.sum())
-    return float(km[taken[cells]].sum()) / total if total > 0.0 else 1.0
+    return float(km[np.isin(cells, taken, assume_unique=False)].sum()) / total if total > 0.0 else 1.0
 
 
-def _cells_of(cells: np.ndarray) -> np.ndarray:
-    """A lookup table over the grid marking ``cells``."""
-    table = np.zeros(_ROWS * _COLS, np.bool_)
-    table[cells] = True
-    return table
+@functools.cache
+def _helpers() -> ThreadPoolExecutor:
+    """The helper threads of alternatives, started once per process (a thread keeps its search buffers): one
+    core fewer than the machine has, since the calling thread searches too (on two cores, two helpers were
+    slower than one)."""
+    return ThreadPoolExecutor(
+        max_workers=max(1, min(3, (os.cpu_count() or 2) - 1)), thread_name_prefix="corridor-alternatives"
+    )
+
+
+def _solve_and_finish(
+    engine: Engine, origin: PlaceQuery, destination: PlaceQuery, options: QueryOptions
+) -> tuple[Solution, Route]:
+    """The best solution under ``options`` and its finished route."""
+    sol = engine.solve(origin, destination, options)
+    return sol, engine.finish(sol, options)
 
 
 def find_alternatives(
@@ -133,35 +172,52 @@ def find_alternatives(
     if options.depart is not None:
         raise OptionsError("alternatives are searched on expected waits: ask without depart", option="depart")
     router = engine.router
-    km, cells = router.metrics[3], _edge_cells(engine)
-    best = engine.solve(origin, destination, options)
-    kept: list[Solution] = [best]
-    taken = [_cells_of(cells[best.edges])]  # per kept route, the grid cells it runs through
-    factor = np.ones(engine.graph.edge_count)
-    found = best
-    for _ in range(_TRIES_PER_ROUTE * (k - 1)):
-        if len(kept) >= k:
-            break
-        # penalise every edge in the cells the last route ran through, so a parallel track is no way out
-        factor[_cells_of(cells[found.edges])[cells]] *= 1.0 + PENALTY
-        found = engine.solve(origin, destination, options, router=router.penalised(factor))
-        on = cells[found.edges]
-        if all(_shared_share(on, km[found.edges], t) <= MAX_SHARED for t in taken):
-            kept.append(found)
-            taken.append(_cells_of(on))
-    coef = engine.coefficients(options)  # the alternatives best first by the objective's true (unpenalised) cost
-    kept[1:] = sorted(kept[1:], key=lambda sol: float(coef @ router.metrics[:, sol.edges].sum(axis=1)))
-    labels = [f"best by {_WORDS[options.objective]}"] + [f"alternative {i + 1}" for i in range(1, len(kept))]
-    # the ends of the trade-off: the best route by each of time, cost and CO2 (a kept route when the same)
-    for objective, name in _OBJECTIVE_NAMES.items():
-        if objective == options.objective:
-            continue
-        sol = engine.solve(origin, destination, replace(options, objective=objective))
-        same = next((i for i, s in enumerate(kept) if np.array_equal(s.edges, sol.edges)), None)
-        if same is None:
-            kept.append(sol)
-            labels.append(name)
-    routes = [engine.finish(sol, options) for sol in kept]
+    km, index = router.metrics[3], _cell_index(engine)
+    cells = index.cell
+    others = [objective for objective in _OBJECTIVE_NAMES if objective != options.objective]
+    # Helper threads search the ends of the trade-off and finish each route found (legs, reliability,
+    # emissions) while this one runs the penalised searches, which each need the route before them.
+    pool, pending = _helpers(), []
+
+    def soon(call: Callable[..., Any], *args: Any) -> Future[Any]:
+        pending.append(pool.submit(call, *args))
+        return pending[-1]
+
+    try:
+        ends = [soon(_solve_and_finish, engine, origin, destination, replace(options, objective=o)) for o in others]
+        best = engine.solve(origin, destination, options)
+        kept: list[Solution] = [best]
+        finishing = [soon(engine.finish, best, options)]
+        taken = [np.unique(cells[best.edges])]  # per kept route, the grid cells it runs through
+        factor = np.ones(engine.graph.edge_count)
+        found = best
+        for _ in range(_TRIES_PER_ROUTE * (k - 1)):
+            if len(kept) >= k:
+                break
+            # penalise every edge in the cells the last route ran through, so a parallel track is no way out
+            factor[index.edges_in(np.unique(cells[found.edges]))] *= 1.0 + PENALTY
+            found = engine.solve(origin, destination, options, router=router.penalised(factor))
+            on = cells[found.edges]
+            if all(_shared_share(on, km[found.edges], t) <= MAX_SHARED for t in taken):
+                kept.append(found)
+                taken.append(np.unique(on))
+                finishing.append(soon(engine.finish, found, options))
+        coef = engine.coefficients(options)  # the alternatives best first by the objective's true (unpenalised) cost
+        cost = [float(coef @ router.metrics[:, sol.edges].sum(axis=1)) for sol in kept]
+        order = [0, *sorted(range(1, len(kept)), key=cost.__getitem__)]
+        kept = [kept[i] for i in order]
+        routes = [finishing[i].result() for i in order]
+        labels = [f"best by {_WORDS[options.objective]}"] + [f"alternative {i + 1}" for i in range(1, len(kept))]
+        # the ends of the trade-off: the best route by each of time, cost and CO2 (a kept route when the same)
+        for objective, end in zip(others, ends, strict=True):
+            sol, route = end.result()
+            if not any(np.array_equal(s.edges, sol.edges) for s in kept):
+                kept.append(sol)
+                routes.append(route)
+                labels.append(_OBJECTIVE_NAMES[objective])
+    finally:  # on an error, what this call queued and the helpers have not started is dropped
+        for future in pending:
+            future.cancel()
     figures = np.array([[r.hours, r.usd_per_teu, r.kg_co2e_per_teu] for r in routes])
     for column, name in zip(range(3), _OBJECTIVE_NAMES.values(), strict=True):  # say which route is the extreme
         i = int(np.argmin(figures[:, column]))

@@ -92,3 +92,28 @@ def test_alternatives_come_best_first_by_the_objective(small_net):
         kept = [getattr(r, figure) for r, label in zip(alts.routes, alts.labels, strict=True)
                 if label.startswith(("best", "alternative"))]  # fmt: skip
         assert kept == sorted(kept), (objective, kept)
+
+
+def test_the_cell_index_finds_the_edges_a_pass_over_every_edge_finds(small_net):
+    from corridor.alternatives import _cell_index
+
+    index = _cell_index(small_net.engine)
+    assert index is _cell_index(small_net.engine)  # once per network
+    rng = np.random.default_rng(7)
+    for size in (1, 5, 40):
+        cells = np.unique(rng.choice(index.cell, size))
+        plain = np.flatnonzero(np.isin(index.cell, cells))
+        assert np.array_equal(np.sort(index.edges_in(cells)), plain)
+    assert index.edges_in(np.array([-1], np.int64)).size == 0  # a cell no edge lies in
+
+
+def test_alternatives_do_not_depend_on_the_threads_timing(small_net):
+    answers = [small_net.alternatives("Westburg", "Eastgrad", k=3, draws=300, seed=5).to_dict() for _ in range(3)]
+    assert answers[0] == answers[1] == answers[2]
+    best = small_net.route("Westburg", "Eastgrad", draws=300, seed=5)
+    assert answers[0]["routes"][0] | {"label": None, "pareto": None} == best.to_dict() | {"label": None, "pareto": None}
+
+
+def test_a_bad_place_stops_alternatives_with_the_route_querys_error(small_net):
+    with pytest.raises(corridor.UnknownPlaceError):
+        small_net.alternatives("Nowhereville", "Eastgrad", k=3)
