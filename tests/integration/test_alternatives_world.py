@@ -80,3 +80,12 @@ def test_alternatives_are_ranked_by_the_objective_not_by_when_they_were_found(wo
         hours = [r.hours for r, label in zip(alts.routes, alts.labels, strict=True)
                  if label.startswith(("best", "alternative"))]  # fmt: skip
         assert len(hours) == 3 and hours == sorted(hours), (origin, destination, hours)
+
+
+@pytest.mark.parametrize(("origin", "destination"), [("Chongqing", "Duisburg"), ("Khorgos", "Rotterdam")])
+def test_penalised_routes_are_repaired_to_enter_no_country_twice(world, origin, destination):
+    # the penalised searches of these pairs first find ways through Kaliningrad (…-LT-RU-PL-…, into Russia twice)
+    alts = world.alternatives(origin, destination, k=3, draws=0)
+    assert len(alts.routes) >= 3
+    for route, label in zip(alts.routes, alts.labels, strict=True):
+        assert len(route.countries) == len(set(route.countries)), (label, route.countries)

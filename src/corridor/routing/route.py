@@ -179,7 +179,9 @@ class Router:
         """A view of this router whose searches weigh each edge by ``edge_factor`` (float64, one per edge, each at
         least 1): the penalty method of alternative routes. It shares the graph, buffers and caches; it searches
         with the landmark A* only (the rail hierarchies hold the unscaled weights). Solutions it finds are
-        assembled, with their true figures, by the router itself."""
+        assembled, with their true figures, by the router itself. A route it finds that enters a country twice is
+        repaired with the first ban that gives one entering no country twice, not the cheapest of the bans: the
+        penalised weights are a device to find a different route, not costs worth a further search."""
         factor = np.asarray(edge_factor, np.float64)
         if factor.shape != (self.graph.edge_count,) or not (factor >= 1.0).all():
             raise ValueError("edge_factor must hold one factor of at least 1 per edge")
@@ -453,6 +455,8 @@ class Router:
                 cost = float(coef @ self.metrics.take(found.edges, axis=1).sum(axis=1))
                 detours = bool(self._detour_bans(found.nodes, found.edges, protected))
                 tried.append((detours, cost, len(tried), found, closed, shut))
+                if not detours and self.edge_factor is not None:
+                    break  # a penalised view takes the first ban that gives a route entering no country twice
             if not tried:
                 break
             _, _, _, sol, node_ok, blocked = min(tried)  # a route that enters no country twice first, then the cheapest
