@@ -50,6 +50,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "CorridorOption": ("corridor.compare", "CorridorOption"),
     "Alternatives": ("corridor.alternatives", "Alternatives"),
     "MAX_ALTERNATIVES": ("corridor.alternatives", "MAX_ALTERNATIVES"),
+    "ALTERNATIVE_RANKS": ("corridor.constants", "ALTERNATIVE_RANKS"),
     "ReachResult": ("corridor.reach", "ReachResult"),
     "FlowResult": ("corridor.flows.run", "FlowResult"),
     "Calibration": ("corridor.flows.calibrate", "Calibration"),

@@ -9,6 +9,12 @@ so the landmark bounds stay valid and each search stays exact on the weights it 
 repaired, like any route, where it would enter a country twice). The routes are reported with their
 true figures (no penalty), ranked by the objective asked.
 
+Ranked by reliability (``rank="p90"``), the same routes come in the order of their transit P90, the
+days from departure to arrival (terminal to terminal, as every table shows it) that nine containers
+in ten beat, from each route's own Monte Carlo draws: the searches stay on expected values
+(percentiles do not add up along a path), the ranking is of the routes found. With draws, the route
+with the lowest P90 is marked "most reliable" either way.
+
 The trade-off: the best routes by time, by cost and by CO2 join the routes found, and ``pareto``
 marks those no other route beats on days, USD per TEU and kg CO2e per TEU at once. This is the
 Pareto set among the routes found (the ends of the front and the routes between them that the
@@ -32,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from corridor.constants import ALTERNATIVE_RANKS
 from corridor.errors import OptionsError
 from corridor.options import QueryOptions
 from corridor.results import Route
@@ -41,7 +48,15 @@ if TYPE_CHECKING:
     from corridor.network.places import PlaceQuery
     from corridor.routing.route import Solution
 
-__all__ = ["CELL_DEG", "MAX_ALTERNATIVES", "MAX_SHARED", "PENALTY", "Alternatives", "find_alternatives", "pareto_front"]
+__all__ = [
+    "CELL_DEG",
+    "MAX_ALTERNATIVES",
+    "MAX_SHARED",
+    "PENALTY",
+    "Alternatives",
+    "find_alternatives",
+    "pareto_front",
+]
 
 #: Each search multiplies the weights of the edges of the route it found by 1 + PENALTY.
 PENALTY = 0.5
@@ -58,16 +73,18 @@ _ROWS, _COLS = round(180 / CELL_DEG), round(360 / CELL_DEG)
 _CELLS: weakref.WeakKeyDictionary[Any, _CellIndex] = weakref.WeakKeyDictionary()  # by router
 
 _OBJECTIVE_NAMES = {"time": "fastest", "cost": "cheapest", "co2": "lowest CO2"}
+_MOST_RELIABLE = "most reliable"
 _WORDS = {"time": "time", "cost": "cost", "co2": "CO2", "generalized": "generalized cost", "distance": "distance"}
 
 
 @dataclass(frozen=True)
 class Alternatives:
-    """Different routes for one pair, ranked by the objective, and which of them make up the trade-off front.
+    """Different routes for one pair, ranked by the objective (or by P90), and which make up the trade-off front.
 
-    ``routes[0]`` is the best route by the objective; ``labels`` say what each route is ("best by time",
-    "alternative 2", "cheapest"...); ``pareto`` holds the indices of the routes that no other route beats on
-    days, USD per TEU and kg CO2e per TEU at once.
+    ``routes[0]`` is the best route by the objective, or with ``rank == "p90"`` the one with the lowest
+    transit P90; ``labels`` say what each route is ("best by time", "alternative 2", "cheapest", "most
+    reliable"...); ``pareto`` holds the indices of the routes that no other route beats on days, USD per TEU and
+    kg CO2e per TEU at once.
     """
 
     origin: str
@@ -77,12 +94,14 @@ class Alternatives:
     routes: tuple[Route, ...]
     labels: tuple[str, ...]
     pareto: tuple[int, ...]
+    rank: str = "objective"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "origin": self.origin,
             "destination": self.destination,
             "objective": self.objective,
+            "rank": self.rank,
             "k": self.k,
             "routes": [
                 {"label": label, "pareto": i in self.pareto, **route.to_dict()}
@@ -163,12 +182,22 @@ def _solve_and_finish(
 
 
 def find_alternatives(
-    engine: Engine, origin: PlaceQuery, destination: PlaceQuery, options: QueryOptions, *, k: int = 3
+    engine: Engine,
+    origin: PlaceQuery,
+    destination: PlaceQuery,
+    options: QueryOptions,
+    *,
+    k: int = 3,
+    rank: str = "objective",
 ) -> Alternatives:
-    """Up to ``k`` meaningfully different routes by the options' objective, and the trade-off front (see the module
-    docstring). Fewer than ``k`` routes come back when the network offers no more different ones."""
+    """Up to ``k`` meaningfully different routes by the options' objective, and the trade-off front, ordered by
+    ``rank`` (see the module docstring). Fewer than ``k`` routes come back when the network offers no more."""
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_ALTERNATIVES:
         raise OptionsError(f"k must be a whole number from 1 to {MAX_ALTERNATIVES}, got {k!r}", option="k")
+    if rank not in ALTERNATIVE_RANKS:
+        raise OptionsError(f"rank must be one of {', '.join(ALTERNATIVE_RANKS)}, got {rank!r}", option="rank")
+    if rank == "p90" and options.draws <= 0:
+        raise OptionsError("rank 'p90' needs each route's reliability: ask with draws above 0", option="rank")
     if options.depart is not None:
         raise OptionsError("alternatives are searched on expected waits: ask without depart", option="depart")
     router = engine.router
@@ -218,6 +247,12 @@ def find_alternatives(
     finally:  # on an error, what this call queued and the helpers have not started is dropped
         for future in pending:
             future.cancel()
+    if options.draws > 0:
+        p90 = [r.reliability.p90_hours if r.reliability else np.inf for r in routes]
+        if rank == "p90":  # a stable sort: routes of equal P90 keep the objective's order
+            order = sorted(range(len(routes)), key=p90.__getitem__)
+            routes, labels, p90 = [routes[i] for i in order], [labels[i] for i in order], [p90[i] for i in order]
+        labels[int(np.argmin(p90))] += f" · {_MOST_RELIABLE}"
     figures = np.array([[r.hours, r.usd_per_teu, r.kg_co2e_per_teu] for r in routes])
     for column, name in zip(range(3), _OBJECTIVE_NAMES.values(), strict=True):  # say which route is the extreme
         i = int(np.argmin(figures[:, column]))
@@ -231,4 +266,5 @@ def find_alternatives(
         routes=tuple(routes),
         labels=tuple(labels),
         pareto=pareto_front(figures),
+        rank=rank,
     )

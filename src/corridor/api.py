@@ -227,18 +227,20 @@ class Network:
         profile: str = DEFAULT_PROFILE,
         draws: int = DEFAULT_DRAWS,
         seed: int = 0,
+        rank: str = "objective",
     ) -> Alternatives:
         """Up to ``k`` (1–5) meaningfully different routes by the objective, best first, and the trade-off
         between days, USD and CO2: the best routes by time, cost and CO2 join them, and ``pareto`` marks the
         routes no other beats on all three; see ``corridor.alternatives``. Options as for :meth:`route` (no
-        ``depart``: alternatives are searched on expected waits); each route carries its reliability."""
+        ``depart``: alternatives are searched on expected waits); each route carries its reliability.
+        ``rank="p90"`` orders the routes by their transit P90 instead, the most reliable first."""
         options = QueryOptions.make(
             via=via, avoid=avoid, modes=modes, objective=objective, max_snap_km=max_snap_km,
             value_of_time_usd_per_teu_hour=value_of_time_usd_per_teu_hour,
             carbon_price_usd_per_t_co2e=carbon_price_usd_per_t_co2e, as_of=as_of, profile=profile,
             draws=draws, seed=seed,
         )  # fmt: skip
-        return find_alternatives(self.engine, origin, destination, options, k=k)
+        return find_alternatives(self.engine, origin, destination, options, k=k, rank=rank)
 
     def quote_sheet(self, route: Route) -> str:
         """One printable HTML page about ``route`` for a customer: map, legs, days planned and P50/P90, cost by

@@ -7,6 +7,7 @@ limit is stated once.
 from __future__ import annotations
 
 __all__ = [
+    "ALTERNATIVE_RANKS",
     "ASSIGNMENT_ALGORITHMS",
     "ASSIGNMENT_METHODS",
     "ASSIGN_METHODS",
@@ -37,6 +38,8 @@ __all__ = [
 OBJECTIVES = ("time", "cost", "co2", "generalized", "distance")
 #: The objective of ``route`` and ``path`` when none is given.
 DEFAULT_OBJECTIVE = "time"
+#: How alternatives are ordered: by the objective's true cost, or by the transit P90 of their reliability.
+ALTERNATIVE_RANKS = ("objective", "p90")
 #: The objective of ``compare`` (and the map page's table) when none is given: corridors differ in
 #: price as much as in days, so the comparison weighs both.
 DEFAULT_COMPARE_OBJECTIVE = "generalized"

@@ -89,3 +89,20 @@ def test_penalised_routes_are_repaired_to_enter_no_country_twice(world, origin, 
     assert len(alts.routes) >= 3
     for route, label in zip(alts.routes, alts.labels, strict=True):
         assert len(route.countries) == len(set(route.countries)), (label, route.countries)
+
+
+def test_cli_and_rest_rank_alternatives_by_p90(world):
+    result = runner.invoke(
+        app, ["route", "Almaty", "Karlshamn", "--alternatives", "2", "--draws", "200", "--rank", "p90", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    p90 = [r["reliability"]["p90_hours"] for r in data["routes"]]
+    assert data["rank"] == "p90" and p90 == sorted(p90) and "most reliable" in data["routes"][0]["label"]
+    alone = runner.invoke(app, ["route", "Almaty", "Karlshamn", "--rank", "p90"])
+    assert alone.exit_code != 0 and "--alternatives" in alone.output and "Traceback" not in alone.output
+    client = TestClient(create_app(world))
+    body = {"origin": "Almaty", "destination": "Karlshamn", "k": 2, "draws": 200, "rank": "p90"}
+    answer = client.post("/alternatives", json=body)
+    assert answer.status_code == 200 and answer.json()["rank"] == "p90"
+    assert client.post("/alternatives", json={**body, "rank": "p50"}).status_code == 422

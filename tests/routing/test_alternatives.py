@@ -117,3 +117,31 @@ def test_alternatives_do_not_depend_on_the_threads_timing(small_net):
 def test_a_bad_place_stops_alternatives_with_the_route_querys_error(small_net):
     with pytest.raises(corridor.UnknownPlaceError):
         small_net.alternatives("Nowhereville", "Eastgrad", k=3)
+
+
+def test_ranked_by_p90_the_most_reliable_route_comes_first(small_net):
+    by_objective = small_net.alternatives("Westburg", "Eastgrad", k=3, draws=400, seed=2)
+    by_p90 = small_net.alternatives("Westburg", "Eastgrad", k=3, draws=400, seed=2, rank="p90")
+    p90 = [r.reliability.p90_hours for r in by_p90.routes]
+    assert p90 == sorted(p90) and by_p90.rank == "p90" and by_p90.to_dict()["rank"] == "p90"
+    # the same routes, with the same labels, in another order; the marks say which is which
+    assert sorted(zip(by_p90.labels, [r.hours for r in by_p90.routes], strict=True)) == sorted(
+        zip(by_objective.labels, [r.hours for r in by_objective.routes], strict=True)
+    )
+    for alts in (by_objective, by_p90):
+        reliable = min(range(len(alts.routes)), key=lambda i: alts.routes[i].reliability.p90_hours)
+        assert [i for i, label in enumerate(alts.labels) if "most reliable" in label] == [reliable]
+    assert by_objective.rank == "objective" and by_objective.labels[0].startswith("best by time")
+    assert "most reliable" in by_p90.labels[0]
+
+
+def test_without_draws_no_route_is_called_most_reliable(small_net):
+    alts = small_net.alternatives("Westburg", "Eastgrad", k=3, draws=0)
+    assert not any("most reliable" in label for label in alts.labels)
+
+
+@pytest.mark.parametrize(("rank", "draws", "match"), [("p90", 0, "draws above 0"), ("p50", 100, "one of")])
+def test_a_bad_rank_is_one_options_error(small_net, rank, draws, match):
+    with pytest.raises(corridor.OptionsError, match=match) as err:
+        small_net.alternatives("Westburg", "Eastgrad", k=3, draws=draws, rank=rank)
+    assert err.value.option == "rank"

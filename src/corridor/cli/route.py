@@ -77,6 +77,14 @@ def route(
             "routes and the trade-off front among them marked.",
         ),
     ] = None,
+    rank: Annotated[
+        str,
+        typer.Option(
+            "--rank",
+            help="With --alternatives: order the routes by the objective (objective) or by their transit P90 "
+            "(terminal to terminal), the most reliable first (p90).",
+        ),
+    ] = "objective",
     sheet: Annotated[
         Path | None, typer.Option("--sheet", help="Also write a printable quote sheet of the route (.html).")
     ] = None,
@@ -89,6 +97,10 @@ def route(
     corridor.QueryOptions.make(depart=depart, draws=draws, seed=seed, cargo_tonnes_per_teu=cargo_tonnes_per_teu)
     if reliability and draws == 0:
         raise corridor.OptionsError("--reliability needs draws above 0", option="draws")
+    if rank not in corridor.ALTERNATIVE_RANKS:
+        raise corridor.OptionsError(f"--rank must be one of {', '.join(corridor.ALTERNATIVE_RANKS)}", option="rank")
+    if rank != "objective" and alternatives is None:
+        raise corridor.OptionsError("--rank orders alternatives: add --alternatives K", option="rank")
     check_output(sheet, "sheet", (".html", ".htm"))
     check_output(geojson, "geojson")
     if alternatives is not None:
@@ -97,7 +109,7 @@ def route(
         alts = network().alternatives(
             origin, destination, k=alternatives, via=via, avoid=avoid, modes=modes, objective=objective,
             value_of_time_usd_per_teu_hour=value_of_time, carbon_price_usd_per_t_co2e=carbon_price,
-            max_snap_km=max_snap_km, as_of=as_of, profile=profile, draws=draws, seed=seed,
+            max_snap_km=max_snap_km, as_of=as_of, profile=profile, draws=draws, seed=seed, rank=rank,
         )  # fmt: skip
         _write_files(alts.routes[0], sheet, geojson)
         if as_json:

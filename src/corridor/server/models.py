@@ -159,6 +159,11 @@ class AlternativesRequest(PathRequest):
     """``Network.alternatives``: the path's question, how many different routes to answer, and their draws."""
 
     k: int = Field(default=3, ge=1, le=5, strict=True, description="How many different routes (1–5).")
+    rank: Literal["objective", "p90"] = Field(
+        default="objective",
+        description="Order the routes by the objective, or by their transit P90 (the most reliable first; "
+        "needs draws above 0).",
+    )
     draws: Draws = Field(
         default=DEFAULT_DRAWS,
         description="Monte Carlo draws of each route's transit-time distribution (``reliability``); 0 for none.",

@@ -94,18 +94,19 @@ def router(ctx: Context) -> APIRouter:
         return Response(answer, media_type=JSON)
 
     @lru_cache(maxsize=ctx.limits.cached_answers)
-    def cached_alternatives(origin: Any, destination: Any, k: int, options: corridor.QueryOptions) -> bytes:
+    def cached_alternatives(origin: Any, destination: Any, k: int, rank: str, options: corridor.QueryOptions) -> bytes:
         found = ctx.net().alternatives(
-            origin, destination, k=k, **_path_options(options), draws=options.draws, seed=options.seed
+            origin, destination, k=k, rank=rank, **_path_options(options), draws=options.draws, seed=options.seed
         )
         return json_bytes(found.to_dict())
 
     @api.post("/alternatives", response_model=dict[str, Any], responses=ERROR_RESPONSES)
     async def alternatives(body: AlternativesRequest):
-        """Up to ``k`` meaningfully different routes, best first, with the fastest, cheapest and lowest-CO2 routes;
-        ``pareto`` lists the routes no other beats on days, USD and CO2 at once (``Alternatives.to_dict()``)."""
+        """Up to ``k`` meaningfully different routes, best first (by the objective, or with ``rank`` p90 by their
+        transit P90), with the fastest, cheapest and lowest-CO2 routes; ``pareto`` lists the routes no other
+        beats on days, USD and CO2 at once (``Alternatives.to_dict()``)."""
         options = corridor.QueryOptions.make(**body._options(), draws=body.draws, seed=body.seed)
-        key = (_hashable(body.origin), _hashable(body.destination), body.k, options)
+        key = (_hashable(body.origin), _hashable(body.destination), body.k, body.rank, options)
         answer = await ctx.run("heavy", lambda _stop: cached_alternatives(*key))
         return Response(answer, media_type=JSON)
 
