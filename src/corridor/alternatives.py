@@ -173,6 +173,10 @@ def _helpers() -> ThreadPoolExecutor:
     )
 
 
+# a forked process has none of its parent's threads: it starts its own helpers
+os.register_at_fork(after_in_child=_helpers.cache_clear)
+
+
 def _solve_and_finish(
     engine: Engine, origin: PlaceQuery, destination: PlaceQuery, options: QueryOptions
 ) -> tuple[Solution, Route]:

@@ -1,6 +1,9 @@
 """Alternative routes: the penalty method on the small network, the Pareto front, bad input."""
 
 import itertools
+import os
+import signal
+import time
 
 import numpy as np
 import pytest
@@ -145,3 +148,25 @@ def test_a_bad_rank_is_one_options_error(small_net, rank, draws, match):
     with pytest.raises(corridor.OptionsError, match=match) as err:
         small_net.alternatives("Westburg", "Eastgrad", k=3, draws=draws, rank=rank)
     assert err.value.option == "rank"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_forked_process_answers_alternatives_with_its_own_helpers(small_net):
+    small_net.alternatives("Westburg", "Eastgrad", k=2, draws=0)  # the parent's helper threads exist now
+    expected = small_net.alternatives("Westburg", "Eastgrad", k=2, draws=0).to_dict()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: the parent's helpers are not running here, so a shared pool would never answer
+        os.close(reader)
+        ok = small_net.alternatives("Westburg", "Eastgrad", k=2, draws=0).to_dict() == expected
+        os.write(writer, b"1" if ok else b"0")
+        os._exit(0)
+    os.close(writer)
+    deadline = time.monotonic() + 60.0
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done[0] == 0:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked process never answered: it waited on its parent's helper threads")
+    assert os.read(reader, 1) == b"1" and done[1] == 0
