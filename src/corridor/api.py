@@ -173,7 +173,9 @@ class Network:
         ----------
         origin, destination : a place name (any case, diacritics optional), ``"lat,lon"`` or a
             ``(lat, lon)`` pair.
-        via : places to pass through, in order: one place, or a list of them.
+        via : places to pass through, in order: one place, or a list of them; a via may also name a scheduled
+            service (ridden), a sea passage (sailed through) or a border crossing of ``crossings.csv`` (crossed
+            there), by name or id.
         avoid : ISO-A2 country codes (a list, or comma text "RU,BY"); no node in them, nor a strait or
             canal they share, is ever used.
         modes : allowed modes among rail, road, sea, ferry, service (a list or comma text; default: all).

@@ -404,3 +404,14 @@ def test_a_truck_from_baku_to_tbilisi_crosses_at_red_bridge_not_through_russia(w
     assert r.countries == ("AZ", "GE") and r.km < 700
     (border,) = r.border_crossings
     assert border.name.startswith("Red Bridge") and border.dwell_hours == pytest.approx(15.4)
+
+
+def test_a_train_through_brest_crosses_at_malaszewicze_and_no_truck_carries_on_from_brest(world):
+    # asked by the crossing's name (any spelling), the route crosses the border there by rail
+    for text in ("Brest–Małaszewicze", "Brest-Malaszewicze", "brest_malaszewicze"):
+        r = world.route("Chongqing", "Duisburg", via=text, draws=0)
+        assert "Brest–Małaszewicze" in [b.name for b in r.border_crossings], text
+        assert "road" not in {leg.mode for leg in r.legs}
+    # asked by the place (a border-crossing place), no truck takes the container on across the road border
+    r = world.route("Chongqing", "Duisburg", via="Brest", draws=0)
+    assert not [leg for leg in r.legs if leg.mode == "road" and leg.km > 30], [(x.from_, x.to) for x in r.legs]

@@ -132,3 +132,46 @@ def test_an_unknown_via_is_offered_the_services_it_may_mean():
     with pytest.raises(UnknownPlaceError, match="did you mean 'West–East Express'") as caught:
         engine().route(*PAIR, QueryOptions.make(via="West-East Expres"))
     assert caught.value.option == "via"
+
+
+def test_a_crossing_can_be_a_via_by_its_name_or_id_and_is_crossed():
+    eng = engine()
+    fastest = eng.route(*PAIR, QueryOptions.make(objective="time", modes="rail,road"))
+    assert [b.name for b in fastest.border_crossings] == ["Westbrück–Gaugeton"]
+    for text in ("Roadgate", "roadgate", "ROAD GATE"):
+        by_road = eng.route(*PAIR, QueryOptions.make(objective="time", modes="rail,road", via=text))
+        assert [b.name for b in by_road.border_crossings] == ["Roadgate"], text
+        assert by_road.hours > fastest.hours
+    cheapest = eng.route(*PAIR, QueryOptions.make(objective="cost", modes="rail,road"))
+    assert [b.name for b in cheapest.border_crossings] == ["Roadgate"]
+    for text in ("Westbrück–Gaugeton", "westbruck-gaugeton", "westbruck_gaugeton"):
+        by_rail = eng.route(*PAIR, QueryOptions.make(objective="cost", modes="rail,road", via=text))
+        assert [b.name for b in by_rail.border_crossings] == ["Westbrück–Gaugeton"], text
+    # a place's name is the place: Gaugeton is the border-crossing place, passed on the rail line
+    assert eng.route(*PAIR, QueryOptions.make(via="Gaugeton")).via == ("Gaugeton",)
+    with pytest.raises(NoRouteError):  # a crossing closed on the day asked cannot be passed
+        engine(suspended("roadgate", "2025-01-01", kind="crossing")).route(
+            *PAIR, QueryOptions.make(via="Roadgate", as_of="2025-06-01")
+        )
+
+
+def test_an_unknown_via_is_offered_the_crossings_it_may_mean():
+    from corridor.errors import UnknownPlaceError
+
+    with pytest.raises(UnknownPlaceError, match="did you mean 'Westbrück–Gaugeton'"):
+        engine().route(*PAIR, QueryOptions.make(via="Westbrück–Gaugetn"))
+
+
+def test_a_border_crossing_place_on_the_way_is_left_by_train_not_by_truck():
+    # with Gaugeton on the road layer too and trucks kept within 45 km of a stop, a truck could go all the way by
+    # Roadgate if Gaugeton, as a via, let trucks carry from it; as a border-crossing place it does not
+    pack = engine(road_carriage_max_km=45.0).pack
+    places = tuple(p.model_copy(update={"layers": ("rail", "road")}) if p.id == "gaugeton" else p for p in pack.places)
+    pack = pack.model_copy(update={"places": places})
+    eng = Engine(small_graph(pack), pack, None)
+    cheap = {"objective": "cost", "modes": ("rail", "road"), "via": "Gaugeton"}
+    chain = eng.route(*PAIR, QueryOptions.make(**cheap))
+    assert "road" not in {leg.mode for leg in chain.legs}
+    assert [b.name for b in chain.border_crossings] == ["Westbrück–Gaugeton"]
+    truck = eng.route(*PAIR, QueryOptions.make(**cheap, profile="truck"))  # a truck trip may
+    assert "road" in {leg.mode for leg in truck.legs} and truck.usd_per_teu < chain.usd_per_teu

@@ -21,6 +21,7 @@ __all__ = [
     "Profile",
     "Seed",
     "ValueOfTime",
+    "Via",
     "split_names",
 ]
 
@@ -28,6 +29,14 @@ DEFAULT_DRAWS = corridor.DEFAULT_DRAWS
 
 Place = Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")]
 Avoid = Annotated[str | None, typer.Option(help="Countries to avoid, ISO-2 comma list, e.g. RU,BY.")]
+Via = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--via",
+        help="Pass through this place, or ride this service, sail this sea passage or cross at this border crossing "
+        "(repeat, in order).",
+    ),
+]
 Objective = Annotated[str, typer.Option(help=f"{' | '.join(corridor.OBJECTIVES)}.")]
 ValueOfTime = Annotated[
     float | None, typer.Option(help="USD per TEU-hour (generalized only; default: the data pack's).")

@@ -27,6 +27,7 @@ from corridor.cli.options import (
     Profile,
     Seed,
     ValueOfTime,
+    Via,
 )
 from corridor.cli.tables import echo_json, new_table, out
 
@@ -41,7 +42,7 @@ _LEG_COLUMNS: list[tuple[str, JustifyMethod]] = [
 def route(
     origin: Place,
     destination: Place,
-    via: Annotated[list[str] | None, typer.Option("--via", help="Pass through this place (repeat, in order).")] = None,
+    via: Via = None,
     avoid: Avoid = None,
     modes: Annotated[
         str | None, typer.Option(help=f"Allowed modes, comma list of {','.join(corridor.ROUTABLE_MODES)}.")
@@ -164,7 +165,7 @@ def _write_files(r: corridor.Route, sheet: Path | None, geojson: Path | None) ->
 def path(
     origin: Place,
     destination: Place,
-    via: Annotated[list[str] | None, typer.Option("--via", help="Pass through this place (repeat, in order).")] = None,
+    via: Via = None,
     avoid: Avoid = None,
     modes: Annotated[
         str | None, typer.Option(help=f"Allowed modes, comma list of {','.join(corridor.ROUTABLE_MODES)}.")

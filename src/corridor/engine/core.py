@@ -84,6 +84,9 @@ class Engine:
             town_cache_dir=settings.cache_dir if settings else None,
             carriage_caps_km=pack.road_carriage_caps_km(),
             own_terminal_places=frozenset(pack.own_terminal_places()),
+            gateway_places=frozenset(
+                i for i, p in enumerate(pack.places) if "border_crossing" in p.kinds and "rail" in p.layers
+            ),
         )
         timetables = self.reliability_model.timetables
         if timetables is not None:

@@ -19,7 +19,7 @@ from corridor.errors import CoordinateError, NoRouteError, OptionsError, Unknown
 from corridor.network.gazetteer import load_gazetteer
 from corridor.network.geo import chord_to_km, haversine_km, km_to_chord, to_unit_xyz
 from corridor.network.graph import GAUGE_CHANGE_KINDS, Graph
-from corridor.network.places import PlaceIndex, PlaceQuery, check_coordinates, parse_coordinates
+from corridor.network.places import PlaceIndex, PlaceQuery, check_coordinates, normalise_name, parse_coordinates
 from corridor.network.towns import resolve_place_name
 from corridor.results import BorderCrossing, Leg, Route, RoutePath
 from corridor.routing.closures import RAIL_KINDS, closure_masks
@@ -114,8 +114,12 @@ class Router:
         town_cache_dir: Path | None = None,
         carriage_caps_km: Mapping[str, float] | None = None,
         own_terminal_places: frozenset[int] = frozenset(),
+        gateway_places: frozenset[int] = frozenset(),
     ) -> None:
         self.graph = graph
+        # border-crossing places with a rail terminal (Brest, Dostyk…): as a via, a train passes them, so no truck
+        # carries from them (across the border by road, say) when rail is allowed
+        self.gateway_places = gateway_places
         # per country code index: the most a truck may carry from a stop there, over any query's reach (inf: no cap)
         self.carriage_cap_km = np.full(len(graph.countries), np.inf)
         for code, km in (carriage_caps_km or {}).items():
@@ -214,6 +218,22 @@ class Router:
                 out[str(tag).casefold()] = (name, np.unique(self.tail[mine]).astype(np.int64))
                 out.setdefault(name.casefold(), out[str(tag).casefold()])
                 self._passage_edges[str(tag).casefold()] = self._passage_edges[name.casefold()] = mine.astype(np.int64)
+        # a border crossing of crossings.csv, by its name or id as place names are matched (case, diacritics and
+        # punctuation aside): passed by crossing on one of its border edges; a pack place's name wins
+        self._crossing_keys: dict[str, str] = {}
+        on_border = np.flatnonzero(g.edge_flags & EdgeFlag.BORDER)
+        crossing = g.borders.crossing[g.edge_ref[on_border]]
+        for c, name in enumerate(g.crossing_names):
+            mine = on_border[crossing == c].astype(np.int64)
+            if not len(mine):
+                continue
+            key = f"crossing {name}".casefold()
+            out[key] = (name, np.unique(self.tail[mine]).astype(np.int64))
+            self._passage_edges[key] = mine
+            for label in (name, self.crossing_ids[c] if c < len(self.crossing_ids) else ""):
+                folded = normalise_name(label)
+                if folded and folded not in self.place_index.keys:
+                    self._crossing_keys.setdefault(folded, key)
         return out
 
     def _place_pass_nodes(self) -> list[np.ndarray]:
@@ -417,7 +437,12 @@ class Router:
                     ok, shut = ok & ~node_closed, shut | edge_closed
             if road_reach_km is not None and "road" in modes:
                 g = self.graph
-                near = tuple(stops) if carriage_at_vias else (stops[0], stops[-1])
+                # a via passed through (a sea passage, a crossing) grants no truck; nor, when rail is allowed, does a
+                # border-crossing place on the way: a train passes it, no truck carries on from it
+                vias = tuple(s for s in stops[1:-1] if s.edges is None) if carriage_at_vias else ()
+                if "rail" in modes:
+                    vias = tuple(s for s in vias if s.place not in self.gateway_places)
+                near = (stops[0], *vias, stops[-1])
                 ok = ok & ((g.node_layer != Layer.ROAD) | self.road_reach(near, road_reach_km, rail="rail" in modes))
             return ok, shut
 
@@ -463,7 +488,8 @@ class Router:
         return sol
 
     def _resolve_stop(self, text: PlaceQuery, *, modes: frozenset[str], max_snap_km: float, option: str) -> Endpoint:
-        """``resolve``; an unknown via also gets suggestions among the services and sea passages it could name."""
+        """``resolve``; an unknown via also gets suggestions among the services, sea passages and crossings it could
+        name."""
         try:
             return self.resolve(text, modes=modes, max_snap_km=max_snap_km, option=option)
         except UnknownPlaceError as exc:
@@ -477,15 +503,25 @@ class Router:
             error.option = "via"
             raise error from None
 
+    def _via_key(self, text: object) -> str | None:
+        """The key in ``_named_vias`` of a via text that names a service, a sea passage or a crossing, else None."""
+        if not isinstance(text, str):
+            return None
+        if text.casefold() in self._named_vias:
+            return text.casefold()
+        return self._crossing_keys.get(normalise_name(text))
+
     def _is_named_via(self, text: object) -> bool:
-        return isinstance(text, str) and text.casefold() in self._named_vias
+        return self._via_key(text) is not None
 
     def _named_via(self, text: str) -> Endpoint:
-        """A scheduled service or a sea passage as a via: reached at any of its nodes, i.e. by riding it or by
-        sailing through it."""
-        name, nodes = self._named_vias[text.casefold()]
+        """A scheduled service, a sea passage or a border crossing as a via: reached at any of its nodes, i.e. by
+        riding it, by sailing through it or by crossing the border there."""
+        key = self._via_key(text)
+        assert key is not None
+        name, nodes = self._named_vias[key]
         lat, lon = float(self.graph.node_lat[nodes[0]]), float(self.graph.node_lon[nodes[0]])
-        return Endpoint(name, nodes, np.zeros(len(nodes)), None, lat, lon, self._passage_edges.get(text.casefold()))
+        return Endpoint(name, nodes, np.zeros(len(nodes)), None, lat, lon, self._passage_edges.get(key))
 
     def pass_nodes(self, stop: Endpoint) -> np.ndarray:
         """The nodes at which a route passes a stop: a place's terminal, layer nodes and service stops."""
