@@ -20,10 +20,11 @@ marks those no other route beats on days, USD per TEU and kg CO2e per TEU at onc
 Pareto set among the routes found (the ends of the front and the routes between them that the
 searches met), not an enumeration of every non-dominated path, which grows exponentially.
 
-The penalised searches run one after another, since each needs the route before it; a second thread
-meanwhile searches the ends of the trade-off and finishes every route found (legs, reliability,
-emissions), so on two cores a call takes about the best search, the penalised searches and the
-last route's finishing. The answer does not depend on the threads' timing.
+The penalised searches run one after another, since each needs the route before it; helper threads
+(one per spare core) meanwhile search the ends of the trade-off and finish every route found (legs,
+reliability, emissions), so with the work balanced a call takes about the best search, the
+penalised searches and the last route's finishing. The answer does not depend on the threads'
+timing.
 """
 
 from __future__ import annotations
@@ -173,8 +174,8 @@ def _helpers() -> ThreadPoolExecutor:
     )
 
 
-# a forked process has none of its parent's threads: it starts its own helpers
-os.register_at_fork(after_in_child=_helpers.cache_clear)
+if hasattr(os, "register_at_fork"):  # POSIX: a forked process has none of its parent's threads, so its own helpers
+    os.register_at_fork(after_in_child=_helpers.cache_clear)
 
 
 def _solve_and_finish(
