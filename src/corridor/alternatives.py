@@ -6,7 +6,8 @@ in the grid cells it ran through (``CELL_DEG`` degrees, about 10 km) are multipl
 ``MAX_SHARED`` of its km run through cells of any route already kept, so a detour by one node or
 one town, or the other track of a double line, never counts as an alternative. Weights only grow,
 so the landmark bounds stay valid and each search stays exact on the weights it is given (and
-repaired, like any route, where it would enter a country twice). The routes are reported with their
+repaired, like any route, where it would enter a country twice: with the first ban that works, and
+the crossings that repair closed stay closed for the next search). The routes are reported with their
 true figures (no penalty), ranked by the objective asked.
 
 Ranked by reliability (``rank="p90"``), the same routes come in the order of their transit P90, the
@@ -224,13 +225,15 @@ def find_alternatives(
         finishing = [soon(engine.finish, best, options)]
         taken = [np.unique(cells[best.edges])]  # per kept route, the grid cells it runs through
         factor = np.ones(engine.graph.edge_count)
+        closed = np.zeros(0, np.int64)
         found = best
         for _ in range(_TRIES_PER_ROUTE * (k - 1)):
             if len(kept) >= k:
                 break
             # penalise every edge in the cells the last route ran through, so a parallel track is no way out
             factor[index.edges_in(np.unique(cells[found.edges]))] *= 1.0 + PENALTY
-            found = engine.solve(origin, destination, options, router=router.penalised(factor))
+            closed = np.union1d(closed, found.repair_closed)  # a detour repaired once is not searched again
+            found = engine.solve(origin, destination, options, router=router.penalised(factor, closed))
             on = cells[found.edges]
             if all(_shared_share(on, km[found.edges], t) <= MAX_SHARED for t in taken):
                 kept.append(found)

@@ -106,3 +106,21 @@ def test_cli_and_rest_rank_alternatives_by_p90(world):
     answer = client.post("/alternatives", json=body)
     assert answer.status_code == 200 and answer.json()["rank"] == "p90"
     assert client.post("/alternatives", json={**body, "rank": "p50"}).status_code == 422
+
+
+def test_a_repaired_penalised_route_names_the_crossings_it_closed(world):
+    from corridor.alternatives import PENALTY, _cell_index
+    from corridor.options import QueryOptions
+    from corridor.units import EdgeFlag
+
+    eng, router = world.engine, world.router
+    options = QueryOptions.make(draws=0)
+    best = eng.solve("Chongqing", "Duisburg", options)
+    index = _cell_index(eng)
+    factor = np.ones(world.graph.edge_count)
+    factor[index.edges_in(np.unique(index.cell[best.edges]))] *= 1.0 + PENALTY
+    found = eng.solve("Chongqing", "Duisburg", options, router=router.penalised(factor))  # first via Kaliningrad
+    assert len(best.repair_closed) == 0 and len(found.repair_closed) > 0
+    assert ((world.graph.edge_flags[found.repair_closed] & EdgeFlag.BORDER) != 0).all()
+    again = eng.solve("Chongqing", "Duisburg", options, router=router.penalised(factor, found.repair_closed))
+    assert len(again.repair_closed) == 0 and np.array_equal(again.edges, found.edges)  # found without a repair

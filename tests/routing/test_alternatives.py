@@ -10,6 +10,7 @@ import pytest
 
 import corridor
 from corridor.alternatives import MAX_SHARED, pareto_front
+from corridor.units import EdgeFlag, Mode
 
 
 def test_pareto_front_keeps_what_nothing_beats_on_every_figure():
@@ -170,3 +171,18 @@ def test_a_forked_process_answers_alternatives_with_its_own_helpers(small_net):
         os.waitpid(pid, 0)
         pytest.fail("the forked process never answered: it waited on its parent's helper threads")
     assert os.read(reader, 1) == b"1" and done[1] == 0
+
+
+def test_a_penalised_view_closes_the_edges_it_is_given(small_net):
+    from corridor.options import QueryOptions
+
+    eng, router = small_net.engine, small_net.router
+    g = small_net.graph
+    options = QueryOptions.make(objective="time", modes="rail,road", draws=0)
+    best = eng.finish(eng.solve("Westburg", "Eastgrad", options), options)
+    assert [b.name for b in best.border_crossings] == ["Westbrück–Gaugeton"]
+    rail_border = np.flatnonzero(((g.edge_flags & EdgeFlag.BORDER) != 0) & (g.edge_mode == Mode.RAIL))
+    view = router.penalised(np.ones(g.edge_count), rail_border)
+    other = eng.finish(eng.solve("Westburg", "Eastgrad", options, router=view), options)
+    assert [b.name for b in other.border_crossings] == ["Roadgate"]
+    assert len(router.closed_edges) == 0  # the router itself is unchanged

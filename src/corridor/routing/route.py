@@ -7,7 +7,7 @@ import difflib
 import itertools
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,7 @@ class Solution:
     nodes: np.ndarray  # len(edges) + 1
     snap_km: tuple[float, float]
     breaks: tuple[int, ...] = ()  # indices into ``edges`` where the path leaves a via place: a leg ends there
+    repair_closed: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # crossing edges its repair closed
 
 
 _RAIL, _ROAD, _SEA, _FERRY, _SERVICE, _TRANSFER = (int(m) for m in Mode)
@@ -178,20 +179,24 @@ class Router:
         self._named_vias = self._via_names()
         self.timed = TimedEdges(np.zeros(graph.edge_count + 1, np.int64), np.zeros(0), np.zeros(graph.edge_count))
         self.edge_factor: np.ndarray | None = None  # weights scaled per edge (see ``penalised``); None: as they are
+        self.closed_edges = _NO_EDGES  # edges a penalised view closes besides (see ``penalised``)
 
-    def penalised(self, edge_factor: np.ndarray) -> Router:
+    def penalised(self, edge_factor: np.ndarray, closed_edges: np.ndarray = _NO_EDGES) -> Router:
         """A view of this router whose searches weigh each edge by ``edge_factor`` (float64, one per edge, each at
         least 1): the penalty method of alternative routes. It shares the graph, buffers and caches; it searches
         with the landmark A* only (the rail hierarchies hold the unscaled weights). Solutions it finds are
         assembled, with their true figures, by the router itself. A route it finds that enters a country twice is
         repaired with the first ban that gives one entering no country twice, not the cheapest of the bans: the
-        penalised weights are a device to find a different route, not costs worth a further search."""
+        penalised weights are a device to find a different route, not costs worth a further search.
+        ``closed_edges`` are closed besides: the crossings earlier repairs of the same alternatives closed, so a
+        search does not find, and repair, the same detour again."""
         factor = np.asarray(edge_factor, np.float64)
         if factor.shape != (self.graph.edge_count,) or not (factor >= 1.0).all():
             raise ValueError("edge_factor must hold one factor of at least 1 per edge")
         view = copy.copy(self)
         view.edge_factor = factor
         view.rail_hierarchies = None
+        view.closed_edges = np.asarray(closed_edges, np.int64)
         return view
 
     def _via_names(self) -> dict[str, tuple[str, np.ndarray]]:
@@ -408,6 +413,9 @@ class Router:
         ]  # fmt: skip
         stops = [self._passing(s) if k not in (0, len(stops) - 1) else s for k, s in enumerate(stops)]
         node_ok, mode_ok, blocked = self.masks(avoid, modes)
+        if len(self.closed_edges):
+            blocked = blocked.copy()
+            blocked[self.closed_edges] = True
         for stop in stops:
             if not node_ok[stop.nodes].any():
                 country = self.graph.countries[self.graph.node_country[stop.nodes[0]]]
@@ -457,6 +465,7 @@ class Router:
             if closures:
                 self._explain(exc, stops, objective, coef, open_node_ok, mode_ok, open_blocked, closures)
             raise
+        repair_closed = _NO_EDGES
         for _ in range(4):
             options = self._detour_bans(sol.nodes, sol.edges, protected)
             if not options:
@@ -465,6 +474,7 @@ class Router:
                 node_ok, blocked = constrained()
                 hierarchies = None
             tried: list[tuple[bool, float, int, Solution, np.ndarray, np.ndarray]] = []
+            closing: list[np.ndarray] = []  # per try, the crossing edges it closed
             for countries, crossing_edges in options:  # the crossings first: the least change to the route
                 if countries and any(not detours for detours, *_ in tried):
                     break  # closing a crossing gave a route that enters no country twice: no country is closed
@@ -480,12 +490,14 @@ class Router:
                 cost = float(coef @ self.metrics.take(found.edges, axis=1).sum(axis=1))
                 detours = bool(self._detour_bans(found.nodes, found.edges, protected))
                 tried.append((detours, cost, len(tried), found, closed, shut))
+                closing.append(crossing_edges)
                 if not detours and self.edge_factor is not None:
                     break  # a penalised view takes the first ban that gives a route entering no country twice
             if not tried:
                 break
-            _, _, _, sol, node_ok, blocked = min(tried)  # a route that enters no country twice first, then the cheapest
-        return sol
+            _, _, k, sol, node_ok, blocked = min(tried)  # a route that enters no country twice first, then the cheapest
+            repair_closed = np.concatenate([repair_closed, closing[k]])
+        return replace(sol, repair_closed=repair_closed) if len(repair_closed) else sol
 
     def _resolve_stop(self, text: PlaceQuery, *, modes: frozenset[str], max_snap_km: float, option: str) -> Endpoint:
         """``resolve``; an unknown via also gets suggestions among the services, sea passages and crossings it could
