@@ -42,6 +42,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Network": ("corridor.api", "Network"),
     "PlaceInfo": ("corridor.api", "PlaceInfo"),
     "list_places": ("corridor.api", "list_places"),
+    "CrossingInfo": ("corridor.api", "CrossingInfo"),
+    "list_crossings": ("corridor.api", "list_crossings"),
     "validate": ("corridor.api", "validate"),
     "Route": ("corridor.results", "Route"),
     "RoutePath": ("corridor.results", "RoutePath"),

@@ -28,7 +28,7 @@ from corridor.constants import (
     DEFAULT_PROFILE,
 )
 from corridor.datapack import DataPack, load_pack
-from corridor.engine import Engine, pack_places
+from corridor.engine import Engine, pack_crossings, pack_places
 from corridor.errors import OptionsError
 from corridor.flows.assignment import assign_demand
 from corridor.flows.calibrate import Calibration, calibrate
@@ -38,7 +38,7 @@ from corridor.network.graph import Graph
 from corridor.network.places import PlaceIndex, PlaceQuery
 from corridor.options import QueryOptions
 from corridor.reach import ReachResult, reach
-from corridor.results import PlaceInfo, Route, RoutePath
+from corridor.results import CrossingInfo, PlaceInfo, Route, RoutePath
 from corridor.routing.route import Router
 from corridor.scale.skim import DEFAULT_SKIM_METRICS, skim
 from corridor.settings import Settings
@@ -46,7 +46,7 @@ from corridor.sheet import quote_sheet
 from corridor.validation.benchmarks import Benchmark, BenchmarkSet
 from corridor.validation.run import validate as validate_engine
 
-__all__ = ["Network", "PlaceInfo", "list_places", "validate"]
+__all__ = ["CrossingInfo", "Network", "PlaceInfo", "list_crossings", "list_places", "validate"]
 
 Progress = Callable[[str, float], None]
 
@@ -419,6 +419,13 @@ class Network:
         """The data pack's places, optionally filtered by ISO-A2 country and kind."""
         return pack_places(self.pack, country=country, kind=kind)
 
+    def crossings(
+        self, *, country: str | None = None, mode: str | None = None, as_of: date | str | None = None
+    ) -> list[CrossingInfo]:
+        """The data pack's border crossings (any of them may be a ``via``), optionally those of one ISO-A2 country
+        or mode, each saying whether it is open on ``as_of`` (default: the pack's as-of date)."""
+        return pack_crossings(self.pack, country=country, mode=mode, as_of=as_of)
+
     def report(self) -> dict[str, Any]:
         """The healing report: components before and after, links added, place snapping."""
         return self.engine.report()
@@ -431,6 +438,21 @@ def _settings(settings: Settings | None, cache_dir: str | Path | None, data_pack
     return settings or Settings(
         Path(cache_dir) if cache_dir is not None else None, Path(data_pack) if data_pack is not None else None
     )
+
+
+def list_crossings(
+    pack: DataPack | None = None,
+    *,
+    country: str | None = None,
+    mode: str | None = None,
+    as_of: date | str | None = None,
+    settings: Settings | None = None,
+) -> list[CrossingInfo]:
+    """The border crossings of ``pack`` (default: the data pack of ``settings``; no network needed), optionally
+    filtered by country and mode, each saying whether it is open on ``as_of``."""
+    if pack is None:
+        pack = load_pack((settings or Settings()).data_pack)
+    return pack_crossings(pack, country=country, mode=mode, as_of=as_of)
 
 
 def list_places(

@@ -10,7 +10,7 @@ import numpy as np
 from corridor.emissions.result import Emissions
 from corridor.reliability.result import Reliability
 
-__all__ = ["BorderCrossing", "Leg", "PlaceInfo", "Route", "RoutePath"]
+__all__ = ["BorderCrossing", "CrossingInfo", "Leg", "PlaceInfo", "Route", "RoutePath"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,30 @@ class PlaceInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "kinds": list(self.kinds)}
+
+
+@dataclass(frozen=True)
+class CrossingInfo:
+    """A border crossing of the data pack as listed by ``Network.crossings`` and ``corridor crossings``: its two
+    countries, mode, dwell, fee and gauge change, and whether it is open on the day asked (``closed`` says why
+    not, e.g. "crossing Vaalimaa–Torfyanovka closed since 2023-11-30")."""
+
+    id: str
+    name: str
+    country_a: str
+    country_b: str
+    mode: str
+    dwell_hours: float
+    fee_usd_per_teu: float | None
+    gauge_change: str | None
+    gauge_change_hours: float | None
+    open: bool
+    closed: str | None
+    basis: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
 
 
 @dataclass(frozen=True)

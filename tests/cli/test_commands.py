@@ -25,6 +25,29 @@ def test_places_bad_country_is_one_line_error():
     assert "error:" in result.stderr and "Traceback" not in result.output
 
 
+def test_crossings_by_country_and_mode_with_their_status_on_the_day_asked():
+    result = runner.invoke(app, ["crossings", "--country", "FI", "--mode", "rail", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {c["id"]: c for c in json.loads(result.stdout)}
+    assert rows and all("FI" in (c["country_a"], c["country_b"]) and c["mode"] == "rail" for c in rows.values())
+    # the Finland-Russia crossings closed in November 2023 are closed on the pack's day and open in 2021
+    assert not rows["imatra_svetogorsk"]["open"] and "closed since 2023-11" in rows["imatra_svetogorsk"]["closed"]
+    earlier = runner.invoke(app, ["crossings", "--country", "FI", "--mode", "rail", "--as-of", "2021", "--json"])
+    assert {c["id"]: c["open"] for c in json.loads(earlier.stdout)}["imatra_svetogorsk"] is True
+    by_python = corridor.list_crossings(country="BY", mode="rail")
+    brest = next(c for c in by_python if c.id == "brest_malaszewicze")
+    assert (brest.gauge_change, brest.open, brest.to_dict()["name"]) == ("transshipment", True, "Brest–Małaszewicze")
+    table = runner.invoke(app, ["crossings", "--country", "BY"])
+    assert table.exit_code == 0 and "Brest–Małaszewicze" in table.stdout
+
+
+@pytest.mark.parametrize("args", [["--mode", "sea"], ["--country", "Finland"], ["--as-of", "1990"]])
+def test_crossings_bad_option_is_one_line_error(args):
+    result = runner.invoke(app, ["crossings", *args])
+    assert result.exit_code == 1
+    assert "error:" in result.stderr and "Traceback" not in result.output
+
+
 @pytest.mark.parametrize("command", ["route", "path", "compare"])
 def test_as_of_and_profile_help_needs_no_network(command):
     result = runner.invoke(app, [command, "--help"])

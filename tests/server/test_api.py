@@ -29,6 +29,15 @@ def test_health_places_and_docs(client, world):
     assert client.get("/").status_code == 200
 
 
+def test_crossings_by_country_mode_and_day(client):
+    rows = {c["id"]: c for c in client.get("/crossings", params={"country": "FI", "mode": "rail"}).json()}
+    assert rows and not rows["imatra_svetogorsk"]["open"]
+    earlier = client.get("/crossings", params={"country": "FI", "mode": "rail", "as_of": "2021"}).json()
+    assert {c["id"]: c["open"] for c in earlier}["imatra_svetogorsk"] is True
+    assert client.get("/crossings", params={"mode": "sea"}).status_code == 422
+    assert client.get("/crossings", params={"as_of": "1990"}).status_code == 422
+
+
 def test_route_equals_python_api(client, world):
     body = {"origin": "Xi'an", "destination": "Klaipeda", "avoid": ["RU", "BY"], "objective": "time"}
     answer = client.post("/route", json=body)

@@ -33,7 +33,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "route": ("route", "path"),
     "compare": ("compare",),
     "reach": ("reach",),
-    "places": ("places",),
+    "places": ("places", "crossings"),
     "network": ("network",),
     "validate": ("validate",),
     "assign": ("assign", "calibrate"),

@@ -28,7 +28,7 @@ from corridor.network.places import PlaceIndex, PlaceQuery
 from corridor.options import QueryOptions
 from corridor.reliability.simulate import PlaceFacts, ReliabilityModel, ServiceFacts, simulate
 from corridor.reliability.waits import Waits, pack_waits
-from corridor.results import PlaceInfo, Route, RoutePath
+from corridor.results import CrossingInfo, PlaceInfo, Route, RoutePath
 from corridor.routing.fixed import RailHierarchies
 from corridor.routing.landmarks import both_ways_layout, compute_landmarks, update_landmarks
 from corridor.routing.options import country_codes
@@ -38,7 +38,7 @@ from corridor.status import Closure, closures_on, parse_as_of
 from corridor.timetables import hours_since_monday
 from corridor.units import EdgeFlag, Layer
 
-__all__ = ["Engine", "pack_places"]
+__all__ = ["Engine", "pack_crossings", "pack_places"]
 
 Progress = Callable[[str, float], None]
 
@@ -343,6 +343,40 @@ def reliability_model(pack: DataPack, waits: Waits) -> ReliabilityModel:
 def _is_port(kinds: Iterable[str]) -> bool:
     """Whether a place of these kinds is a port (a seaport or a ferry port): its dwell takes the ports' shape."""
     return bool({"seaport", "ferry_port"} & set(kinds))
+
+
+def pack_crossings(
+    pack: DataPack, *, country: str | None = None, mode: str | None = None, as_of: Any = None
+) -> list[CrossingInfo]:
+    """The data pack's border crossings, optionally those of one ISO-A2 country or one mode (rail, road), each
+    with whether the status table has it open on ``as_of`` (default: the pack's as-of date; no network needed)."""
+    code = next(iter(country_codes([country], "country")), None) if country else None
+    if mode is not None and mode not in ("rail", "road"):
+        raise OptionsError(f"unknown mode {mode!r}; a crossing is rail or road", option="mode")
+    day = parse_as_of(as_of, pack.covers)
+    shut = closures_on(pack.status, day, {("crossing", c.id): c.name for c in pack.crossings})
+    out = []
+    for c in pack.crossings:
+        if (code is not None and code not in (c.country_a, c.country_b)) or (mode is not None and c.mode != mode):
+            continue
+        closure = shut.get(("crossing", c.id))
+        info = CrossingInfo(
+            id=c.id,
+            name=c.name,
+            country_a=c.country_a,
+            country_b=c.country_b,
+            mode=c.mode,
+            dwell_hours=c.dwell_hours,
+            fee_usd_per_teu=c.fee_usd_per_teu,
+            gauge_change=None if c.gauge_change == "none" else c.gauge_change,
+            gauge_change_hours=c.gauge_change_hours,
+            open=closure is None,
+            closed=closure.text() if closure else None,
+            basis=c.basis,
+            source=c.source,
+        )
+        out.append(info)
+    return out
 
 
 def pack_places(pack: DataPack, *, country: str | None = None, kind: str | None = None) -> list[PlaceInfo]:

@@ -56,6 +56,16 @@ def router(ctx: Context) -> APIRouter:
         """The data pack's places, optionally by country and kind."""
         return [p.to_dict() for p in ctx.net().places(country=country, kind=kind)]
 
+    @api.get("/crossings", response_model=list[dict[str, Any]], responses=ERROR_RESPONSES)
+    async def crossings(
+        country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"),
+        mode: str | None = Query(None, pattern=r"^(rail|road)$"),
+        as_of: str | None = Query(None, max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD"),
+    ):
+        """The data pack's border crossings (any of them may be a ``via``), optionally by country and mode, each
+        saying whether it is open on ``as_of`` (default: the data pack's as-of date)."""
+        return [c.to_dict() for c in ctx.net().crossings(country=country, mode=mode, as_of=as_of)]
+
     @lru_cache(maxsize=ctx.limits.cached_answers)
     def cached_route(origin: Any, destination: Any, options: corridor.QueryOptions) -> bytes:
         route = ctx.net().route(
