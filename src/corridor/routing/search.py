@@ -134,7 +134,10 @@ def _astar(
             y = head[e]
             if not node_ok[y]:
                 continue
-            w = coef[0] * metrics[0, e] + coef[1] * metrics[1, e] + coef[2] * metrics[2, e] + coef[3] * metrics[3, e]
+            w = 0.0  # only the metrics the objective weighs are read: a fixed objective reads one row, not four
+            for k in range(4):
+                if coef[k] != 0.0:
+                    w += coef[k] * metrics[k, e]
             if scaled:
                 w *= factor[e]
             nd = dx + w
