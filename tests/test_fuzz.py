@@ -229,7 +229,7 @@ def scenario_rest(world, monkeypatch):
         apply_scenario(load_pack(), spec)
         raise corridor.NoRouteError("scenario applied; not run in this test", origin="", destination="")
 
-    monkeypatch.setattr(corridor.scenario, "run_scenario", applied_only)
+    monkeypatch.setattr(corridor, "run_scenario", applied_only)  # what the server calls
     return TestClient(create_app(world), raise_server_exceptions=False)
 
 

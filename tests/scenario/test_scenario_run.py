@@ -39,8 +39,14 @@ def test_closed_crossing_and_baseline_untouched(world, tmp_path):
     assert "kena-closed" in page and "<svg" in page
 
 
-def test_northern_closed_moves_flows_off_russia(world, tmp_path):
-    base, closed = run_scenario(load_scenario("baseline")), run_scenario(load_scenario("northern-closed-2022"))
+@pytest.fixture(scope="module")
+def baseline(world):
+    """The shipped baseline run, shared by the tests that compare a scenario against it (they only read it)."""
+    return run_scenario(load_scenario("baseline"))
+
+
+def test_northern_closed_moves_flows_off_russia(baseline, tmp_path):
+    base, closed = baseline, run_scenario(load_scenario("northern-closed-2022"))
     table = closed.corridor_table()
     assert not table.loc[table["corridor"] == "northern", "feasible"].any()
     assert table.loc[table["corridor"] == "middle", "feasible"].all()
@@ -55,16 +61,36 @@ def test_northern_closed_moves_flows_off_russia(world, tmp_path):
     assert "<svg" in write_diff_report(diff, base, closed, tmp_path / "d.html").read_text()
 
 
+SMALL_DEMAND = (
+    "origin,destination,teu_per_year,class,group,basis,derivation\n"
+    "Xi'an,Duisburg,1000,all,cn_eu,estimate,test\n"
+    "Shanghai,Rotterdam,1000,all,cn_eu,estimate,test\n"
+)
+
+
+def _small(tmp_path, name: str, extends: str) -> str:
+    """A scenario file extending a shipped one with a two-pair demand set, so the command runs in seconds (the
+    shipped scenarios, with the whole demand, are run by the tests above and by the parity tests)."""
+    demand = tmp_path / "small-demand.csv"
+    demand.write_text(SMALL_DEMAND, encoding="utf-8")
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"name: {name}\nextends: {extends}\ndemand:\n  set: {json.dumps(str(demand))}\n", encoding="utf-8")
+    return str(path)
+
+
 def test_cli(world, tmp_path):
-    out = runner.invoke(app, ["scenario", "run", "red-sea-closed", "--json"])
+    out = runner.invoke(app, ["scenario", "run", _small(tmp_path, "red-sea-small", "red-sea-closed"), "--json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
-    assert data["chain"] == ["baseline", "red-sea-closed"]
+    assert data["chain"] == ["baseline", "red-sea-closed", "red-sea-small"]
     sea = [r for r in data["corridors"] if r["corridor"] == "sea_cape" and r["origin"] == "Shanghai"]
     assert sea and sea[0]["feasible"]
-    both = runner.invoke(app, ["scenario", "compare", "baseline", "northern-closed-2022", "--json"])
+    assert data["flows"]["demand_teu_per_year"] == pytest.approx(2000)
+    a, b = _small(tmp_path, "baseline-small", "baseline"), _small(tmp_path, "northern-small", "northern-closed-2022")
+    both = runner.invoke(app, ["scenario", "compare", a, b, "--json"])
     assert both.exit_code == 0, both.output
-    assert json.loads(both.stdout)["summary"]["b"] == "northern-closed-2022"
+    summary = json.loads(both.stdout)["summary"]
+    assert (summary["a"], summary["b"]) == ("baseline-small", "northern-small")
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nclose:\n  countries: [Russia]\n", encoding="utf-8")
     failed = runner.invoke(app, ["scenario", "run", str(bad)])
@@ -77,9 +103,9 @@ PERCENTILE_COLUMNS = ["p50_days_a", "p50_days_b", "delta_p50_days", "p90_days_a"
 
 
 @pytest.fixture(scope="module")
-def caspian_against_baseline(world):
+def caspian_against_baseline(baseline):
     """``caspian-fleet-x2`` (Russia and Belarus closed, twice the Caspian sailings) against ``baseline``."""
-    base = run_scenario(load_scenario("baseline"))
+    base = baseline
     fleet = run_scenario(load_scenario("caspian-fleet-x2"))
     return base, fleet, diff_scenarios(base, fleet)
 
