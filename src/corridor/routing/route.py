@@ -94,6 +94,7 @@ _NO_EDGES = np.zeros(0, np.int64)
 _SYNTHETIC = int(EdgeFlag.HEALED | EdgeFlag.MISSING_LINE)
 _MODE_LABEL = {int(m): m.label for m in Mode}  # plain lookups: enum calls are slow in the per-leg code
 _SEA_LAYER = int(Layer.SEA)
+_AVOID_MASKS_KEPT = 32  # sets of avoided countries whose masks a router keeps (then it starts afresh)
 
 
 class Router:
@@ -164,7 +165,7 @@ class Router:
         for key in {(int(a), int(b)) for a, b in sides.tolist()}:
             self._border_edges[key] = on_border[(sides[:, 0] == key[0]) & (sides[:, 1] == key[1])]
         self._edge_service = np.full(graph.edge_count, -1, np.int64)
-        on_service = np.flatnonzero(np.isin(graph.edge_mode, [Mode.FERRY, Mode.SERVICE]))
+        on_service = self._service_edges = np.flatnonzero(np.isin(graph.edge_mode, [Mode.FERRY, Mode.SERVICE]))
         self._edge_service[on_service] = graph.services.service[graph.edge_ref[on_service]]
         # sea nodes of straits and canals carry every shore country (mid-Øresund is DK and SE); node_country
         # holds only one, so avoid also excludes these
@@ -175,6 +176,7 @@ class Router:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._closure_masks: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
+        self._avoid_masks: dict[Any, tuple[np.ndarray, np.ndarray]] = {}  # see ``masks`` and ``_open_on``
         self._pass_nodes = self._place_pass_nodes()
         self._named_vias = self._via_names()
         self.timed = TimedEdges(np.zeros(graph.edge_count + 1, np.int64), np.zeros(0), np.zeros(graph.edge_count))
@@ -267,15 +269,24 @@ class Router:
             self._closure_masks[key] = (node_closed, edge_closed)
         return node_closed, edge_closed
 
-    def _open_on(self, closures: Mapping[tuple[str, str], Closure]) -> tuple[np.ndarray, np.ndarray]:
-        """(node_ok, edge_blocked) with nothing avoided but the day's closures, kept per set of closures."""
-        key = ("open", frozenset(closures))
-        cached = self._closure_masks.get(key)
+    def _open_on(
+        self, closures: Mapping[tuple[str, str], Closure], avoid: frozenset[str] = frozenset()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(node_ok, edge_blocked) with the countries ``avoid`` names avoided and the day's closures, kept per pair of
+        sets (with the masks of ``masks``, so bounded alike)."""
+        key = ("open", frozenset(closures), avoid)
+        kept = self._avoid_masks if avoid else self._closure_masks
+        cached = kept.get(key)
         if cached is None:
             node_closed, edge_closed = self.closure_masks(closures)
-            cached = (~node_closed, edge_closed)
+            node_ok, _, blocked = self.masks(avoid, frozenset())
+            cached = (node_ok & ~node_closed, blocked | edge_closed) if avoid else (~node_closed, edge_closed)
+            for mask in cached:
+                mask.flags.writeable = False
             with self._lock:
-                self._closure_masks[key] = cached
+                if avoid and len(kept) >= _AVOID_MASKS_KEPT:
+                    kept.clear()
+                kept[key] = cached
         return cached
 
     def road_reach(self, stops: tuple[Endpoint, ...], reach_km: float, *, rail: bool = True) -> np.ndarray:
@@ -357,25 +368,40 @@ class Router:
 
     def masks(self, avoid: frozenset[str], modes: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(node_ok, mode_ok, edge_blocked) for avoided countries (their nodes, and the straits and canals
-        they share) and allowed modes."""
-        g = self.graph
+        they share) and allowed modes; the two masks of a set of avoided countries are kept, read-only."""
         mode_ok = np.zeros(len(Mode), np.bool_)
         for name in modes:
             mode_ok[Mode.parse(name)] = True
         mode_ok[Mode.TRANSFER] = True
         if not avoid:
             return self.all_nodes, mode_ok, self.no_block
-        codes = [g.country_index(c) for c in avoid]
-        node_ok = ~np.isin(g.node_country, [c for c in codes if c >= 0])
+        avoid = frozenset(avoid)
+        cached = self._avoid_masks.get(avoid)
+        if cached is None:
+            cached = self._avoid_masks_of(avoid)
+            with self._lock:
+                if len(self._avoid_masks) >= _AVOID_MASKS_KEPT:
+                    self._avoid_masks.clear()
+                self._avoid_masks[avoid] = cached
+        return cached[0], mode_ok, cached[1]
+
+    def _avoid_masks_of(self, avoid: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(node_ok, edge_blocked) of ``masks`` for a non-empty set of avoided countries, read-only (they are kept)."""
+        g = self.graph
+        avoided = np.zeros(len(g.countries) + 1, np.bool_)  # by country index; the last: nodes of no country (-1)
+        avoided[[c for c in (g.country_index(code) for code in avoid) if c >= 0]] = True
+        node_ok = ~avoided[g.node_country]
         for code in avoid & self._strait_nodes.keys():
             node_ok[self._strait_nodes[code]] = False
         blocked = self.no_block
         rows = [i for i, via in enumerate(g.service_via) if via and set(via.split(";")) & avoid]
         if rows:
             blocked = self.no_block.copy()
-            service_edges = np.flatnonzero(np.isin(g.edge_mode, [Mode.FERRY, Mode.SERVICE]))
+            service_edges = self._service_edges
             blocked[service_edges[np.isin(g.edge_ref[service_edges], rows)]] = True
-        return node_ok, mode_ok, blocked
+        node_ok.flags.writeable = False
+        blocked.flags.writeable = blocked is self.no_block  # the shared no-block array is left as it is
+        return node_ok, blocked
 
     def solve(
         self,
@@ -438,10 +464,11 @@ class Router:
             """The masks with the day's closures and the truck radius (not needed by the rail hierarchy)."""
             ok, shut = open_node_ok, open_blocked
             if closures:
-                node_closed, edge_closed = self.closure_masks(closures)
-                if ok is self.all_nodes and shut is self.no_block:
-                    ok, shut = self._open_on(closures)
+                unchanged = self._avoid_masks.get(avoid) if avoid else (self.all_nodes, self.no_block)
+                if unchanged is not None and ok is unchanged[0] and shut is unchanged[1]:  # as ``masks`` gave them
+                    ok, shut = self._open_on(closures, avoid)
                 else:
+                    node_closed, edge_closed = self.closure_masks(closures)
                     ok, shut = ok & ~node_closed, shut | edge_closed
             if road_reach_km is not None and "road" in modes:
                 g = self.graph
