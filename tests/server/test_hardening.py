@@ -4,6 +4,7 @@
 import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -57,7 +58,8 @@ def _asgi_post(app, chunks, *, chunked=True):
     async def call():
         await asyncio.wait_for(app(scope, receive, send), timeout=10)
 
-    asyncio.run(call())
+    with ThreadPoolExecutor(1) as pool:  # a thread of its own: one that runs a loop already (a browser driver) can't
+        pool.submit(lambda: asyncio.run(call())).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     return start["status"], pulled
 
