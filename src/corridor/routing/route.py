@@ -6,7 +6,7 @@ import copy
 import difflib
 import itertools
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,7 @@ _NO_EDGES = np.zeros(0, np.int64)
 _SYNTHETIC = int(EdgeFlag.HEALED | EdgeFlag.MISSING_LINE)
 _MODE_LABEL = {int(m): m.label for m in Mode}  # plain lookups: enum calls are slow in the per-leg code
 _SEA_LAYER = int(Layer.SEA)
-_AVOID_MASKS_KEPT = 32  # sets of avoided countries whose masks a router keeps (then it starts afresh)
+_MASKS_KEPT = 32  # masks a router keeps (by closures, avoided countries or both; then it starts afresh)
 
 
 class Router:
@@ -175,8 +175,7 @@ class Router:
         self._trees: dict[tuple[int, ...], tuple[np.ndarray, cKDTree]] = {}
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._closure_masks: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
-        self._avoid_masks: dict[Any, tuple[np.ndarray, np.ndarray]] = {}  # see ``masks`` and ``_open_on``
+        self._masks: dict[Any, tuple[np.ndarray, np.ndarray]] = {}  # see ``_kept``
         self._pass_nodes = self._place_pass_nodes()
         self._named_vias = self._via_names()
         self.timed = TimedEdges(np.zeros(graph.edge_count + 1, np.int64), np.zeros(0), np.zeros(graph.edge_count))
@@ -255,39 +254,47 @@ class Router:
         return out
 
     # --- what is closed on the day asked ----------------------------------------------
+    def _kept(self, key: Any, build: Callable[[], tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        """``build()``'s pair of masks, kept under ``key`` (at most ``_MASKS_KEPT`` pairs; then the router starts
+        afresh)."""
+        cached = self._masks.get(key)
+        if cached is None:
+            cached = build()
+            with self._lock:
+                if len(self._masks) >= _MASKS_KEPT:
+                    self._masks.clear()
+                self._masks[key] = cached
+        return cached
+
+    # --- what is closed on the day asked ----------------------------------------------
     def closure_masks(self, closures: Mapping[tuple[str, str], Closure]) -> tuple[np.ndarray, np.ndarray]:
         """(node_closed, edge_closed) for the elements closed on a day: services (by name or segment id), crossings,
         links, sea passages and places (their terminal)."""
         key = frozenset(closures)
-        cached = self._closure_masks.get(key)
-        if cached is not None:
-            return cached
-        node_closed, edge_closed = closure_masks(self.graph, self.crossing_ids, key)
-        with self._lock:
-            if len(self._closure_masks) > 16:
-                self._closure_masks.clear()
-            self._closure_masks[key] = (node_closed, edge_closed)
-        return node_closed, edge_closed
+        return self._kept(("closed", key), lambda: closure_masks(self.graph, self.crossing_ids, key))
 
     def _open_on(
-        self, closures: Mapping[tuple[str, str], Closure], avoid: frozenset[str] = frozenset()
+        self, closures: Mapping[tuple[str, str], Closure], avoid: frozenset[str]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(node_ok, edge_blocked) with the countries ``avoid`` names avoided and the day's closures, kept per pair of
-        sets (with the masks of ``masks``, so bounded alike)."""
-        key = ("open", frozenset(closures), avoid)
-        kept = self._avoid_masks if avoid else self._closure_masks
-        cached = kept.get(key)
-        if cached is None:
+        """(node_ok, edge_blocked) with the countries ``avoid`` names avoided and the day's closures, read-only."""
+
+        def build() -> tuple[np.ndarray, np.ndarray]:
             node_closed, edge_closed = self.closure_masks(closures)
             node_ok, _, blocked = self.masks(avoid, frozenset())
-            cached = (node_ok & ~node_closed, blocked | edge_closed) if avoid else (~node_closed, edge_closed)
-            for mask in cached:
+            out = (node_ok & ~node_closed, blocked | edge_closed)
+            for mask in out:
                 mask.flags.writeable = False
-            with self._lock:
-                if avoid and len(kept) >= _AVOID_MASKS_KEPT:
-                    kept.clear()
-                kept[key] = cached
-        return cached
+            return out
+
+        return self._kept(("open", frozenset(closures), avoid), build)
+
+    def _with_closed_edges(self, blocked: np.ndarray) -> np.ndarray:
+        """``blocked`` with the edges a penalised view closes besides (see ``penalised``)."""
+        if not len(self.closed_edges):
+            return blocked
+        out = blocked.copy()
+        out[self.closed_edges] = True
+        return out
 
     def road_reach(self, stops: tuple[Endpoint, ...], reach_km: float, *, rail: bool = True) -> np.ndarray:
         """Road nodes within ``reach_km`` (great circle) of a stop, or within the cap of the stop's country where
@@ -376,14 +383,8 @@ class Router:
         if not avoid:
             return self.all_nodes, mode_ok, self.no_block
         avoid = frozenset(avoid)
-        cached = self._avoid_masks.get(avoid)
-        if cached is None:
-            cached = self._avoid_masks_of(avoid)
-            with self._lock:
-                if len(self._avoid_masks) >= _AVOID_MASKS_KEPT:
-                    self._avoid_masks.clear()
-                self._avoid_masks[avoid] = cached
-        return cached[0], mode_ok, cached[1]
+        node_ok, blocked = self._kept(("avoid", avoid), lambda: self._avoid_masks_of(avoid))
+        return node_ok, mode_ok, blocked
 
     def _avoid_masks_of(self, avoid: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
         """(node_ok, edge_blocked) of ``masks`` for a non-empty set of avoided countries, read-only (they are kept)."""
@@ -400,7 +401,8 @@ class Router:
             service_edges = self._service_edges
             blocked[service_edges[np.isin(g.edge_ref[service_edges], rows)]] = True
         node_ok.flags.writeable = False
-        blocked.flags.writeable = blocked is self.no_block  # the shared no-block array is left as it is
+        if blocked is not self.no_block:  # the shared no-block array is left as it is
+            blocked.flags.writeable = False
         return node_ok, blocked
 
     def solve(
@@ -438,10 +440,9 @@ class Router:
             for t, o in ends
         ]  # fmt: skip
         stops = [self._passing(s) if k not in (0, len(stops) - 1) else s for k, s in enumerate(stops)]
+        avoid = frozenset(avoid)
         node_ok, mode_ok, blocked = self.masks(avoid, modes)
-        if len(self.closed_edges):
-            blocked = blocked.copy()
-            blocked[self.closed_edges] = True
+        blocked = self._with_closed_edges(blocked)
         for stop in stops:
             if not node_ok[stop.nodes].any():
                 country = self.graph.countries[self.graph.node_country[stop.nodes[0]]]
@@ -464,12 +465,8 @@ class Router:
             """The masks with the day's closures and the truck radius (not needed by the rail hierarchy)."""
             ok, shut = open_node_ok, open_blocked
             if closures:
-                unchanged = self._avoid_masks.get(avoid) if avoid else (self.all_nodes, self.no_block)
-                if unchanged is not None and ok is unchanged[0] and shut is unchanged[1]:  # as ``masks`` gave them
-                    ok, shut = self._open_on(closures, avoid)
-                else:
-                    node_closed, edge_closed = self.closure_masks(closures)
-                    ok, shut = ok & ~node_closed, shut | edge_closed
+                ok, shut = self._open_on(closures, avoid)
+                shut = self._with_closed_edges(shut)
             if road_reach_km is not None and "road" in modes:
                 g = self.graph
                 # a via passed through (a sea passage, a crossing) grants no truck; nor, when rail is allowed, does a
