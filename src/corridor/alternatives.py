@@ -57,6 +57,7 @@ __all__ = [
     "PENALTY",
     "Alternatives",
     "find_alternatives",
+    "helper_count",
     "pareto_front",
 ]
 
@@ -165,14 +166,16 @@ def _shared_share(cells: np.ndarray, km: np.ndarray, taken: np.ndarray) -> float
     return float(km[np.isin(cells, taken, assume_unique=False)].sum()) / total if total > 0.0 else 1.0
 
 
+def helper_count() -> int:
+    """How many helper threads alternatives use: one core fewer than the machine has, since the calling thread
+    searches too (on two cores, two helpers were slower than one), and at most three."""
+    return max(1, min(3, (os.cpu_count() or 2) - 1))
+
+
 @functools.cache
 def _helpers() -> ThreadPoolExecutor:
-    """The helper threads of alternatives, started once per process (a thread keeps its search buffers): one
-    core fewer than the machine has, since the calling thread searches too (on two cores, two helpers were
-    slower than one)."""
-    return ThreadPoolExecutor(
-        max_workers=max(1, min(3, (os.cpu_count() or 2) - 1)), thread_name_prefix="corridor-alternatives"
-    )
+    """The helper threads of alternatives, started once per process (a thread keeps its search buffers)."""
+    return ThreadPoolExecutor(max_workers=helper_count(), thread_name_prefix="corridor-alternatives")
 
 
 if hasattr(os, "register_at_fork"):  # POSIX: a forked process has none of its parent's threads, so its own helpers

@@ -186,3 +186,11 @@ def test_a_penalised_view_closes_the_edges_it_is_given(small_net):
     other = eng.finish(eng.solve("Westburg", "Eastgrad", options, router=view), options)
     assert [b.name for b in other.border_crossings] == ["Roadgate"]
     assert len(router.closed_edges) == 0  # the router itself is unchanged
+
+
+@pytest.mark.parametrize(("cores", "helpers"), [(None, 1), (1, 1), (2, 1), (4, 3), (16, 3)])
+def test_alternatives_use_one_helper_per_spare_core_up_to_three(monkeypatch, cores, helpers):
+    from corridor.alternatives import helper_count
+
+    monkeypatch.setattr("corridor.alternatives.os.cpu_count", lambda: cores)
+    assert helper_count() == helpers
