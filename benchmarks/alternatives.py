@@ -9,9 +9,10 @@ milliseconds and their ratio (target: alternatives at most 3 times one route que
 different routes came back, how many lie on the trade-off front, the ratio of their CPU time (all
 threads) and the floor: the same number of plain route queries (the objective's, and the best by cost
 and by CO2 for the two ends of the trade-off) run side by side on as many threads as an alternatives call
-uses, over one route query. An alternatives call does at least that work (each penalised search costs at
-least a plain one, and every route it returns is finished alike), so the floor is the least its ratio
-could be on the machine at hand. Then the median seconds to
+uses, over one route query. An alternatives call does about that work or more (a penalised search
+costs as much as a plain one or more, unless the plain query repairs its route at greater length, and
+every route it returns is finished alike), so the floor is about the least its ratio could be on the
+machine at hand. Then the median seconds to
 write a quote sheet (target: at most 1 s); then how much two threads gain over one on the search and on
 the finishing of a route (legs, emissions, reliability draws), which bounds what the helper threads of
 alternatives can gain.
