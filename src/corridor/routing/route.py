@@ -253,7 +253,7 @@ class Router:
             out.append(np.unique(np.concatenate(([t], heads))).astype(np.int64))
         return out
 
-    # --- what is closed on the day asked ----------------------------------------------
+    # --- masks kept per key (avoided countries, the day's closures, both) ----------
     def _kept(self, key: Any, build: Callable[[], tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
         """``build()``'s pair of masks, kept under ``key`` (at most ``_MASKS_KEPT`` pairs; then the router starts
         afresh)."""
